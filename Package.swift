@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The compute-heavy targets are built optimised even in debug builds so tests stay fast.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"])]
+
+let package = Package(
+    name: "mcn-tui",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mcn-tui", targets: ["mcn-tui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C shims: headers for the system libraries plus tiny helpers for macros Swift can't import.
+        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "CFFmpeg", linkerSettings: [
+            .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
+            .linkedLibrary("swscale"), .linkedLibrary("avutil"),
+        ]),
+        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+
+        .target(name: "MCNTensor", dependencies: ["CBLAS"], swiftSettings: optimised),
+        .target(name: "MCNVideo", dependencies: ["CFFmpeg", "MCNTensor"], swiftSettings: optimised),
+        .target(name: "MCNModel", dependencies: ["MCNTensor"], swiftSettings: optimised),
+        .target(name: "MCNTrain", dependencies: ["MCNModel", "MCNVideo", "MCNTensor", "TOMLKit"],
+                swiftSettings: optimised),
+        .target(name: "MCNTUI", dependencies: ["MCNTrain", "CNcurses", "TOMLKit"]),
+        .executableTarget(name: "mcn-tui", dependencies: [
+            "MCNTUI", "MCNTrain", "MCNModel", "MCNVideo", "MCNTensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "MCNTensorTests", dependencies: ["MCNTensor"], swiftSettings: optimised),
+        .testTarget(name: "MCNVideoTests", dependencies: ["MCNVideo"]),
+        .testTarget(name: "MCNModelTests", dependencies: ["MCNModel"], swiftSettings: optimised),
+        .testTarget(name: "MCNTrainTests", dependencies: ["MCNTrain"]),
+        .testTarget(name: "MCNTUITests", dependencies: ["MCNTUI"], resources: [.copy("Golden")]),
+    ]
+)

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import MCNTensor
+
+/// A group of benchmark figures; `prefix` is what `--only` matches against.
+struct BenchSuite: Sendable {
+    var prefix: String
+    var run: @Sendable (BenchReport, BenchOptions) throws -> Void
+}
+
+struct BenchOptions: Sendable {
+    var threads: Int
+    var quick: Bool
+    var dataDir: String?
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput (sgemm, convolutions, backbones, steps, decoding, retrieval).")
+
+    @Flag(help: "Print one JSON object per line and per measurement.")
+    var json = false
+
+    @Option(help: "Run only the measurements whose name starts with this prefix (repeatable).")
+    var only: [String] = []
+
+    @Option(help: "OpenBLAS threads.")
+    var threads: Int = 2
+
+    @Flag(help: "Shorter timing loops (noisier figures).")
+    var quick = false
+
+    @Option(help: "Dataset directory for the data-pipeline measurements.")
+    var data: String?
+
+    /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
+    static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
+
+    func run() throws {
+        let report = BenchReport(json: json)
+        let options = BenchOptions(threads: threads, quick: quick, dataDir: data)
+        BLAS.setThreads(threads)
+        report.comment("mcn-tui bench, \(threads) BLAS thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+        for suite in Self.suites where suite.prefix == "sgemm" || selected(suite.prefix) {
+            try suite.run(report, options)
+        }
+    }
+
+    /// A suite runs when no `--only` was given, or when a prefix given matches either way round
+    /// (`--only conv` runs the `conv` suite; `--only conv.3x3x3` runs it too and filters inside).
+    private func selected(_ prefix: String) -> Bool {
+        only.isEmpty || only.contains { $0.hasPrefix(prefix) || prefix.hasPrefix($0) }
+    }
+}

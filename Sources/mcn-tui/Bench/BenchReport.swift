@@ -1,0 +1,101 @@
+import Foundation
+
+/// One benchmark figure: a value, its unit, and (where there is one) its ratio to a reference
+/// measured in the same run.
+struct BenchMeasurement: Encodable {
+    var name: String
+    var value: Double
+    var unit: String
+    var ratio: Double?
+    var vs: String?
+    /// Extra numeric fields (e.g. `gflops` of a training step).
+    var extra: [String: Double] = [:]
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: DynamicKey.self)
+        try c.encode(name, forKey: DynamicKey("name"))
+        try c.encode(value, forKey: DynamicKey("value"))
+        try c.encode(unit, forKey: DynamicKey("unit"))
+        try c.encode(ratio, forKey: DynamicKey("ratio"))
+        try c.encode(vs, forKey: DynamicKey("vs"))
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: DynamicKey(k)) }
+    }
+
+    private struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Collects measurements, prints each as it arrives (a table row or a JSON line), and keeps the
+/// named references (e.g. `sgemm`) so later figures can be given as ratios.
+final class BenchReport {
+    let json: Bool
+    private(set) var references: [String: Double] = [:]
+    private(set) var all: [BenchMeasurement] = []
+
+    init(json: Bool) { self.json = json }
+
+    /// Records a figure; `vs` names a reference recorded earlier in this run.
+    func record(_ name: String, _ value: Double, unit: String, vs: String? = nil,
+                extra: [String: Double] = [:], note: String = "") {
+        var ratio: Double? = nil
+        if let vs, let ref = references[vs], ref > 0 { ratio = value / ref }
+        let m = BenchMeasurement(name: name, value: value, unit: unit, ratio: ratio,
+                                 vs: ratio == nil ? nil : vs, extra: extra)
+        all.append(m)
+        emit(m, note: note)
+    }
+
+    /// Records a figure and keeps it as a reference for later ratios.
+    func reference(_ name: String, _ value: Double, unit: String, note: String = "") {
+        references[name] = value
+        record(name, value, unit: unit, note: note)
+    }
+
+    /// A line of context (machine, threads) shown in the table and skipped in JSON mode.
+    func comment(_ text: String) {
+        if !json { emitLine("# \(text)") }
+    }
+
+    private func emit(_ m: BenchMeasurement, note: String) {
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let data = try? enc.encode(m), let s = String(data: data, encoding: .utf8) { emitLine(s) }
+        } else {
+            let value = String(format: "%10.2f", m.value)
+            let ratio = m.ratio.map { String(format: "%6.1f%% of %@", $0 * 100, m.vs ?? "") } ?? ""
+            let extra = m.extra.sorted(by: { $0.key < $1.key })
+                .map { String(format: "%@=%.2f", $0.key, $0.value) }.joined(separator: " ")
+            let pad = m.name.padding(toLength: max(44, m.name.count), withPad: " ", startingAt: 0)
+            emitLine("\(pad) \(value) \(m.unit.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ratio) \(extra) \(note)")
+        }
+    }
+}
+
+/// Times `body` (after `warmup` untimed calls) until `minSeconds` have passed or `maxIters` calls
+/// ran; returns the best (smallest) seconds per call, which is the least disturbed by other work.
+func benchTime(warmup: Int = 1, minSeconds: Double = 0.5, maxIters: Int = 50, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<warmup { try body() }
+    var best = Double.infinity
+    var total = 0.0
+    var iters = 0
+    while iters < maxIters && (total < minSeconds || iters < 3) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        best = min(best, dt)
+        total += dt
+        iters += 1
+    }
+    return best
+}
+
+/// Writes a line to standard output at once (unbuffered), so figures appear as they are measured.
+func emitLine(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import MCNModel
+
+final class MCNModelSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

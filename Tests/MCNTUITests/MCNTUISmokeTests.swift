@@ -1,0 +1,8 @@
+import XCTest
+@testable import MCNTUI
+
+final class MCNTUISmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

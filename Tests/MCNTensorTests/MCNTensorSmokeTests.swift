@@ -1,0 +1,8 @@
+import XCTest
+@testable import MCNTensor
+
+final class MCNTensorSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// Recycles float buffers by exact size. A training step allocates the same shapes every time,
+/// so after the first step every activation, gradient and vol2col buffer comes from here and
+/// the process stops growing.
+final class BufferPool: Sendable {
+    static let shared = BufferPool(limitBytes: 1 << 30)
+
+    private struct State {
+        var free: [Int: [UInt]] = [:]  // addresses, so the state stays Sendable
+        var pooledFloats = 0
+    }
+    private let state = Mutex(State())
+    private let limitFloats: Int
+
+    init(limitBytes: Int) { limitFloats = limitBytes / MemoryLayout<Float>.stride }
+
+    /// A buffer of exactly `count` floats, contents undefined.
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let reused: UInt? = state.withLock { s in
+            guard var list = s.free[count], let p = list.popLast() else { return nil }
+            s.free[count] = list
+            s.pooledFloats -= count
+            return p
+        }
+        if let reused { return UnsafeMutablePointer(bitPattern: reused)! }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Returns a buffer; it is freed instead when the pool already holds its limit.
+    func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        let kept = state.withLock { s -> Bool in
+            guard s.pooledFloats + count <= limitFloats else { return false }
+            s.free[count, default: []].append(UInt(bitPattern: p))
+            s.pooledFloats += count
+            return true
+        }
+        if !kept { p.deallocate() }
+    }
+
+    /// Frees every pooled buffer (e.g. after a shape change).
+    func drain() {
+        let all = state.withLock { s -> [UInt] in
+            let a = s.free.values.flatMap { $0 }
+            s.free = [:]
+            s.pooledFloats = 0
+            return a
+        }
+        for p in all { UnsafeMutablePointer<Float>(bitPattern: p)!.deallocate() }
+    }
+
+    /// Floats currently held for reuse.
+    var pooledFloats: Int { state.withLock { $0.pooledFloats } }
+}

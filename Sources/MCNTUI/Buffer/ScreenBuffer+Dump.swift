@@ -32,3 +32,20 @@ extension ScreenBuffer {
         return legend.joined(separator: "\n") + "\n--\n" + rows.joined(separator: "\n") + "\n"
     }
 }
+
+extension ScreenBuffer {
+    /// ASCII stand-ins for the few non-ASCII characters panels write in text.
+    static let asciiFold: [Character: Character] = [
+        "·": ".", "×": "x", "θ": "t", "−": "-", "…": "~", "━": "*", "▶": ">", "✓": "+", "✗": "x",
+        "▲": "^", "▼": "v", "≤": "<", "↑": "^", "↓": "v", "←": "<", "→": ">",
+    ]
+
+    /// Every non-ASCII character replaced (for terminals whose locale is not UTF-8).
+    public mutating func foldToASCII() {
+        for i in cells.indices {
+            let ch = cells[i].ch
+            if ch.isASCII { continue }
+            cells[i].ch = Self.asciiFold[ch] ?? "?"
+        }
+    }
+}

@@ -48,7 +48,11 @@ public final class SyntheticEngine: Sendable {
             }
             if paused { Thread.sleep(forTimeInterval: 0.02); continue }
             step += 1
-            events.send(.step(g.step(step)))
+            // The made-up step time follows the demo's pace, so elapsed and ETA make sense.
+            var m = g.step(step)
+            let scale = dt / m.stepSeconds
+            m.stepSeconds *= scale; m.dataWaitSeconds *= scale; m.clipsPerSecond /= scale
+            events.send(.step(m))
             if step % 10 == 0 { events.send(.tasks(step: step, g.tasks(step))); events.send(.system(g.system(step))) }
             if step % 500 == 0 { evaluate(step, paused: false) }
             Thread.sleep(forTimeInterval: dt)

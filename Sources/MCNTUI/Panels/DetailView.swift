@@ -15,7 +15,10 @@ public enum DetailView {
         let inner = ctx.frame(&b, rect, title: "Retrieval detail: query \(sel + 1)/\(queries.count)", focused: true)
         guard inner.width >= 20, inner.height >= 6 else { return }
         // Tiles: the query then its neighbours, in a grid.
-        let tileW = min(24, max(12, inner.width / 5)), tileH = max(5, min(12, tileW / 2 + 2))
+        // Half blocks make a cell two square-ish pixels: keep the frames' aspect (4:3 when unknown).
+        let aspect = r.thumbnails.values.first.map { Double($0.height) / Double(max(1, $0.width)) } ?? 0.75
+        let tileW = min(24, max(12, inner.width / 5))
+        let tileH = max(5, min(14, Int((Double(tileW) * aspect / 2).rounded()) + 2))
         let perRow = max(1, (inner.width + 1) / (tileW + 1))
         let tiles = [(q.video, q.className, nil as Neighbour?)] + q.neighbours.map { ($0.video, $0.className, $0 as Neighbour?) }
         for (i, tile) in tiles.enumerated() {

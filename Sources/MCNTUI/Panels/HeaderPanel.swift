@@ -55,10 +55,13 @@ public enum HeaderPanel {
         left += "  ep \(s.epoch)"
         if let spe = s.run?.stepsPerEpoch, spe > 0, let total { left += "/\((total + spe - 1) / spe)" }
         left += "  "
-        var right = "  "
-        if let total { right += Format.percent(Double(s.step) / Double(total), digits: 1) + "  " }
-        right += "elapsed \(Format.duration(s.trainSeconds))  ETA \(Format.duration(s.etaSeconds))"
-        right += "  \(Format.number(s.clipsPerSecond)) clips/s  data wait \(Format.percent(s.dataWaitShare)) "
+        // Narrow screens get the short forms, so the progress bar keeps at least 10 cells.
+        let pct = total.map { Format.percent(Double(s.step) / Double($0), digits: 1) + "  " } ?? ""
+        let long = "  " + pct + "elapsed \(Format.duration(s.trainSeconds))  ETA \(Format.duration(s.etaSeconds))"
+            + "  \(Format.number(s.clipsPerSecond)) clips/s  data wait \(Format.percent(s.dataWaitShare)) "
+        let short = " " + pct + "\(Format.duration(s.trainSeconds)) ETA \(Format.duration(s.etaSeconds))"
+            + " \(Format.short(s.clipsPerSecond))c/s wait \(Format.percent(s.dataWaitShare)) "
+        let right = rect.width - left.count - long.count >= 10 ? long : short
         let barWidth = rect.width - left.count - right.count
         var cx = b.text(left, x: rect.x, y: y, style: t[.headerBar], clip: rect)
         if barWidth >= 6 {

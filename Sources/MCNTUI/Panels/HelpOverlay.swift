@@ -18,7 +18,8 @@ public enum HelpOverlay {
         // Two columns when the list is taller than the screen.
         let columns = all.count + 4 > rect.height ? 2 : 1
         let perCol = (all.count + columns - 1) / columns
-        let colW = keyW + textW + 2
+        // Columns share the width; help text is cut with an ellipsis where it does not fit.
+        let colW = min(keyW + textW + 2, (rect.width - 4) / columns)
         let box = rect.centered(width: columns * colW + 4, height: perCol + 4)
         b.fill(box, style: t[.helpText])
         b.box(box, title: "Keys (? or Esc closes)", style: t[.borderFocused], titleStyle: t[.titleFocused], glyphs: g)
@@ -29,7 +30,7 @@ public enum HelpOverlay {
             let cell = Rect(x: x, y: y, width: min(colW, inner.maxX - x), height: 1).intersection(inner)
             if l.section { b.text(l.keys, x: x, y: y, style: t[.helpSection], clip: cell); continue }
             b.text(l.keys, x: x, y: y, style: t[.helpKey], clip: cell)
-            b.text(l.text, x: x + keyW, y: y, style: t[.helpText], clip: cell)
+            b.text(ScreenBuffer.truncate(l.text, to: colW - keyW - 2, ellipsis: g.ellipsis), x: x + keyW, y: y, style: t[.helpText], clip: cell)
         }
     }
 }

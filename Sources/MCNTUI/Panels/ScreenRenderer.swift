@@ -5,6 +5,7 @@ public enum ScreenRenderer {
         var b = ScreenBuffer(width: width, height: height, fill: Cell(" ", ctx.theme[.normal]))
         guard width >= ScreenLayout.minWidth, height >= ScreenLayout.minHeight else {
             tooSmall(into: &b, ctx)
+            if ctx.glyphs.plot == .ascii { b.foldToASCII() }
             return b
         }
         let layout = ScreenLayout(width: width, height: height, visible: ui.visible)
@@ -19,6 +20,7 @@ public enum ScreenRenderer {
         FooterBar.render(s, ui, into: &b, rect: layout.footer, ctx)
         if ui.helpOpen { HelpOverlay.render(ui, into: &b, rect: layout.body, ctx) }
         if ui.confirmQuit { ConfirmDialog.render(s, into: &b, rect: layout.body, ctx) }
+        if ctx.glyphs.plot == .ascii { b.foldToASCII() }
         return b
     }
 

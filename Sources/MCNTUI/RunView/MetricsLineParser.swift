@@ -15,19 +15,19 @@ public enum MetricsLineParser {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return [] }
         guard let data = trimmed.data(using: .utf8),
-              let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+              let obj = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
             return [.log(.warning, "\(file):\(lineNumber): not a JSON object, skipped")]
         }
-        let numbers = obj.compactMapValues(number)
+        let numbers = obj.compactMapValues(\.number)
         guard let step = numbers["step"].map({ Int($0) }) else {
             return [.log(.warning, "\(file):\(lineNumber): no `step`, skipped")]
         }
-        let kind = (obj["kind"] as? String)?.lowercased()
+        let kind = obj["kind"]?.string?.lowercased()
         var recall: [Int: Double] = [:]
         for (k, v) in numbers { if let n = recallK(k) { recall[n] = v } }
         switch kind {
         case "checkpoint":
-            return [.checkpointSaved(step: step, path: obj["path"] as? String ?? "(step \(step))")]
+            return [.checkpointSaved(step: step, path: obj["path"]?.string ?? "(step \(step))")]
         case "monitor", "monitors":
             return [.monitors(step: step, numbers.filter { !stepKeys.contains($0.key) })]
         case "eval", "evaluation", "retrieval":
@@ -66,15 +66,35 @@ public enum MetricsLineParser {
         }
         return nil
     }
+}
 
-    static func number(_ v: Any) -> Double? {
-        if v is Bool { return nil }
-        if let d = v as? Double { return d }
-        if let i = v as? Int { return Double(i) }
-        if let n = v as? NSNumber { return n.doubleValue }
-        if let s = v as? String, ["nan", "inf", "-inf", "infinity", "-infinity"].contains(s.lowercased()) {
-            return Double(s.lowercased().replacingOccurrences(of: "infinity", with: "inf"))
-        }
-        return nil
+/// A JSON value of a metrics line, as far as the parser cares: numbers (NaN/inf may come as
+/// strings), strings, and anything else ignored. Booleans are not numbers.
+enum JSONScalar: Decodable {
+    case number(Double), string(String), other
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .other }
+        else if (try? c.decode(Bool.self)) != nil { self = .other }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else { self = .other }  // arrays and objects
     }
+
+    var number: Double? {
+        switch self {
+        case .number(let d): return d
+        case .string(let s):
+            switch s.lowercased() {
+            case "nan": return .nan
+            case "inf", "infinity", "+inf": return .infinity
+            case "-inf", "-infinity": return -.infinity
+            default: return nil
+            }
+        case .other: return nil
+        }
+    }
+
+    var string: String? { if case .string(let s) = self { return s } else { return nil } }
 }

@@ -24,21 +24,39 @@ public enum CurvesPanel {
         let firstStep = metrics.compactMap { s.series[$0]?.steps.first }.min() ?? 0
         let x0 = ui.zoomSteps.map { max(firstStep, lastStep - $0) } ?? firstStep
         let x1 = max(lastStep, x0 + 1)
-        // Visible raw and smoothed values per series.
-        struct Line { var name: String; var steps: ArraySlice<Int>; var raw: ArraySlice<Double>; var smooth: [Double] }
+        // Visible raw and smoothed values per series, reduced to the chart's dot columns.
+        let chartCols = inner.width - axisWidth
+        let dotCols = chartCols * ctx.glyphs.plot.dotsPerCell.x
+        struct Line {
+            var name: String; var steps: ArraySlice<Int>; var raw: ArraySlice<Double>; var smooth: ArraySlice<Double>
+            var rawCols: ColumnAggregate; var smoothCols: ColumnAggregate?
+        }
         var lines: [Line] = []
-        var all: [Double] = []
+        var mins: [Double] = [], maxs: [Double] = [], means: [Double] = []
+        var unplottable = 0
         for m in metrics {
             guard let h = s.series[m] else { continue }
             // Smooth over the whole history so the window's first values are not a cold start.
             let start = lowerBound(h.steps, x0)
-            let smooth = Array(Smoothing.debiasedEMA(h.values[...], beta: beta)[start...])
-            let l = Line(name: m, steps: h.steps[start...], raw: h.values[start...], smooth: smooth)
-            all.append(contentsOf: l.raw)
-            if beta > 0 { all.append(contentsOf: smooth) }
-            lines.append(l)
+            let smooth = beta > 0 ? Smoothing.debiasedEMA(h.values, beta: beta)[start...] : []
+            let raw = h.values[start...], steps = h.steps[start...]
+            let rawCols = ColumnAggregate(steps: steps, values: raw, x0: x0, x1: x1, columns: dotCols, log: ui.logY)
+            let smoothCols = beta > 0 ? ColumnAggregate(steps: steps, values: smooth, x0: x0, x1: x1, columns: dotCols, log: ui.logY) : nil
+            unplottable += rawCols.unplottable
+            for agg in [rawCols] + (smoothCols.map { [$0] } ?? []) {
+                for c in 0..<dotCols where agg.count[c] > 0 {
+                    mins.append(agg.min[c]); maxs.append(agg.max[c]); means.append(agg.sum[c] / Double(agg.count[c]))
+                }
+            }
+            lines.append(Line(name: m, steps: steps, raw: raw, smooth: smooth, rawCols: rawCols, smoothCols: smoothCols))
         }
-        let scale = AxisScale.fit(all, log: ui.logY)
+        var scale = AxisScale.fit(mins: mins, maxs: maxs, typical: means, log: ui.logY, unplottable: unplottable)
+        if (maxs.max() ?? 0) > scale.hi || (mins.min() ?? 0) < scale.lo {
+            for l in lines {
+                let o = ColumnAggregate.countOutside(values: l.raw, steps: l.steps, x0: x0, x1: x1, scale: scale)
+                scale.clippedAbove += o.above; scale.clippedBelow += o.below
+            }
+        }
         // Row 0 legend; chart; last row x range and notes.
         var lx = inner.x
         for (i, l) in lines.enumerated() {
@@ -53,14 +71,11 @@ public enum CurvesPanel {
         var canvas = DotCanvas(cols: chart.width, rows: chart.height, resolution: ctx.glyphs.plot)
         for (i, l) in lines.enumerated() {
             let style = ctx.theme.seriesStyle(colourIndex(l.name, i))
-            if beta > 0 {
-                plot(steps: l.steps, values: l.raw, x0: x0, x1: x1, scale: scale, on: &canvas,
-                     style: style.adding(.dim), priority: 0, mark: ".")
-                plot(steps: l.steps, values: l.smooth[...], x0: x0, x1: x1, scale: scale, on: &canvas,
-                     style: style, priority: Int8(1 + i), mark: "*")
+            if let sc = l.smoothCols {
+                plot(l.rawCols, scale: scale, on: &canvas, style: style.adding(.dim), priority: 0, mark: ".")
+                plot(sc, scale: scale, on: &canvas, style: style, priority: Int8(1 + i), mark: "*")
             } else {
-                plot(steps: l.steps, values: l.raw, x0: x0, x1: x1, scale: scale, on: &canvas,
-                     style: style, priority: Int8(1 + i), mark: "*")
+                plot(l.rawCols, scale: scale, on: &canvas, style: style, priority: Int8(1 + i), mark: "*")
             }
         }
         canvas.draw(into: &b, x: chart.x, y: chart.y)
@@ -105,26 +120,20 @@ public enum CurvesPanel {
     /// Plots points in [x0, x1]: per dot column the span of its values, joined to the previous column.
     static func plot(steps: ArraySlice<Int>, values: ArraySlice<Double>, x0: Int, x1: Int, scale: AxisScale,
                      on canvas: inout DotCanvas, style: Style, priority: Int8, mark: Character) {
-        let w = canvas.dotsX, h = canvas.dotsY
-        guard w > 0, h > 0 else { return }
-        var colMin = [Int](repeating: Int.max, count: w), colMax = [Int](repeating: Int.min, count: w)
-        var colFirst = [Int](repeating: -1, count: w), colLast = [Int](repeating: -1, count: w)
-        let span = Double(max(1, x1 - x0))
-        var si = steps.startIndex, vi = values.startIndex
-        while si < steps.endIndex && vi < values.endIndex {
-            let st = steps[si], v = values[vi]
-            si += 1; vi += 1
-            guard st >= x0, st <= x1, let r = scale.dotRow(v, dots: h) else { continue }
-            let c = min(w - 1, Int(Double(st - x0) / span * Double(w - 1) + 0.5))
-            if colFirst[c] < 0 { colFirst[c] = r }
-            colLast[c] = r
-            colMin[c] = min(colMin[c], r); colMax[c] = max(colMax[c], r)
-        }
+        let agg = ColumnAggregate(steps: steps, values: values, x0: x0, x1: x1, columns: canvas.dotsX, log: scale.log)
+        plot(agg, scale: scale, on: &canvas, style: style, priority: priority, mark: mark)
+    }
+
+    static func plot(_ agg: ColumnAggregate, scale: AxisScale, on canvas: inout DotCanvas, style: Style, priority: Int8, mark: Character) {
+        let h = canvas.dotsY
+        guard canvas.dotsX > 0, h > 0 else { return }
         var prev: (Int, Int)? = nil
-        for c in 0..<w where colFirst[c] >= 0 {
-            if let (pc, pr) = prev { canvas.line(pc, pr, c, colFirst[c], style: style, priority: priority, mark: mark) }
-            for r in colMin[c]...colMax[c] { canvas.set(c, r, style: style, priority: priority, mark: mark) }
-            prev = (c, colLast[c])
+        for c in 0..<min(canvas.dotsX, agg.count.count) where agg.count[c] > 0 {
+            let first = scale.dotRow(coordinate: agg.first[c], dots: h)
+            let top = scale.dotRow(coordinate: agg.max[c], dots: h), bottom = scale.dotRow(coordinate: agg.min[c], dots: h)
+            if let (pc, pr) = prev { canvas.line(pc, pr, c, first, style: style, priority: priority, mark: mark) }
+            for r in top...bottom { canvas.set(c, r, style: style, priority: priority, mark: mark) }
+            prev = (c, scale.dotRow(coordinate: agg.last[c], dots: h))
         }
     }
 

@@ -20,12 +20,22 @@ public struct AxisScale: Sendable, Equatable {
             if !v.isFinite || (log && v <= 0) { bad += 1; continue }
             ys.append(log ? Foundation.log10(v) : v)
         }
-        guard let mn = ys.min(), let mx = ys.max() else {
-            return AxisScale(lo: 0, hi: 1, log: log, unplottable: bad)
+        var s = fit(mins: ys, maxs: ys, typical: ys, log: log, unplottable: bad)
+        s.clippedAbove = ys.reduce(0) { $0 + ($1 > s.hi ? 1 : 0) }
+        s.clippedBelow = ys.reduce(0) { $0 + ($1 < s.lo ? 1 : 0) }
+        return s
+    }
+
+    /// Fits a range in axis coordinates from per-column extremes and typical values (e.g. column
+    /// means): the range covers every extreme unless one lies far beyond the bulk of the typical
+    /// values (3× their 1st–99th percentile spread), then it is cut there. The caller counts the
+    /// points beyond the cut.
+    public static func fit(mins: [Double], maxs: [Double], typical: [Double], log: Bool, unplottable: Int) -> AxisScale {
+        guard let mn = mins.min(), let mx = maxs.max(), !typical.isEmpty else {
+            return AxisScale(lo: 0, hi: 1, log: log, unplottable: unplottable)
         }
-        // The bulk: 1st to 99th percentile of an evenly spaced sample.
-        let step = max(1, ys.count / 2000)
-        var sample = stride(from: 0, to: ys.count, by: step).map { ys[$0] }
+        let step = max(1, typical.count / 2000)
+        var sample = stride(from: 0, to: typical.count, by: step).map { typical[$0] }
         sample.sort()
         let p1 = sample[sample.count / 100], p99 = sample[sample.count - 1 - sample.count / 100]
         let spread = max(p99 - p1, 1e-12 * max(1, abs(p99)))
@@ -33,10 +43,7 @@ public struct AxisScale: Sendable, Equatable {
         if mx > p99 + 3 * spread { hi = p99 + 0.5 * spread }
         if mn < p1 - 3 * spread { lo = p1 - 0.5 * spread }
         if hi - lo < 1e-12 { let pad = max(abs(hi) * 0.05, 0.5); lo -= pad; hi += pad }
-        var s = AxisScale(lo: lo, hi: hi, log: log, unplottable: bad)
-        s.clippedAbove = ys.reduce(0) { $0 + ($1 > hi ? 1 : 0) }
-        s.clippedBelow = ys.reduce(0) { $0 + ($1 < lo ? 1 : 0) }
-        return s
+        return AxisScale(lo: lo, hi: hi, log: log, unplottable: unplottable)
     }
 
     /// The axis coordinate of a value (log10 on a log axis), or nil when it cannot be shown.
@@ -51,9 +58,13 @@ public struct AxisScale: Sendable, Equatable {
     /// the edge.
     @inline(__always)
     public func dotRow(_ v: Double, dots: Int) -> Int? {
-        guard let c = coordinate(v) else { return nil }
+        coordinate(v).map { dotRow(coordinate: $0, dots: dots) }
+    }
+
+    @inline(__always)
+    public func dotRow(coordinate c: Double, dots: Int) -> Int {
         let f = (c - lo) / (hi - lo)
-        let r = Int(((1 - f) * Double(dots - 1)).rounded())
+        let r = Int((1 - f) * Double(dots - 1) + 0.5)
         return min(max(r, 0), dots - 1)
     }
 

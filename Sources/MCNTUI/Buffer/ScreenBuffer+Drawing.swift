@@ -7,9 +7,11 @@ extension ScreenBuffer {
         let c = clip ?? bounds
         guard y >= c.y, y < c.maxY else { return x + text.count }
         var cx = x
-        for ch in text {
+        for u in text.unicodeScalars {
             if cx >= c.maxX { break }
-            if cx >= c.x { set(cx, y, Self.narrow(ch), style) }
+            // Combining marks would take a cell of their own: drop them.
+            if u.value >= 0x300, u.properties.generalCategory == .nonspacingMark { continue }
+            if cx >= c.x { set(cx, y, scalar: Self.narrow(u), style) }
             cx += 1
         }
         return cx
@@ -23,15 +25,14 @@ extension ScreenBuffer {
     }
 
     /// Control characters and (likely) double-width characters would break the grid.
-    static func narrow(_ ch: Character) -> Character {
-        guard let u = ch.unicodeScalars.first else { return " " }
+    static func narrow(_ u: Unicode.Scalar) -> Unicode.Scalar {
         if u.value < 0x20 || u.value == 0x7f { return " " }
         if u.value >= 0x1100 && (u.value <= 0x115f || (0x2e80...0xa4cf).contains(u.value)
             || (0xac00...0xd7a3).contains(u.value) || (0xf900...0xfaff).contains(u.value)
             || (0xfe30...0xfe4f).contains(u.value) || (0xff00...0xff60).contains(u.value)
             || (0xffe0...0xffe6).contains(u.value) || (0x1f300...0x1faff).contains(u.value)
             || (0x20000...0x3fffd).contains(u.value)) { return "?" }
-        return ch
+        return u
     }
 
     public mutating func fill(_ rect: Rect, _ ch: Character = " ", style: Style) {

@@ -42,10 +42,9 @@ extension ScreenBuffer {
 
     /// Every non-ASCII character replaced (for terminals whose locale is not UTF-8).
     public mutating func foldToASCII() {
-        for i in cells.indices {
-            let ch = cells[i].ch
-            if ch.isASCII { continue }
-            cells[i].ch = Self.asciiFold[ch] ?? "?"
+        for i in cells.indices where !cells[i].scalar.isASCII {
+            let folded = Self.asciiFold[cells[i].ch] ?? "?"
+            cells[i].scalar = folded.unicodeScalars.first!
         }
     }
 }

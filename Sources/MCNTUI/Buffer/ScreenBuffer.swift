@@ -21,9 +21,14 @@ public struct ScreenBuffer: Equatable, Sendable {
     /// Sets one cell when it lies inside both the buffer and `clip`.
     @inline(__always)
     public mutating func set(_ x: Int, _ y: Int, _ ch: Character, _ style: Style, clip: Rect? = nil) {
+        set(x, y, scalar: ch.unicodeScalars.first ?? " ", style, clip: clip)
+    }
+
+    @inline(__always)
+    public mutating func set(_ x: Int, _ y: Int, scalar: Unicode.Scalar, _ style: Style, clip: Rect? = nil) {
         guard x >= 0, x < width, y >= 0, y < height else { return }
         if let c = clip, !c.contains(x: x, y: y) { return }
-        cells[y * width + x] = Cell(ch, style)
+        cells[y * width + x] = Cell(scalar, style)
     }
 
     /// Changes only the style of one cell.
@@ -34,6 +39,8 @@ public struct ScreenBuffer: Equatable, Sendable {
 
     /// One row of characters as a String.
     public func rowText(_ y: Int) -> String {
-        String(cells[(y * width)..<(y * width + width)].map(\.ch))
+        var v = String.UnicodeScalarView()
+        for c in cells[(y * width)..<(y * width + width)] { v.append(c.scalar) }
+        return String(v)
     }
 }

@@ -42,10 +42,13 @@ public struct Style: Hashable, Sendable {
     }
 }
 
-/// One character cell of the screen.
+/// One character cell of the screen. The character is one Unicode scalar (panels draw single-scalar
+/// characters; text drawing drops combining marks), so a cell is plain data: cheap to copy and compare.
 public struct Cell: Hashable, Sendable {
-    public var ch: Character
+    public var scalar: Unicode.Scalar
     public var style: Style
-    public init(_ ch: Character = " ", _ style: Style = .plain) { self.ch = ch; self.style = style }
+    public init(_ scalar: Unicode.Scalar = " ", _ style: Style = .plain) { self.scalar = scalar; self.style = style }
+    public init(_ ch: Character, _ style: Style = .plain) { self.init(ch.unicodeScalars.first ?? " ", style) }
+    public var ch: Character { Character(scalar) }
     public static let blank = Cell()
 }

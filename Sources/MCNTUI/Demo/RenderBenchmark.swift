@@ -10,6 +10,8 @@ public enum RenderBenchmark {
         public var frames: Int
         public var cpuMillisecondsPerFrame: Double
         public var wallMillisecondsPerFrame: Double
+        /// The render alone, without the diff.
+        public var renderCPUMillisecondsPerFrame: Double
     }
 
     public static func measure(options: WorkbenchOptions, generator: SyntheticEvents, steps: Int = 20_000,
@@ -34,14 +36,38 @@ public enum RenderBenchmark {
         }
         let cpu = cpuSeconds() - cpu0, wall = Date().timeIntervalSince(wall0)
         precondition(changed >= 0)
+        let r0 = cpuSeconds()
+        for f in 0..<frames {
+            s.step = base.step + f + 1
+            _ = ScreenRenderer.render(s, ui, width: width, height: height, ctx)
+        }
+        let renderOnly = cpuSeconds() - r0
         return Result(frames: frames, cpuMillisecondsPerFrame: cpu * 1000 / Double(frames),
-                      wallMillisecondsPerFrame: wall * 1000 / Double(frames))
+                      wallMillisecondsPerFrame: wall * 1000 / Double(frames),
+                      renderCPUMillisecondsPerFrame: renderOnly * 1000 / Double(frames))
     }
 
     public static func run(options: WorkbenchOptions, generator: SyntheticEvents) {
         let r = measure(options: options, generator: generator)
-        print(String(format: "render 200x60, 20k-step run, %d frames: %.3f ms CPU/frame, %.3f ms wall/frame (target < 2 ms CPU)",
-                     r.frames, r.cpuMillisecondsPerFrame, r.wallMillisecondsPerFrame))
+        print(String(format: "render 200x60, 20k-step run, %d frames: %.3f ms CPU/frame with the cell diff (%.3f ms render alone), %.3f ms wall/frame (target < 2 ms CPU)",
+                     r.frames, r.cpuMillisecondsPerFrame, r.renderCPUMillisecondsPerFrame, r.wallMillisecondsPerFrame))
+        // Where the time goes: each panel alone into its place of the full layout.
+        var builder = SnapshotBuilder()
+        builder.apply(generator.history(steps: 20_000, evaluateEvery: 5000, checkpointEvery: 2500))
+        let s = builder.snapshot()
+        var ui = UIState(); ui.smoothingIndex = 2; ui.focus = .retrieval
+        let layout = ScreenLayout(width: 200, height: 60, visible: ui.visible)
+        var b = ScreenBuffer(width: 200, height: 60)
+        var parts: [String] = []
+        for id in PanelID.allCases {
+            let c0 = cpuSeconds()
+            for _ in 0..<50 { ScreenRenderer.renderPanel(id, s, ui, into: &b, rect: layout.panels[id]!, options.renderContext) }
+            parts.append(String(format: "%@ %.3f", "\(id)", (cpuSeconds() - c0) * 1000 / 50))
+        }
+        let c0 = cpuSeconds()
+        for _ in 0..<50 { HeaderPanel.render(s, ui, into: &b, rect: layout.header, options.renderContext) }
+        parts.append(String(format: "header %.3f", (cpuSeconds() - c0) * 1000 / 50))
+        print("  ms CPU per panel: " + parts.joined(separator: ", "))
     }
 
     static func cpuSeconds() -> Double {

@@ -127,12 +127,13 @@ public enum CurvesPanel {
     static func plot(_ agg: ColumnAggregate, scale: AxisScale, on canvas: inout DotCanvas, style: Style, priority: Int8, mark: Character) {
         let h = canvas.dotsY
         guard canvas.dotsX > 0, h > 0 else { return }
+        let pen = canvas.pen(style, mark: mark)
         var prev: (Int, Int)? = nil
         for c in 0..<min(canvas.dotsX, agg.count.count) where agg.count[c] > 0 {
             let first = scale.dotRow(coordinate: agg.first[c], dots: h)
             let top = scale.dotRow(coordinate: agg.max[c], dots: h), bottom = scale.dotRow(coordinate: agg.min[c], dots: h)
-            if let (pc, pr) = prev { canvas.line(pc, pr, c, first, style: style, priority: priority, mark: mark) }
-            for r in top...bottom { canvas.set(c, r, style: style, priority: priority, mark: mark) }
+            if let (pc, pr) = prev { canvas.line(pc, pr, c, first, pen: pen, priority: priority) }
+            for r in top...bottom { canvas.set(c, r, pen: pen, priority: priority) }
             prev = (c, scale.dotRow(coordinate: agg.last[c], dots: h))
         }
     }

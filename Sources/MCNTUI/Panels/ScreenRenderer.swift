@@ -2,7 +2,7 @@
 /// as text without a terminal.
 public enum ScreenRenderer {
     public static func render(_ s: Snapshot, _ ui: UIState, width: Int, height: Int, _ ctx: RenderContext) -> ScreenBuffer {
-        var b = ScreenBuffer(width: width, height: height, fill: Cell(" ", ctx.theme[.normal]))
+        var b = ScreenBuffer(width: width, height: height, fill: Cell(Unicode.Scalar(" "), ctx.theme[.normal]))
         guard width >= ScreenLayout.minWidth, height >= ScreenLayout.minHeight else {
             tooSmall(into: &b, ctx)
             if ctx.glyphs.plot == .ascii { b.foldToASCII() }

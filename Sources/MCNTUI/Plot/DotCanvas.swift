@@ -6,18 +6,27 @@ public struct DotCanvas {
     public let resolution: PlotResolution
     public let dotsX: Int, dotsY: Int
     private(set) var masks: [UInt8]
-    private var styles: [Style]
+    /// Per cell: the pen of the highest-priority dot, and that priority.
+    private var cellPens: [UInt8]
     private var priorities: [Int8]
-    private var marks: [Character]
+    /// Styles and ASCII marks by pen number (cells hold small numbers, not Styles: this is hot).
+    private var pens: [(style: Style, mark: Character)] = [(.plain, "*")]
 
     public init(cols: Int, rows: Int, resolution: PlotResolution) {
         self.cols = max(0, cols); self.rows = max(0, rows); self.resolution = resolution
         let d = resolution.dotsPerCell
         dotsX = self.cols * d.x; dotsY = self.rows * d.y
         masks = Array(repeating: 0, count: self.cols * self.rows)
-        styles = Array(repeating: .plain, count: self.cols * self.rows)
+        cellPens = Array(repeating: 0, count: self.cols * self.rows)
         priorities = Array(repeating: -1, count: self.cols * self.rows)
-        marks = Array(repeating: "*", count: self.cols * self.rows)
+    }
+
+    /// A pen for `style` (and the ASCII `mark`), to draw many dots with.
+    public mutating func pen(_ style: Style, mark: Character = "*") -> UInt8 {
+        if let i = pens.firstIndex(where: { $0.style == style && $0.mark == mark }) { return UInt8(i) }
+        precondition(pens.count < 255, "too many pens")
+        pens.append((style, mark))
+        return UInt8(pens.count - 1)
     }
 
     /// Braille bit of dot (column, row) inside a cell.
@@ -25,8 +34,13 @@ public struct DotCanvas {
     static let quadrants: [Character] = [" ", "▘", "▝", "▀", "▖", "▌", "▞", "▛", "▗", "▚", "▐", "▜", "▄", "▙", "▟", "█"]
 
     /// Sets one dot. `mark` is the character used in ASCII mode.
-    @inline(__always)
     public mutating func set(_ x: Int, _ y: Int, style: Style, priority: Int8 = 0, mark: Character = "*") {
+        let p = pen(style, mark: mark)
+        set(x, y, pen: p, priority: priority)
+    }
+
+    @inline(__always)
+    public mutating func set(_ x: Int, _ y: Int, pen: UInt8, priority: Int8 = 0) {
         guard x >= 0, y >= 0, x < dotsX, y < dotsY else { return }
         let cx: Int, cy: Int, bit: UInt8
         switch resolution {
@@ -36,17 +50,21 @@ public struct DotCanvas {
         }
         let i = cy * cols + cx
         masks[i] |= bit
-        if priority >= priorities[i] { priorities[i] = priority; styles[i] = style; marks[i] = mark }
+        if priority >= priorities[i] { priorities[i] = priority; cellPens[i] = pen }
     }
 
     /// A straight line of dots between two dots (Bresenham).
     public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, style: Style, priority: Int8 = 0, mark: Character = "*") {
+        line(x0, y0, x1, y1, pen: pen(style, mark: mark), priority: priority)
+    }
+
+    public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, pen: UInt8, priority: Int8 = 0) {
         var x = x0, y = y0
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var err = dx + dy
         while true {
-            set(x, y, style: style, priority: priority, mark: mark)
+            set(x, y, pen: pen, priority: priority)
             if x == x1 && y == y1 { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x += sx }
@@ -61,7 +79,7 @@ public struct DotCanvas {
         switch resolution {
         case .braille: return Character(Unicode.Scalar(0x2800 + UInt32(m))!)
         case .block: return Self.quadrants[Int(m & 15)]
-        case .ascii: return marks[row * cols + col]
+        case .ascii: return pens[Int(cellPens[row * cols + col])].mark
         }
     }
 
@@ -69,7 +87,13 @@ public struct DotCanvas {
     public func draw(into buffer: inout ScreenBuffer, x: Int, y: Int) {
         for r in 0..<rows {
             for c in 0..<cols {
-                if let ch = character(col: c, row: r) { buffer.set(x + c, y + r, ch, styles[r * cols + c]) }
+                let i = r * cols + c, m = masks[i]
+                guard m != 0 else { continue }
+                let style = pens[Int(cellPens[i])].style
+                switch resolution {
+                case .braille: buffer.set(x + c, y + r, scalar: Unicode.Scalar(0x2800 + UInt32(m))!, style)
+                default: buffer.set(x + c, y + r, character(col: c, row: r)!, style)
+                }
             }
         }
     }

@@ -5,15 +5,19 @@ public enum Smoothing {
     /// β = 0 returns the input.
     public static func debiasedEMA(_ xs: ArraySlice<Double>, beta: Double) -> [Double] {
         guard beta > 0 else { return Array(xs) }
-        var out = [Double](); out.reserveCapacity(xs.count)
         var s = 0.0, correction = 1.0
-        for x in xs {
-            guard x.isFinite else { out.append(x); continue }
-            s = beta * s + (1 - beta) * x
-            correction *= beta
-            out.append(s / (1 - correction))
+        return xs.withUnsafeBufferPointer { src in
+            [Double](unsafeUninitializedCapacity: src.count) { out, n in
+                for i in 0..<src.count {
+                    let x = src[i]
+                    if !x.isFinite { out[i] = x; continue }
+                    s = beta * s + (1 - beta) * x
+                    correction *= beta
+                    out[i] = s / (1 - correction)
+                }
+                n = src.count
+            }
         }
-        return out
     }
 
     public static func debiasedEMA(_ xs: [Double], beta: Double) -> [Double] { debiasedEMA(xs[...], beta: beta) }

@@ -4,6 +4,7 @@
 /// reads keys, and restores the terminal. Use from one thread.
 public final class NcursesBackend {
     private var previous: ScreenBuffer?
+    private var run = String.UnicodeScalarView()
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private let maxPairs: Int32
@@ -58,7 +59,6 @@ public final class NcursesBackend {
     public func present(_ frame: ScreenBuffer) {
         let full = previous.map { $0.width != frame.width || $0.height != frame.height } ?? true
         if full { mcn_erase() }
-        var run = ""
         for y in 0..<frame.height {
             var x = 0
             while x < frame.width {
@@ -71,10 +71,10 @@ public final class NcursesBackend {
                     let c = frame[x, y]
                     if c.style != cell.style { break }
                     if !full, let p = previous, p[x, y] == c { break }
-                    run.append(c.ch); x += 1
+                    run.append(c.scalar); x += 1
                 }
                 let (attrs, pair) = resolve(cell.style)
-                mcn_draw(Int32(y), Int32(start), run, attrs, pair)
+                mcn_draw(Int32(y), Int32(start), String(run), attrs, pair)
             }
         }
         previous = frame

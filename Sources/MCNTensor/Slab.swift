@@ -78,6 +78,7 @@ public struct ParameterEntry: Sendable, Equatable {
 /// A handle to one parameter of a layout, held by the layer that owns it.
 public struct ParameterHandle: Sendable, Hashable {
     public let index: Int
+    public init(index: Int) { self.index = index }
 }
 
 /// The names, shapes and offsets of a model's tensors inside one slab, in registration order.

@@ -48,6 +48,8 @@ public final class Tape {
     public var updateRunningStats: Bool
     /// When true, each op's output is scanned for NaN/Inf and the first offender is kept.
     public var checkFinite = false
+    /// Called with every convolution's geometry as it runs (the benchmark lists layer shapes).
+    public var onConv: ((Conv3dGeometry) -> Void)?
     /// The first op whose output held a NaN or Inf, with its shapes (when `checkFinite`).
     public private(set) var firstNonFinite: String?
 

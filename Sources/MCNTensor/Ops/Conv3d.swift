@@ -197,6 +197,7 @@ extension Tape {
     public func conv3d(_ x: Variable, _ w: Variable, stride: (Int, Int, Int) = (1, 1, 1),
                        padding: (Int, Int, Int) = (0, 0, 0)) -> Variable {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
+        onConv?(g)
         let y = conv3dForward(x.value, w.value, g)
         return output(.conv3d, y, inputs: [x, w]) { out in
             { conv3dBackward(x.value, w.value, out.grad!.pointer, g,

@@ -17,18 +17,28 @@ public final class MCNNetwork {
     public let params = ParameterLayout()
     public let buffers = ParameterLayout()
     public let backbone: Backbone
+    /// The fc feature head (`feature.*`), present when the feature size differs from the backbone's.
+    public let featureHead: LinearLayer?
     public let projection: MLPHead
     public let meta: MLPHead
     public let lossConfig: MCNLossConfig
 
-    public init(backbone spec: BackboneSpec, projectionDim: Int = 128, metaHidden: Int = 128,
+    public init(backbone spec: BackboneSpec, featureDim: Int? = nil, projectionDim: Int = 128, metaHidden: Int = 128,
                 loss: MCNLossConfig = MCNLossConfig()) {
         let root = LayoutBuilder(params: params, buffers: buffers, prefix: "")
         backbone = Backbone(spec, root.child("backbone"))
-        let d = spec.featureDim
+        let d = featureDim ?? spec.featureDim
+        featureHead = d == spec.featureDim ? nil : LinearLayer(root.child("feature"), in: spec.featureDim, out: d)
         projection = MLPHead(root.child("projection"), in: d, hidden: d, out: projectionDim)
         meta = MLPHead(root.child("meta"), in: loss.fcm.width(d), hidden: metaHidden, out: 2)
         lossConfig = loss
+    }
+
+    /// Clip features: the pooled backbone output, through the fc feature head where there is one.
+    // clips: [N, 3, T, H, W] -> [N, D]
+    public func features(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ clips: Variable) -> Variable {
+        let h = backbone(t, p, buf, clips)
+        return featureHead.map { $0(t, p, h) } ?? h
     }
 
     /// Fresh parameters and buffers from `seed`.

@@ -46,7 +46,7 @@ extension MCNNetwork {
     // clips: [M, 3, T, H, W], groups: M video ids
     public func setLoss(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, clips: Variable,
                         groups: [Int], pairs: MetaPairs?) -> SetLossResult {
-        let h = backbone(t, p, buf, clips)
+        let h = features(t, p, buf, clips)
         let z = t.l2Normalize(projection(t, p, h))
         let lCon = t.ntXent(z, groups: groups, temperature: lossConfig.temperature)
         guard let pairs, !pairs.u.isEmpty else {

@@ -7,19 +7,28 @@ final class VideoReaderTests: XCTestCase {
         let files = videoFiles(under: try realClipsDir())
         XCTAssertEqual(files.count, 20)
         let haveFFprobe = runTool("ffprobe", ["-version"]) != nil
-        for f in files {
-            let r = try VideoReader(path: f)
+        // Two files at a time (the machine's two cores): our count and ffprobe's.
+        let results = ResultBox(files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { k in
+            let f = files[k]
+            var ours: Result<(VideoReader, Int), Error>
+            do {
+                let r = try VideoReader(path: f)
+                ours = .success((r, try r.frameCount(exact: true)))
+            } catch { ours = .failure(error) }
+            let probe = haveFFprobe ? runTool("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
+                                                          "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", f]) : nil
+            results.set(k, (ours, probe.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }))
+        }
+        for (k, f) in files.enumerated() {
+            let (ours, probe) = results.get(k)
+            let (r, count) = try ours.get()
             XCTAssertGreaterThan(r.width, 0)
             XCTAssertGreaterThan(r.fps, 20, f)
-            let count = try r.frameCount(exact: true)
             XCTAssertGreaterThanOrEqual(count, 40, f)
             let first = try r.decodeFrames(start: 0, count: 2, outWidth: 32, outHeight: 24)
             XCTAssertEqual(first.rgb.count, 2 * 32 * 24 * 3)
-            if haveFFprobe {
-                let out = runTool("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
-                                              "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", f])
-                XCTAssertEqual(Int(out?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), count, f)
-            }
+            if haveFFprobe { XCTAssertEqual(probe, count, f) }
         }
         if !haveFFprobe { print("ffprobe not on PATH: frame counts checked against the decoder only") }
     }
@@ -76,4 +85,13 @@ private func matches(_ clip: VideoFrames, _ all: VideoFrames) -> [Int] {
         let f = clip.rgb[i * fb ..< (i + 1) * fb]
         return (0..<all.count).first { all.rgb[$0 * fb ..< ($0 + 1) * fb] == f } ?? -1
     }
+}
+
+/// Results of a concurrent loop, one slot per iteration.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [(Result<(VideoReader, Int), Error>, Int?)?]
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    func set(_ i: Int, _ v: (Result<(VideoReader, Int), Error>, Int?)) { lock.withLock { slots[i] = v } }
+    func get(_ i: Int) -> (Result<(VideoReader, Int), Error>, Int?) { lock.withLock { slots[i]! } }
 }

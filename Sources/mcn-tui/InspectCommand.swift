@@ -51,7 +51,8 @@ struct InspectCommand: ParsableCommand {
             do {
                 ds = try VideoDataset.load(dir: data, format: DatasetFormat(rawValue: format)!, split: split, strict: strict)
             } catch let e as VideoError {
-                throw ValidationError(e.description)
+                FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+                throw ExitCode.failure
             }
             dataset = ds
             for (split, items) in [("train", ds.train), ("test", ds.test)] {

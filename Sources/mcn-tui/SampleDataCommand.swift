@@ -35,7 +35,8 @@ struct SampleDataCommand: ParsableCommand {
             print(String(format: "wrote %d videos (%d classes) to %@ in %.1f s", n, SampleDataGenerator.classNames.count,
                          out, Date().timeIntervalSince(t0)))
         } catch let e as VideoError {
-            throw ValidationError(e.description)
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

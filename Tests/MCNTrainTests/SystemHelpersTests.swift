@@ -2,26 +2,6 @@ import XCTest
 @testable import MCNTrain
 
 final class SystemHelpersTests: XCTestCase {
-    func testETA() {
-        var e = ETAEstimator(smoothing: 0.5, warmupSteps: 1)
-        XCTAssertNil(e.secondsLeft(stepsLeft: 10))
-        e.record(stepSeconds: 10)          // warm-up step: a first guess only
-        XCTAssertEqual(e.secondsLeft(stepsLeft: 10), 100)
-        e.record(stepSeconds: 2)           // replaces the warm-up guess
-        XCTAssertEqual(e.secondsPerStep, 2)
-        e.record(stepSeconds: 4)           // EMA: 2 + 0.5 · (4 − 2)
-        XCTAssertEqual(e.secondsPerStep, 3)
-        XCTAssertEqual(e.secondsLeft(stepsLeft: 100), 300)
-        XCTAssertEqual(e.secondsLeft(stepsLeft: -5), 0)
-        e.record(stepSeconds: .nan)
-        XCTAssertEqual(e.secondsPerStep, 3)
-        XCTAssertEqual(ETAEstimator.format(nil), "--")
-        XCTAssertEqual(ETAEstimator.format(42), "42s")
-        XCTAssertEqual(ETAEstimator.format(185), "3m05s")
-        XCTAssertEqual(ETAEstimator.format(3720), "1h02m")
-        XCTAssertEqual(ETAEstimator.format(183_600), "2d03h")
-    }
-
     func testProcStatParsing() {
         let stat = "1234 (my (odd) name) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 3 0 100 1000 200 18446744073709551615"
         XCTAssertEqual(ProcessStats.parseCPUSeconds(stat: stat, ticksPerSecond: 100), 3.0)

@@ -96,6 +96,28 @@ public struct Tensor: @unchecked Sendable {
 
     public func toArray() -> [Float] { Array(buffer) }
 
+    /// A view of rows [range) of the leading dimension (shares memory).
+    // self: [N, ...] -> [range.count, ...]
+    public func rows(_ range: Range<Int>) -> Tensor {
+        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+                     "rows: \(range) of \(shapeText)")
+        let per = count / max(1, shape[0])
+        var s = shape
+        s[0] = range.count
+        return Tensor(shape: s, storage: Storage(view: pointer + range.lowerBound * per, count: range.count * per, owner: storage))
+    }
+
+    /// A copy of the listed rows of the leading dimension, in order.
+    // self: [N, ...] -> [index.count, ...]
+    public func gatherRows(_ index: [Int]) -> Tensor {
+        let per = count / max(1, shape[0])
+        var s = shape
+        s[0] = index.count
+        let t = Tensor(uninitialized: s)
+        for (r, i) in index.enumerated() { (t.pointer + r * per).update(from: pointer + i * per, count: per) }
+        return t
+    }
+
     public subscript(i: Int) -> Float {
         get { pointer[i] }
         nonmutating set { pointer[i] = newValue }

@@ -1,12 +1,50 @@
 import ArgumentParser
+import Foundation
+import MCNTrain
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train headless or on screen."
-    )
+        abstract: "Pre-train with MCN (or the contrastive baseline); on screen, or headless when --headless or stdout is not a terminal.")
+
+    @OptionGroup var options: TrainingOptions
+
+    @Flag(help: "Print one line every run.print_every steps instead of the full-screen workbench.")
+    var headless = false
 
     func run() throws {
-        throw ValidationError("'train' is not implemented yet")
+        let session: TrainingSession
+        do {
+            session = try TrainingSession.prepare(options.request, warn: { printError("warning: \($0)") })
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        if headless || isatty(STDOUT_FILENO) == 0 {
+            throw ExitCode(runHeadless(session))
+        }
+        throw ExitCode(try runWorkbench(session))
+    }
+}
+
+/// Runs the engine and prints its events as lines until it ends; the exit status.
+func runHeadless(_ session: TrainingSession) -> Int32 {
+    let engine = session.engine
+    StopSignals.install(onFirst: { engine.commands.send(.stop) })
+    var printer = HeadlessPrinter(every: session.config.run.printEvery)
+    engine.start()
+    while true {
+        for event in engine.events.drain() {
+            for line in printer.lines(for: event) { emitLine(line) }
+            switch event {
+            case .finished: return 0
+            case .failed: return 1
+            default: break
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.05)
     }
 }

@@ -12,6 +12,12 @@ struct BenchOptions: Sendable {
     var threads: Int
     var quick: Bool
     var dataDir: String?
+    var only: [String] = []
+
+    /// True when a measurement of this name was asked for (no `--only`, or a prefix matches).
+    func wants(_ name: String) -> Bool {
+        only.isEmpty || only.contains { name.hasPrefix($0) || $0.hasPrefix(name) }
+    }
 }
 
 struct BenchCommand: ParsableCommand {
@@ -39,7 +45,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let report = BenchReport(json: json)
-        let options = BenchOptions(threads: threads, quick: quick, dataDir: data)
+        let options = BenchOptions(threads: threads, quick: quick, dataDir: data, only: only)
         BLAS.setThreads(threads)
         report.comment("mcn-tui bench, \(threads) BLAS thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
         for suite in Self.suites where suite.prefix == "sgemm" || selected(suite.prefix) {

@@ -21,4 +21,78 @@ let sgemmSuite = BenchSuite(prefix: "sgemm") { report, options in
                      note: "1024^3, \(BLAS.threads) thread(s)")
 }
 
-let tensorSuites: [BenchSuite] = []
+/// `conv.<kernel>.<in-out>.<input THW>.<stride>.{forward,train}` for every distinct convolution
+/// of the reference networks, then `backbone.<net>.{forward,train}` (the whole backbone).
+let tensorSuites: [BenchSuite] = [convSuite, backboneSuite, profileSuite]
+
+let convSuite = BenchSuite(prefix: "conv") { report, options in
+    var rng = RNG(seed: 3)
+    let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    var seen = Set<String>()
+    for name in BenchNetworks.names {
+        let inst = BenchNetworks.make(name)
+        for (i, g) in BenchNetworks.convGeometries(inst, input: input).enumerated() {
+            let label = BenchNetworks.label(g)
+            guard seen.insert(label).inserted, options.wants("conv.\(label)") else { continue }
+            let x = Tensor.randn([g.n, g.c, g.t, g.h, g.w], rng: &rng)
+            let w = Tensor.randn([g.o, g.c, g.kernel.0, g.kernel.1, g.kernel.2], std: 0.1, rng: &rng)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let dw = Tensor.zeros(w.shape), dx = Tensor.zeros(x.shape)
+            let needDx = i > 0
+            let tf = benchTime(minSeconds: options.quick ? 0.1 : 0.4) { _ = conv3dForward(x, w, g) }
+            let tt = benchTime(minSeconds: options.quick ? 0.1 : 0.4) {
+                _ = conv3dForward(x, w, g)
+                conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: needDx ? dx.pointer : nil)
+            }
+            let f = g.forwardFlops
+            report.record("conv.\(label).forward", f / tf / 1e9, unit: "GFLOP/s", vs: "sgemm")
+            report.record("conv.\(label).train", f * (needDx ? 3 : 2) / tt / 1e9, unit: "GFLOP/s", vs: "sgemm")
+        }
+    }
+}
+
+let backboneSuite = BenchSuite(prefix: "backbone") { report, options in
+    var rng = RNG(seed: 4)
+    let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    for name in BenchNetworks.names where options.wants("backbone.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let geoms = BenchNetworks.convGeometries(inst, input: input)
+        let fwdFlops = geoms.reduce(0) { $0 + $1.forwardFlops }
+        let tf = benchTime(minSeconds: options.quick ? 0.3 : 1) {
+            let t = Tape(recording: false)
+            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: nil)
+            _ = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
+        }
+        let tt = benchTime(minSeconds: options.quick ? 0.3 : 1) {
+            inst.grads.zero()
+            let t = Tape(training: true, updateRunningStats: false)
+            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
+            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
+            t.backward(t.mean(h))
+        }
+        report.record("backbone.\(name).forward", fwdFlops / tf / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                      extra: ["seconds": tf])
+        report.record("backbone.\(name).train", BenchNetworks.trainFlops(geoms) / tt / 1e9, unit: "GFLOP/s",
+                      vs: "sgemm", extra: ["seconds": tt, "clips_per_s": Double(input.shape[0]) / tt])
+    }
+}
+
+/// `profile.<net>`: where a backbone training pass spends its time, per op kind (printed, not
+/// recorded as figures).
+let profileSuite = BenchSuite(prefix: "profile") { report, options in
+    var rng = RNG(seed: 4)
+    let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    for name in BenchNetworks.names where options.wants("profile.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let prof = OpProfile()
+        for i in 0..<4 {
+            inst.grads.zero()
+            let t = Tape(training: true, updateRunningStats: false)
+            if i > 0 { t.startProfiling(prof) }
+            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
+            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
+            t.backward(t.mean(h))
+        }
+        report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table)
+    }
+}

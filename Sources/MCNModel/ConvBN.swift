@@ -1,0 +1,69 @@
+import MCNTensor
+
+/// Registers parameters and buffers under a dotted prefix.
+public struct LayoutBuilder {
+    public let params: ParameterLayout
+    public let buffers: ParameterLayout
+    public let prefix: String
+
+    public init(params: ParameterLayout, buffers: ParameterLayout, prefix: String) {
+        self.params = params; self.buffers = buffers; self.prefix = prefix
+    }
+
+    public func child(_ name: String) -> LayoutBuilder {
+        LayoutBuilder(params: params, buffers: buffers, prefix: prefix.isEmpty ? name : "\(prefix).\(name)")
+    }
+
+    public func param(_ name: String, _ shape: [Int]) -> ParameterHandle { params.add("\(prefix).\(name)", shape) }
+    public func buffer(_ name: String, _ shape: [Int]) -> ParameterHandle { buffers.add("\(prefix).\(name)", shape) }
+}
+
+/// A BatchNorm layer's handles: γ, β (parameters) and running mean/variance (buffers).
+public struct BatchNormLayer {
+    public let weight, bias, runningMean, runningVar: ParameterHandle
+    public let channels: Int
+
+    init(_ b: LayoutBuilder, channels: Int) {
+        weight = b.param("weight", [channels]); bias = b.param("bias", [channels])
+        runningMean = b.buffer("running_mean", [channels]); runningVar = b.buffer("running_var", [channels])
+        self.channels = channels
+    }
+
+    // x: [N, C, T, H, W] -> same
+    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable) -> Variable {
+        t.batchNorm(x, gamma: p[weight], beta: p[bias],
+                    state: BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar]))
+    }
+}
+
+/// Tensor views of a model's buffer slab, made once per slab.
+public final class BufferViews {
+    private let views: [Tensor]
+    public init(layout: ParameterLayout, slab: Slab) {
+        views = layout.entries.indices.map { layout.view(ParameterHandle(index: $0), in: slab) }
+    }
+    public subscript(h: ParameterHandle) -> Tensor { views[h.index] }
+}
+
+/// conv3d (no bias) followed by BatchNorm: the unit every backbone is made of.
+public struct ConvBN {
+    public let conv: ParameterHandle
+    public let bn: BatchNormLayer
+    public let kernel, stride, padding: (Int, Int, Int)
+    public let inChannels, outChannels: Int
+
+    /// `convName`/`bnName` follow torchvision's video ResNet naming (e.g. `0` and `1` in a Sequential).
+    init(_ b: LayoutBuilder, convName: String, bnName: String, in ci: Int, out co: Int,
+         kernel: (Int, Int, Int), stride: (Int, Int, Int), padding: (Int, Int, Int)) {
+        conv = b.param("\(convName).weight", [co, ci, kernel.0, kernel.1, kernel.2])
+        bn = BatchNormLayer(b.child(bnName), channels: co)
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+        inChannels = ci; outChannels = co
+    }
+
+    // x: [N, Cin, T, H, W] -> [N, Cout, T', H', W']
+    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable, relu: Bool) -> Variable {
+        let y = bn(t, p, buffers, t.conv3d(x, p[conv], stride: stride, padding: padding))
+        return relu ? t.relu(y) : y
+    }
+}

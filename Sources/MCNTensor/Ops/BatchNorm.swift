@@ -1,0 +1,98 @@
+import Foundation
+
+/// Running statistics of one BatchNorm layer: views into the model's buffer slab.
+public struct BatchNormState {
+    public let runningMean: Tensor
+    public let runningVar: Tensor
+    public let momentum: Float
+    public let eps: Float
+
+    public init(runningMean: Tensor, runningVar: Tensor, momentum: Float = 0.1, eps: Float = 1e-5) {
+        self.runningMean = runningMean; self.runningVar = runningVar
+        self.momentum = momentum; self.eps = eps
+    }
+}
+
+extension Tape {
+    /// Batch normalisation over N and all positions of each channel. In training, batch
+    /// statistics (and, when `updateRunningStats`, an update of the running ones); otherwise the
+    /// running statistics.
+    // x: [N, C, ...] -> [N, C, ...]; gamma, beta: [C]
+    public func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState) -> Variable {
+        let shape = x.shape
+        precondition(shape.count >= 2 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
+                     "batchNorm: input \(x.value.shapeText), gamma \(gamma.value.shapeText), beta \(beta.value.shapeText)")
+        let n = shape[0], c = shape[1], l = shape.dropFirst(2).reduce(1, *)
+        let m = n * l
+        let xp = x.value.pointer, gp = gamma.value.pointer, bp = beta.value.pointer
+        let y = Tensor(uninitialized: shape)
+        let yp = y.pointer
+        let mean = Tensor(uninitialized: [c]), invstd = Tensor(uninitialized: [c])
+        let mp = mean.pointer, ip = invstd.pointer
+        defer { withExtendedLifetime(mean) {}; withExtendedLifetime(invstd) {} }
+        let batchStats = training
+        if batchStats {
+            parallelFor(c, work: x.value.count) { ch in
+                var s = 0.0
+                for i in 0..<n { let p = xp + (i * c + ch) * l; for j in 0..<l { s += Double(p[j]) } }
+                let mu = s / Double(m)
+                var v = 0.0
+                for i in 0..<n { let p = xp + (i * c + ch) * l; for j in 0..<l { let d = Double(p[j]) - mu; v += d * d } }
+                let variance = v / Double(m)
+                mp[ch] = Float(mu)
+                ip[ch] = Float(1 / (variance + Double(state.eps)).squareRoot())
+                if self.updateRunningStats {
+                    let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
+                    state.runningMean.pointer[ch] = (1 - state.momentum) * state.runningMean.pointer[ch] + state.momentum * Float(mu)
+                    state.runningVar.pointer[ch] = (1 - state.momentum) * state.runningVar.pointer[ch] + state.momentum * Float(unbiased)
+                }
+            }
+        } else {
+            for ch in 0..<c {
+                mp[ch] = state.runningMean.pointer[ch]
+                ip[ch] = 1 / (state.runningVar.pointer[ch] + state.eps).squareRoot()
+            }
+        }
+        parallelFor(c, work: x.value.count) { ch in
+            let a = gp[ch] * ip[ch], b = bp[ch] - mp[ch] * a
+            for i in 0..<n {
+                let s = xp + (i * c + ch) * l, d = yp + (i * c + ch) * l
+                for j in 0..<l { d[j] = s[j] * a + b }
+            }
+        }
+        return output(.batchNorm3d, y, inputs: [x, gamma, beta]) { out in
+            {
+                // Re-derive the pointers from the captured tensors so they stay alive.
+                let mp = mean.pointer, ip = invstd.pointer, xp = x.value.pointer, gp = gamma.value.pointer
+                let dyp = out.grad!.pointer
+                let dg = gamma.requiresGrad ? gamma.gradPointer() : nil
+                let db = beta.requiresGrad ? beta.gradPointer() : nil
+                let dx = x.requiresGrad ? x.gradPointer() : nil
+                parallelFor(c, work: x.value.count) { ch in
+                    let mu = mp[ch], iv = ip[ch]
+                    var sdy = 0.0, sdyx = 0.0
+                    for i in 0..<n {
+                        let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l
+                        for j in 0..<l { sdy += Double(d[j]); sdyx += Double(d[j]) * Double((s[j] - mu) * iv) }
+                    }
+                    dg?[ch] += Float(sdyx)
+                    db?[ch] += Float(sdy)
+                    guard let dx else { return }
+                    let gi = gp[ch] * iv
+                    if batchStats {
+                        let a = Float(sdy / Double(m)), b = Float(sdyx / Double(m))
+                        for i in 0..<n {
+                            let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
+                            for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) }
+                        }
+                    } else {
+                        for i in 0..<n {
+                            let d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
+                            for j in 0..<l { o[j] += gi * d[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

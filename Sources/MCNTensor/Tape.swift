@@ -1,0 +1,155 @@
+import Dispatch
+
+/// A value on the tape: a tensor and, once backward has reached it, its gradient.
+public final class Variable {
+    public let value: Tensor
+    /// Accumulated gradient; for parameters it is a view into the gradient slab.
+    public internal(set) var grad: Tensor?
+    public let requiresGrad: Bool
+
+    init(_ value: Tensor, requiresGrad: Bool, grad: Tensor? = nil) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+        self.grad = grad
+    }
+
+    public var shape: [Int] { value.shape }
+
+    /// The gradient buffer, allocated as zeros on first use.
+    @inline(__always)
+    func gradPointer() -> UnsafeMutablePointer<Float> {
+        if let g = grad { return g.pointer }
+        let g = Tensor.zeros(value.shape)
+        grad = g
+        return g.pointer
+    }
+
+    /// The single value of a one-element tensor (a loss).
+    public var scalar: Float { value.pointer[0] }
+}
+
+/// Every op the engine has. Each has a forward/backward pair and a finite-difference gradient
+/// check; the test suite fails when a case here has no check.
+public enum OpKind: String, CaseIterable, Sendable {
+    case conv3d, batchNorm3d, relu, silu, softplus
+    case add, sub, mul, scale, abs, sum, mean
+    case maxPool3d, avgPool3d, globalAvgPool
+    case linear, matmul
+    case concat, slice, reshape, gatherRows
+    case l2Normalize, logSoftmax, crossEntropy, ntXent
+}
+
+/// Records each op with its saved forward values and replays the backward closures in reverse.
+/// One tape lives for one forward/backward pass. With `recording` off (evaluation) nothing is
+/// kept and no gradient flows.
+public final class Tape {
+    public let recording: Bool
+    /// BatchNorm uses batch statistics when true, running statistics when false.
+    public let training: Bool
+    /// BatchNorm updates its running statistics only when true (off for MAML's extra passes).
+    public var updateRunningStats: Bool
+    /// When true, each op's output is scanned for NaN/Inf and the first offender is kept.
+    public var checkFinite = false
+    /// Called with every convolution's geometry as it runs (the benchmark lists layer shapes).
+    public var onConv: ((Conv3dGeometry) -> Void)?
+    /// The first op whose output held a NaN or Inf, with its shapes (when `checkFinite`).
+    public private(set) var firstNonFinite: String?
+
+    private var records: [(kind: OpKind, output: Variable, backward: () -> Void)] = []
+    /// When set, seconds spent per op kind (forward and backward) accumulate here.
+    public var profile: OpProfile?
+    private var lastOutputTime: UInt64 = 0
+
+    public init(recording: Bool = true, training: Bool = true, updateRunningStats: Bool = true) {
+        self.recording = recording
+        self.training = training
+        self.updateRunningStats = updateRunningStats
+    }
+
+    /// Starts the forward clock of the profile (call before the first op).
+    public func startProfiling(_ p: OpProfile) {
+        profile = p
+        lastOutputTime = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// A value gradients do not flow into (inputs, labels).
+    public func constant(_ t: Tensor) -> Variable { Variable(t, requiresGrad: false) }
+
+    /// A value whose gradient is wanted (a leaf).
+    public func leaf(_ t: Tensor) -> Variable { Variable(t, requiresGrad: recording) }
+
+    /// A leaf whose gradient accumulates into `grad` (e.g. a view into a gradient slab).
+    public func leaf(_ t: Tensor, gradInto grad: Tensor) -> Variable {
+        precondition(grad.shape == t.shape, "leaf: gradient shape \(grad.shapeText) != value shape \(t.shapeText)")
+        return Variable(t, requiresGrad: recording, grad: grad)
+    }
+
+    /// Wraps an op's output; records its backward closure when any input needs a gradient.
+    func output(_ kind: OpKind, _ value: Tensor, inputs: [Variable],
+                backward: (Variable) -> (() -> Void)) -> Variable {
+        if checkFinite && firstNonFinite == nil && !value.buffer.allSatisfy({ $0.isFinite }) {
+            firstNonFinite = "\(kind.rawValue): output \(value.shapeText) from inputs "
+                + inputs.map { $0.value.shapeText }.joined(separator: ", ")
+        }
+        if let profile {
+            // Ops run one after another, so the time since the last output is this op's forward.
+            let now = DispatchTime.now().uptimeNanoseconds
+            if lastOutputTime > 0 { profile.add(kind, forward: Double(now - lastOutputTime) / 1e9) }
+            lastOutputTime = now
+        }
+        let needs = recording && inputs.contains { $0.requiresGrad }
+        let out = Variable(value, requiresGrad: needs)
+        if needs { records.append((kind, out, backward(out))) }
+        return out
+    }
+
+    /// Back-propagates from `loss` with seed gradient 1 (or `gradient`, same shape as the output).
+    public func backward(_ loss: Variable, gradient: Tensor? = nil) {
+        guard loss.requiresGrad else { return }
+        if let gradient {
+            precondition(gradient.shape == loss.shape, "backward: seed \(gradient.shapeText) vs output \(loss.value.shapeText)")
+            let p = loss.gradPointer()
+            for i in 0..<gradient.count { p[i] += gradient.pointer[i] }
+        } else {
+            let p = loss.gradPointer()
+            for i in 0..<loss.value.count { p[i] += 1 }
+        }
+        // An output no gradient reached (unused) contributes nothing.
+        for r in records.reversed() where r.output.grad != nil {
+            if let profile {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                r.backward()
+                profile.add(r.kind, backward: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            } else {
+                r.backward()
+            }
+        }
+        records.removeAll()
+    }
+
+    /// The kinds of op recorded so far (for tests).
+    public var recordedKinds: [OpKind] { records.map(\.kind) }
+}
+
+/// Seconds per op kind, forward and backward (a profile of where a step's time goes).
+public final class OpProfile {
+    public private(set) var forward: [OpKind: Double] = [:]
+    public private(set) var backward: [OpKind: Double] = [:]
+    public init() {}
+    func add(_ k: OpKind, forward s: Double) { forward[k, default: 0] += s }
+    func add(_ k: OpKind, backward s: Double) { backward[k, default: 0] += s }
+
+    /// One line per op kind, the most expensive first.
+    public var table: String {
+        let kinds = Set(forward.keys).union(backward.keys)
+        let rows = kinds.map { ($0, forward[$0] ?? 0, backward[$0] ?? 0) }.sorted { $0.1 + $0.2 > $1.1 + $1.2 }
+        return rows.map { $0.0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + " fwd " + ms($0.1) + "  bwd " + ms($0.2) }
+            .joined(separator: "\n")
+    }
+}
+
+private func ms(_ s: Double) -> String {
+    let v = (s * 1e5).rounded() / 100
+    let t = "\(v) ms"
+    return String(repeating: " ", count: max(0, 11 - t.count)) + t
+}

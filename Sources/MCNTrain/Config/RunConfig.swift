@@ -1,0 +1,169 @@
+import Foundation
+import TOMLKit
+
+/// The whole training config: every key of `ConfigSchema` with its value, validated when set.
+/// Build it with `RunConfig.load(file:overrides:)`; read it through the typed sections
+/// (`config.optim.lr`); write it back with `toml()`.
+public struct RunConfig: Sendable, Equatable {
+    /// Dotted key → value; always holds every schema key.
+    public private(set) var values: [String: ConfigValue]
+
+    /// The defaults.
+    public init() {
+        values = Dictionary(uniqueKeysWithValues: ConfigSchema.keys.map { ($0.dotted, $0.defaultValue) })
+    }
+
+    /// Defaults, then the TOML file (if any), then each `key=value` override in order; every key
+    /// and value is checked before anything else happens.
+    public static func load(file: String?, overrides: [String] = []) throws -> RunConfig {
+        var config = RunConfig()
+        if let file {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ConfigError("\(file): cannot read the config file")
+            }
+            try config.merge(toml: text, source: file)
+        }
+        for o in overrides { try config.set(o) }
+        return config
+    }
+
+    /// Parses TOML text (`source` names it in errors) over the defaults.
+    public static func parse(toml text: String, source: String = "config") throws -> RunConfig {
+        var config = RunConfig()
+        try config.merge(toml: text, source: source)
+        return config
+    }
+
+    /// Applies the keys of a TOML document on top of this config.
+    public mutating func merge(toml text: String, source: String) throws {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError("\(source): invalid TOML at line \(e.source.begin.line): \(e.description)")
+        } catch {
+            throw ConfigError("\(source): invalid TOML")
+        }
+        for section in table.keys.sorted() {
+            guard let sub = table[section]?.table else {
+                let hint = ConfigSchema.closestKey(to: section).map { "; did you mean '\($0)' (in its [section])?" } ?? ""
+                throw ConfigError("\(source): '\(section)' must be a [section] (one of \(ConfigSchema.sections.joined(separator: ", ")))\(hint)")
+            }
+            guard ConfigSchema.sections.contains(section) else {
+                let close = ConfigSchema.sections.min { editDistance(section, $0) < editDistance(section, $1) }!
+                throw ConfigError("\(source): unknown section [\(section)]; did you mean [\(close)]?")
+            }
+            for key in sub.keys.sorted() {
+                let dotted = "\(section).\(key)"
+                guard let spec = ConfigSchema.byName[dotted] else { throw Self.unknownKey(dotted, source: source) }
+                guard let raw = sub[key], let value = Self.scalar(raw) else {
+                    throw ConfigError("\(source): \(dotted) must be \(spec.constraint.allowed)")
+                }
+                values[dotted] = try spec.validate(value, source: source)
+            }
+        }
+    }
+
+    /// Applies one `--set key=value` override, e.g. `optim.lr=0.05` or `model.backbone=r3d-18`.
+    /// The value is read as the key's kind (quotes around strings are optional).
+    public mutating func set(_ assignment: String) throws {
+        guard let eq = assignment.firstIndex(of: "=") else {
+            throw ConfigError("--set \(assignment): expected key=value, e.g. optim.lr=0.05")
+        }
+        let key = assignment[..<eq].trimmingCharacters(in: .whitespaces)
+        var text = assignment[assignment.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        let source = "--set \(assignment)"
+        guard let spec = ConfigSchema.byName[key] else { throw Self.unknownKey(key, source: source) }
+        let value: ConfigValue
+        switch spec.defaultValue {
+        case .string:
+            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+            value = .string(text)
+        case .int:
+            guard let i = Int(text.replacingOccurrences(of: "_", with: "")) else {
+                throw ConfigError("\(source): \(key) must be \(spec.constraint.allowed), not '\(text)'")
+            }
+            value = .int(i)
+        case .double:
+            guard let d = Double(text.replacingOccurrences(of: "_", with: "")) else {
+                throw ConfigError("\(source): \(key) must be \(spec.constraint.allowed), not '\(text)'")
+            }
+            value = .double(d)
+        case .bool:
+            guard text == "true" || text == "false" else {
+                throw ConfigError("\(source): \(key) must be true or false, not '\(text)'")
+            }
+            value = .bool(text == "true")
+        }
+        values[key] = try spec.validate(value, source: source)
+    }
+
+    /// Sets one key to a value (checked like any other).
+    public mutating func set(_ key: String, _ value: ConfigValue) throws {
+        guard let spec = ConfigSchema.byName[key] else { throw Self.unknownKey(key, source: "config") }
+        values[key] = try spec.validate(value, source: "config")
+    }
+
+    /// The value of a dotted key (every schema key has one).
+    public subscript(key: String) -> ConfigValue? { values[key] }
+
+    /// The resolved config as TOML: every section and key, in schema order, with the key's
+    /// meaning as a comment.
+    public func toml() -> String {
+        var out = "# mcn-tui resolved run config\n"
+        for section in ConfigSchema.sections {
+            out += "\n[\(section)]\n"
+            for k in ConfigSchema.keys where k.section == section {
+                let v = values[k.dotted]!.tomlLiteral
+                out += "\(k.name) = \(v)".padding(toLength: max(36, k.name.count + v.count + 4), withPad: " ", startingAt: 0)
+                out += "# \(k.help)\n"
+            }
+        }
+        return out
+    }
+
+    /// Every key → its TOML literal (what a checkpoint records).
+    public var keyValues: [String: String] {
+        values.mapValues { $0.tomlLiteral }
+    }
+
+    /// A stable 16-hex-digit hash (FNV-1a 64) of the keys that must match for a resume, i.e.
+    /// all but those with `mayChangeOnResume` (run length, name, logging cadence, caches, threads).
+    public var hash: String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in ConfigSchema.keys where !k.mayChangeOnResume {
+            for b in "\(k.dotted)=\(values[k.dotted]!.tomlLiteral)\n".utf8 {
+                h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+            }
+        }
+        return String(format: "%016llx", h)
+    }
+
+    static func unknownKey(_ key: String, source: String) -> ConfigError {
+        let hint = ConfigSchema.closestKey(to: key).map { "; did you mean '\($0)'?" } ?? ""
+        return ConfigError("\(source): unknown config key '\(key)'\(hint)")
+    }
+
+    static func scalar(_ v: TOMLValueConvertible) -> ConfigValue? {
+        switch v.type {
+        case .string: return v.string.map { .string($0) }
+        case .int: return v.int.map { .int($0) }
+        case .double: return v.double.map { .double($0) }
+        case .bool: return v.bool.map { .bool($0) }
+        default: return nil
+        }
+    }
+}
+
+/// The keys (dotted names, sorted) whose values differ between two recorded configs
+/// (key → TOML literal), ignoring the keys that may change on resume (`mayChangeOnResume`:
+/// run.steps, run.epochs, run.name, logging cadence, caches, threads, eval keys). A key present on
+/// one side only counts as differing.
+public func configDifferences(_ a: [String: String], _ b: [String: String]) -> [String] {
+    let resumable = Set(ConfigSchema.keys.filter(\.mayChangeOnResume).map(\.dotted))
+    return Set(a.keys).union(b.keys).sorted().filter { !resumable.contains($0) && a[$0] != b[$0] }
+}
+
+/// The differing keys of two configs (see `configDifferences(_:_:)` on key/values).
+public func configDifferences(_ a: RunConfig, _ b: RunConfig) -> [String] {
+    configDifferences(a.keyValues, b.keyValues)
+}

@@ -1,0 +1,256 @@
+import Foundation
+import MCNModel
+import MCNTensor
+
+/// Evaluations the engine runs during training (retrieval on the test split, cheap monitors).
+public protocol RunEvaluator: AnyObject {
+    /// Full retrieval: R@k and ranked neighbours.
+    func retrieval(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> RetrievalSummary
+    /// Cheap monitors (kNN top-1, small retrieval R@1, collapse meter), by metrics name.
+    func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double]
+}
+
+/// Trains one run on a background thread: takes `EngineCommand`s at step boundaries and emits
+/// `EngineEvent`s; writes the run directory as it goes.
+public final class TrainingEngine: @unchecked Sendable {
+    public let events: MessageChannel<EngineEvent>
+    public let commands: MessageChannel<EngineCommand>
+    public let config: RunConfig
+    public let run: RunDirectory
+    public let network: MCNNetwork
+    public let totalSteps: Int
+    public var evaluator: RunEvaluator?
+    /// Returns process figures for the system panel (CPU, memory); nil leaves them zero.
+    public var systemSampler: (() -> (cpuCores: Double, residentBytes: Int))?
+
+    let data: TrainingData
+    let stepper: MCNStep
+    let theta, buffers, grad: Slab
+    let optimizer: Optimizer
+    let schedule: LRSchedule
+    private(set) public var step = 0
+    private var baseLR: Double
+    private var lastCheckpointStep = -1
+    private var log: TrainLog?
+    private var metrics: MetricsLog?
+    private var lastValues: [String: Double] = [:]
+    private var lastSystemEmit = Date.distantPast
+    private var computeSeconds = 0.0
+
+    /// Builds the model and, when `resume` is given, restores parameters, buffers, optimiser state
+    /// and data position from it (refusing a checkpoint of another config, naming the keys).
+    public init(config: RunConfig, run: RunDirectory, data: TrainingData, resume: VerifiedCheckpoint? = nil,
+                events: MessageChannel<EngineEvent> = .init(), commands: MessageChannel<EngineCommand> = .init()) throws {
+        self.config = config; self.run = run; self.data = data
+        self.events = events; self.commands = commands
+        network = try makeNetwork(config)
+        stepper = MCNStep(network: network, config: makeStepConfig(config))
+        (theta, buffers) = network.initialValues(seed: UInt64(config.run.seed))
+        grad = Slab(count: theta.count)
+        optimizer = makeOptimizer(config, count: theta.count)
+        schedule = makeSchedule(config)
+        baseLR = config.optim.lr
+        totalSteps = config.run.epochs > 0 ? config.run.epochs * max(1, data.stepsPerEpoch) : config.run.steps
+        if let resume {
+            try resume.meta.checkCompatible(with: config, source: resume.files.meta)
+            try ModelState.load(network, theta: theta, buffers: buffers, from: resume.files.parameters)
+            if resume.meta.optimizerFile != nil { try ModelState.loadOptimizer(network, optimizer, from: resume.files.optimizer) }
+            step = resume.meta.step
+            lastCheckpointStep = step
+            data.seek(to: resume.meta.dataPosition)
+            if let lr = resume.meta.values["base_lr"] { baseLR = lr }
+        }
+    }
+
+    /// Runs the loop on a new thread (with a large stack for deep networks).
+    public func start() {
+        let t = Thread { [self] in runLoop() }
+        t.stackSize = 16 << 20
+        t.name = "mcn-engine"
+        t.start()
+    }
+
+    /// The training loop; returns when the run finishes, is stopped or fails.
+    public func runLoop() {
+        do {
+            try open()
+            try loop()
+        } catch {
+            let message = "\(error)"
+            log?.error(message)
+            events.send(.log(.error, message))
+            events.send(.state(.error))
+            events.send(.failed(message))
+        }
+        metrics?.close()
+        log?.close()
+    }
+
+    private func open() throws {
+        try run.create()
+        try run.writeConfig(config)
+        log = try run.openLog()
+        metrics = try run.openMetrics(resumeAt: step > 0 ? step : nil)
+        let info = RunInfo(
+            name: (run.path as NSString).lastPathComponent, runDirectory: run.path,
+            method: config.method.method, mode: config.method.method == "mcn" ? config.method.mode : "",
+            backbone: config.model.backbone, totalSteps: totalSteps, stepsPerEpoch: data.stepsPerEpoch,
+            startStep: step, batchVideos: data.videosPerBatch,
+            clipShape: [config.data.clipFrames, config.data.clipSize, config.data.clipSize],
+            datasetSummary: data.summary)
+        events.send(.started(info))
+        say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps)" : "training \(totalSteps) steps: \(data.summary)")
+        say(.info, "\(network.params.count) parameters, BLAS threads \(BLAS.threads)")
+        events.send(.state(.running))
+    }
+
+    private func say(_ level: LogLevel, _ message: String) {
+        log?.write(level, message)
+        events.send(.log(level, message))
+    }
+
+    /// Handles the commands waiting; returns false when the run must stop.
+    private func handleCommands(paused: inout Bool) throws -> Bool {
+        for c in commands.drain() {
+            switch c {
+            case .pause:
+                if !paused { paused = true; events.send(.state(.paused)); say(.info, "paused at step \(step)") }
+            case .resume:
+                if paused { paused = false; events.send(.state(.running)); say(.info, "resumed at step \(step)") }
+            case .checkpointNow:
+                try checkpoint()
+                events.send(.state(paused ? .paused : .running))
+            case .evaluateNow:
+                evaluate()
+                events.send(.state(paused ? .paused : .running))
+            case .stop:
+                say(.info, "stopping at step \(step)")
+                return false
+            case .setLearningRate(let lr):
+                baseLR = lr
+                say(.info, "base learning rate set to \(lr)")
+            }
+        }
+        return true
+    }
+
+    private func loop() throws {
+        var paused = false
+        var stopped = false
+        while step < totalSteps {
+            if try !handleCommands(paused: &paused) { stopped = true; break }
+            if paused { Thread.sleep(forTimeInterval: 0.02); continue }
+            if try !trainOneStep() { paused = true; events.send(.state(.paused)) }
+            let every = config.run
+            if every.checkpointEvery > 0 && step % every.checkpointEvery == 0 && step < totalSteps { try checkpoint() ; events.send(.state(.running)) }
+            if every.monitorEvery > 0 && step % every.monitorEvery == 0 { monitors() }
+            if every.evalEvery > 0 && step % every.evalEvery == 0 && step < totalSteps { evaluate(); events.send(.state(.running)) }
+        }
+        if lastCheckpointStep != step { try checkpoint() }
+        if !stopped && config.run.evalEvery > 0 { evaluate() }
+        say(.info, stopped ? "stopped at step \(step)" : "finished \(step) steps")
+        events.send(.state(.finished))
+        events.send(.finished(step: step))
+    }
+
+    /// One step; false when a loss or gradient was not finite (nothing applied, run pauses).
+    private func trainOneStep() throws -> Bool {
+        let t0 = Date()
+        let batch = try data.next()
+        for m in data.drainMessages() { say(.warning, m) }
+        let t1 = Date()
+        let lr = schedule.rate(base: baseLR, step: step, total: totalSteps, warmup: config.optim.warmupSteps)
+        var rng = RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step)
+        let logging = (step + 1) % config.run.logEvery == 0
+        let out = stepper.run(theta: theta, buffers: buffers, grad: grad, clips: batch.clips,
+                              videos: batch.videoNames.count, rng: &rng, measureInnerDrop: logging)
+        let bad = out.values.filter { !$0.value.isFinite }.map(\.key).sorted()
+        if !bad.isEmpty || !grad.allFinite() {
+            let what = bad.isEmpty ? "the gradient" : bad.map { "\($0)=\(out.values[$0]!)" }.joined(separator: ", ")
+            say(.error, "step \(step + 1): non-finite \(what); paused without applying the update (no checkpoint of it is written). Lower optim.lr or method.alpha1, then resume.")
+            return false
+        }
+        optimizer.step(params: theta, grads: grad, lr: Float(lr))
+        step += 1
+        let t2 = Date()
+        let stepSeconds = t2.timeIntervalSince(t0)
+        computeSeconds = t2.timeIntervalSince(t1)
+        var values = out.values
+        values["lr"] = lr
+        if config.method.method == "mcn" { values["lr_inner"] = config.method.alpha1 }
+        let clips = Double(batch.clips.shape[0])
+        values["clips_per_s"] = clips / max(stepSeconds, 1e-9)
+        values["data_wait"] = batch.waitSeconds / max(stepSeconds, 1e-9)
+        values["step_seconds"] = stepSeconds
+        lastValues = values
+        events.send(.step(StepMetrics(step: step, epoch: batch.epoch, values: values, clipsPerSecond: values["clips_per_s"]!,
+                                      dataWaitSeconds: batch.waitSeconds, stepSeconds: stepSeconds)))
+        if !out.tasks.isEmpty {
+            events.send(.tasks(step: step, out.tasks.map {
+                TaskLoss(video: batch.videoNames[$0.video], metaLoss: $0.loss, pairAccuracy: $0.accuracy)
+            }))
+        }
+        if logging { try metrics?.append(step: step, epoch: batch.epoch, values: values) }
+        emitSystem(decodeSeconds: batch.waitSeconds)
+        return true
+    }
+
+    private func emitSystem(decodeSeconds: Double) {
+        guard Date().timeIntervalSince(lastSystemEmit) >= 1 else { return }
+        lastSystemEmit = Date()
+        let s = data.stats
+        let proc = systemSampler?() ?? (cpuCores: 0, residentBytes: 0)
+        events.send(.system(SystemStats(cpuCores: proc.cpuCores, residentBytes: proc.residentBytes, blasThreads: BLAS.threads,
+                                        decodeSeconds: decodeSeconds, computeSeconds: computeSeconds,
+                                        cacheHits: s.cacheHits, cacheMisses: s.cacheMisses, skippedVideos: s.skippedVideos)))
+    }
+
+    /// Writes a checkpoint of the current state (never of a non-finite one).
+    public func checkpoint() throws {
+        guard theta.allFinite() && buffers.allFinite() else {
+            say(.error, "step \(step): parameters are not finite; checkpoint refused")
+            return
+        }
+        events.send(.state(.checkpointing))
+        var meta = CheckpointMeta(step: step, epoch: data.position.epoch, rngState: RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step).state,
+                                  dataPosition: data.position, config: config, values: lastValues)
+        meta.values["base_lr"] = baseLR
+        let params = try ModelState.parametersWriter(network, theta: theta, buffers: buffers,
+                                                     metadata: ["format": "pt", "step": String(step), "backbone": config.model.backbone])
+        let files = try run.saveCheckpoint(step: step, parameters: params, optimizer: try ModelState.optimizerWriter(network, optimizer),
+                                           meta: meta, keepLast: config.run.keepCheckpoints)
+        lastCheckpointStep = step
+        say(.info, "checkpoint written: \(files.parameters)")
+        events.send(.checkpointSaved(step: step, path: files.parameters))
+    }
+
+    private func evaluate() {
+        guard let evaluator else { say(.warning, "no evaluation data: retrieval skipped"); return }
+        events.send(.state(.evaluating))
+        do {
+            let r = try evaluator.retrieval(network: network, theta: theta, buffers: buffers, step: step)
+            events.send(.retrieval(r))
+            var row: [String: Double] = [:]
+            for (k, v) in r.recall { row["R@\(k)"] = v }
+            try metrics?.append(step: step, epoch: data.position.epoch, values: row)
+            say(.info, "retrieval at step \(step): " + r.recall.keys.sorted().map { String(format: "R@%d %.3f", $0, r.recall[$0]!) }.joined(separator: " "))
+        } catch {
+            say(.error, "evaluation failed: \(error)")
+        }
+    }
+
+    private func monitors() {
+        guard let evaluator else { return }
+        do {
+            let m = try evaluator.monitors(network: network, theta: theta, buffers: buffers, step: step)
+            guard !m.isEmpty else { return }
+            events.send(.monitors(step: step, m))
+            try metrics?.append(step: step, epoch: data.position.epoch, values: m)
+        } catch {
+            say(.warning, "monitors failed: \(error)")
+        }
+    }
+
+    /// Parameters (for evaluation after training).
+    public var parameters: (theta: Slab, buffers: Slab) { (theta, buffers) }
+}

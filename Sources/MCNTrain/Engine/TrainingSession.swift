@@ -1,0 +1,98 @@
+import Foundation
+import MCNTensor
+import MCNVideo
+
+/// What a user asks of a training run on the command line.
+public struct TrainingRequest: Sendable {
+    public var dataDir: String?
+    public var configFile: String?
+    public var overrides: [String] = []
+    public var runDir: String?
+    /// "auto" (the run's newest valid checkpoint) or a checkpoint path.
+    public var resume: String?
+    public var steps: Int?
+    public var epochs: Int?
+    public var seed: Int?
+    public init() {}
+}
+
+/// A prepared run: everything validated and opened, the engine ready to start.
+public struct TrainingSession {
+    public let engine: TrainingEngine
+    public let config: RunConfig
+    public let run: RunDirectory
+    public let dataset: VideoDataset
+
+    /// Resolves the config (a resumed run starts from its own config.toml), refuses bad values
+    /// before any work, opens the dataset, the run directory and the checkpoint to resume.
+    public static func prepare(_ r: TrainingRequest, warn: (String) -> Void) throws -> TrainingSession {
+        var overrides = r.overrides
+        if let d = r.dataDir { overrides.append("data.dir=\(d)") }
+        if let s = r.steps { overrides.append("run.steps=\(s)") }
+        if let e = r.epochs { overrides.append("run.epochs=\(e)") }
+        if let s = r.seed { overrides.append("run.seed=\(s)") }
+
+        // Which run directory: --run-dir, else runs/<run.name>, else (resuming) the newest run.
+        var runPath = r.runDir
+        if runPath == nil, r.resume == "auto" {
+            let probe = try RunConfig.load(file: r.configFile, overrides: overrides)
+            runPath = probe.run.name.isEmpty ? newestRun(in: "runs") : "runs/\(probe.run.name)"
+            guard runPath != nil else { throw FileError("--resume auto: no run under runs/ to resume (give --run-dir)") }
+        }
+        var resume: VerifiedCheckpoint?
+        if let how = r.resume {
+            if how == "auto" {
+                resume = RunDirectory(path: runPath!).latestValidCheckpoint(warn: warn)
+                if resume == nil { warn("\(runPath!): no checkpoint to resume; starting from step 0") }
+            } else {
+                resume = try RunDirectory.checkpoint(at: how, warn: warn)
+                if runPath == nil {
+                    // checkpoints/step-N.* lives in <run>/checkpoints
+                    runPath = ((resume!.files.directory as NSString).deletingLastPathComponent as String)
+                }
+            }
+        }
+        // A resumed run starts from the config it was trained with; flags override on top.
+        var config: RunConfig
+        if let runPath, resume != nil, r.configFile == nil, FileManager.default.fileExists(atPath: "\(runPath)/config.toml") {
+            config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides)
+        } else {
+            config = try RunConfig.load(file: r.configFile, overrides: overrides)
+        }
+        let run = runPath.map(RunDirectory.init(path:)) ?? RunDirectory(root: "runs", name: config.run.name.isEmpty ? nil : config.run.name)
+        if config.run.name.isEmpty { try config.set("run.name=\((run.path as NSString).lastPathComponent)") }
+        BLAS.setThreads(config.optim.blasThreads)
+
+        let dataset = try openDataset(config)
+        try checkBatch(config, trainVideos: dataset.train.count, source: config.data.dir)
+        let data = try openTrainingData(config, dataset: dataset)
+        let engine = try TrainingEngine(config: config, run: run, data: data, resume: resume)
+        if !dataset.test.isEmpty {
+            engine.evaluator = DatasetEvaluator(dataset: dataset, pipeline: data.loader.pipeline, config: config)
+        }
+        return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
+    }
+
+    /// Refuses batch sizes the method cannot use, before any work.
+    static func checkBatch(_ config: RunConfig, trainVideos: Int, source: String) throws {
+        let n = config.optim.batchVideos
+        if config.method.method == "mcn" && config.method.split == "videos" && n < 4 {
+            throw ConfigError("optim.batch_videos: MCN with method.split = \"videos\" needs at least 4 videos a batch (2 in each of the support and query sets), got \(n)")
+        }
+        if trainVideos < n {
+            throw ConfigError("\(source): \(trainVideos) readable training videos, fewer than optim.batch_videos = \(n)")
+        }
+    }
+
+    /// The most recently modified run directory under `root`.
+    static func newestRun(in root: String) -> String? {
+        let fm = FileManager.default
+        let names = (try? fm.contentsOfDirectory(atPath: root)) ?? []
+        return names.compactMap { n -> (String, Date)? in
+            let p = "\(root)/\(n)"
+            guard let d = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date,
+                  fm.fileExists(atPath: "\(p)/checkpoints") else { return nil }
+            return (p, d)
+        }.max { $0.1 < $1.1 }?.0
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One row of metrics: a step, its epoch, and named values (losses, accuracies, monitors).
+public struct MetricsRow: Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    public var values: [String: Double]
+
+    public init(step: Int, epoch: Int, values: [String: Double]) {
+        self.step = step; self.epoch = epoch; self.values = values
+    }
+
+    /// `{"step":12,"epoch":0,"acc_meta_query":0.5,"loss_con_query":2.1}`: `step` and `epoch`
+    /// first, then the values by sorted key; NaN and ±infinity as `null`.
+    public var jsonLine: String {
+        var parts = ["\"step\":\(step)", "\"epoch\":\(epoch)"]
+        for (k, v) in values.sorted(by: { $0.key < $1.key }) where k != "step" && k != "epoch" {
+            parts.append("\(JSONText.quote(k)):\(JSONText.number(v))")
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    /// Parses a line written by `jsonLine` (nil for a torn or foreign line). `null` reads as NaN.
+    public init?(jsonLine line: Substring) {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let step = obj["step"] as? Int, let epoch = obj["epoch"] as? Int else { return nil }
+        var values: [String: Double] = [:]
+        for (k, v) in obj where k != "step" && k != "epoch" {
+            if let n = v as? NSNumber { values[k] = n.doubleValue } else if v is NSNull { values[k] = .nan } else { return nil }
+        }
+        self.init(step: step, epoch: epoch, values: values)
+    }
+}
+
+/// Appends metrics rows to `metrics.jsonl` (one JSON object per line) and `metrics.csv` (the same
+/// rows), each line written with one `write` call as it comes, so a reader or a crash sees whole
+/// lines.
+///
+/// CSV columns: `step`, `epoch`, then the union of every value name seen so far, sorted. When a
+/// row brings a new name, the CSV is rewritten atomically (from metrics.jsonl) with the wider
+/// header; rows without a value leave the cell empty. NaN is written `nan`.
+///
+/// Opening with `resumeAt: s` keeps only the rows with step ≤ s (and drops a torn last line),
+/// rewriting both files atomically, so a resumed run does not duplicate rows.
+public final class MetricsLog: @unchecked Sendable {
+    public let jsonlPath: String
+    public let csvPath: String
+    /// The CSV's current columns.
+    public private(set) var columns: [String] = ["step", "epoch"]
+    private var jsonlFD: Int32 = -1
+    private var csvFD: Int32 = -1
+    private let lock = NSLock()
+
+    /// Opens the logs. `resumeAt: nil` starts both files empty; `resumeAt: s` keeps the rows up
+    /// to step s.
+    public init(jsonlPath: String, csvPath: String, resumeAt: Int? = nil) throws {
+        self.jsonlPath = jsonlPath
+        self.csvPath = csvPath
+        var rows: [MetricsRow] = []
+        if let s = resumeAt { rows = MetricsLog.readRows(path: jsonlPath).filter { $0.step <= s } }
+        try AtomicFile.write(rows.map { $0.jsonLine + "\n" }.joined(), to: jsonlPath)
+        columns = MetricsLog.columns(for: rows)
+        try AtomicFile.write(MetricsLog.csv(rows, columns: columns), to: csvPath)
+        jsonlFD = try MetricsLog.openAppend(jsonlPath)
+        csvFD = try MetricsLog.openAppend(csvPath)
+    }
+
+    deinit { close() }
+
+    /// Appends a row to both files. `step`/`epoch` keys inside `values` are ignored.
+    public func append(step: Int, epoch: Int, values: [String: Double]) throws {
+        try append(MetricsRow(step: step, epoch: epoch, values: values))
+    }
+
+    public func append(_ row: MetricsRow) throws {
+        lock.lock(); defer { lock.unlock() }
+        guard jsonlFD >= 0 else { throw FileError("\(jsonlPath): metrics log is closed") }
+        try MetricsLog.writeAll(jsonlFD, row.jsonLine + "\n", path: jsonlPath)
+        let known = Set(columns)
+        if row.values.keys.contains(where: { !known.contains($0) }) {
+            // A new value name: rewrite the CSV with the wider header from the JSON lines.
+            let rows = MetricsLog.readRows(path: jsonlPath)
+            columns = MetricsLog.columns(for: rows)
+            Glibc.close(csvFD)
+            csvFD = -1
+            try AtomicFile.write(MetricsLog.csv(rows, columns: columns), to: csvPath)
+            csvFD = try MetricsLog.openAppend(csvPath)
+        } else {
+            try MetricsLog.writeAll(csvFD, MetricsLog.csvLine(row, columns: columns), path: csvPath)
+        }
+    }
+
+    /// Closes both files (further appends throw).
+    public func close() {
+        lock.lock(); defer { lock.unlock() }
+        if jsonlFD >= 0 { Glibc.close(jsonlFD); jsonlFD = -1 }
+        if csvFD >= 0 { Glibc.close(csvFD); csvFD = -1 }
+    }
+
+    /// Every parseable row of a metrics.jsonl file, in order (empty when the file is missing).
+    public static func readRows(path: String) -> [MetricsRow] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { MetricsRow(jsonLine: $0) }
+    }
+
+    static func columns(for rows: [MetricsRow]) -> [String] {
+        var names = Set<String>()
+        for r in rows { names.formUnion(r.values.keys) }
+        names.remove("step"); names.remove("epoch")
+        return ["step", "epoch"] + names.sorted()
+    }
+
+    static func csv(_ rows: [MetricsRow], columns: [String]) -> String {
+        columns.map(csvField).joined(separator: ",") + "\n" + rows.map { csvLine($0, columns: columns) }.joined()
+    }
+
+    static func csvLine(_ row: MetricsRow, columns: [String]) -> String {
+        var cells = [String(row.step), String(row.epoch)]
+        for c in columns.dropFirst(2) {
+            guard let v = row.values[c] else { cells.append(""); continue }
+            cells.append(v.isNaN ? "nan" : v.isInfinite ? (v > 0 ? "inf" : "-inf") : JSONText.number(v))
+        }
+        return cells.joined(separator: ",") + "\n"
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func openAppend(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError.posix("opening for append", path) }
+        return fd
+    }
+
+    static func writeAll(_ fd: Int32, _ text: String, path: String) throws {
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.posix("write", path)
+            }
+            off += n
+        }
+    }
+}

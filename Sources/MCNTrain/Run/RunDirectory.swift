@@ -1,0 +1,192 @@
+import Foundation
+
+/// The files of one checkpoint: `step-00001200.safetensors` (parameters),
+/// `step-00001200.optim.safetensors` (optimiser state) and `step-00001200.json` (CheckpointMeta).
+public struct CheckpointFiles: Sendable, Equatable {
+    public let directory: String
+    public let step: Int
+
+    public init(directory: String, step: Int) { self.directory = directory; self.step = step }
+
+    /// `step-00001200`.
+    public var stem: String { String(format: "step-%08d", step) }
+    public var parameters: String { "\(directory)/\(stem).safetensors" }
+    public var optimizer: String { "\(directory)/\(stem).optim.safetensors" }
+    public var meta: String { "\(directory)/\(stem).json" }
+
+    /// Parses `step-00001200` (or a file name starting with it) into a step.
+    static func step(fromFileName name: String) -> Int? {
+        guard name.hasPrefix("step-") else { return nil }
+        let digits = name.dropFirst(5).prefix { $0.isNumber }
+        guard digits.count >= 1, let s = Int(digits) else { return nil }
+        let rest = name.dropFirst(5 + digits.count)
+        guard rest == ".safetensors" || rest == ".optim.safetensors" || rest == ".json" else { return nil }
+        return s
+    }
+}
+
+/// A checkpoint that passed verification, with its description.
+public struct VerifiedCheckpoint: Sendable, Equatable {
+    public let files: CheckpointFiles
+    public let meta: CheckpointMeta
+}
+
+/// A run's directory (`runs/<name>/`):
+///
+///     config.toml      the resolved config
+///     metrics.jsonl    one JSON object per logged step or evaluation
+///     metrics.csv      the same rows
+///     train.log        timestamped engine log lines
+///     results.json     evaluation results (see RunResults)
+///     checkpoints/     step-00001200.safetensors, .optim.safetensors, .json, and `last`
+public struct RunDirectory: Sendable, Equatable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `root/name`, with a date-time name when `name` is nil or empty.
+    public init(root: String = "runs", name: String?) {
+        let n = (name?.isEmpty ?? true) ? RunDirectory.defaultName() : name!
+        self.path = root.isEmpty ? n : "\(root)/\(n)"
+    }
+
+    /// `run-20261127-094922` (local time).
+    public static func defaultName(date: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "'run-'yyyyMMdd-HHmmss"
+        return f.string(from: date)
+    }
+
+    public var name: String { (path as NSString).lastPathComponent }
+    public var configPath: String { "\(path)/config.toml" }
+    public var metricsJSONLPath: String { "\(path)/metrics.jsonl" }
+    public var metricsCSVPath: String { "\(path)/metrics.csv" }
+    public var logPath: String { "\(path)/train.log" }
+    public var resultsPath: String { "\(path)/results.json" }
+    public var checkpointsPath: String { "\(path)/checkpoints" }
+    /// `checkpoints/last`: the newest checkpoint's stem, e.g. `step-00001200`.
+    public var lastPointerPath: String { "\(checkpointsPath)/last" }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Creates the directory and `checkpoints/` (fine when they exist).
+    public func create() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: checkpointsPath, withIntermediateDirectories: true)
+        } catch {
+            throw FileError("\(path): cannot create the run directory")
+        }
+    }
+
+    /// Writes the resolved config atomically.
+    public func writeConfig(_ config: RunConfig) throws {
+        try AtomicFile.write(config.toml(), to: configPath)
+    }
+
+    /// Opens metrics.jsonl/.csv; `resumeAt` keeps the rows up to that step (see MetricsLog).
+    public func openMetrics(resumeAt: Int? = nil) throws -> MetricsLog {
+        try MetricsLog(jsonlPath: metricsJSONLPath, csvPath: metricsCSVPath, resumeAt: resumeAt)
+    }
+
+    public func openLog() throws -> TrainLog { try TrainLog(path: logPath) }
+
+    public func checkpointFiles(step: Int) -> CheckpointFiles {
+        CheckpointFiles(directory: checkpointsPath, step: step)
+    }
+
+    /// Saves a checkpoint: parameters, optimiser state (if any), then the JSON description (the
+    /// mark of a complete checkpoint), then the `last` pointer, each atomically; then keeps only
+    /// the newest `keepLast` checkpoints. The meta's file names are filled in here.
+    @discardableResult
+    public func saveCheckpoint(step: Int, parameters: SafeTensorsWriter, optimizer: SafeTensorsWriter?,
+                               meta: CheckpointMeta, keepLast: Int) throws -> CheckpointFiles {
+        try create()
+        let files = checkpointFiles(step: step)
+        var meta = meta
+        meta.step = step
+        meta.parametersFile = (files.parameters as NSString).lastPathComponent
+        meta.optimizerFile = optimizer == nil ? nil : (files.optimizer as NSString).lastPathComponent
+        try parameters.write(to: files.parameters)
+        if let optimizer { try optimizer.write(to: files.optimizer) } else { try? FileManager.default.removeItem(atPath: files.optimizer) }
+        try AtomicFile.write(meta.encoded(), to: files.meta)
+        try AtomicFile.write(files.stem + "\n", to: lastPointerPath)
+        prune(keepLast: keepLast)
+        return files
+    }
+
+    /// Steps of the checkpoints present (any of their files), ascending.
+    public func checkpointSteps() -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsPath)) ?? []
+        return Set(names.compactMap(CheckpointFiles.step(fromFileName:))).sorted()
+    }
+
+    /// The stem named by `checkpoints/last`, if any.
+    public func lastPointer() -> String? {
+        guard let d = FileManager.default.contents(atPath: lastPointerPath) else { return nil }
+        let s = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.isEmpty ? nil : s
+    }
+
+    /// Deletes all but the newest `keepLast` checkpoints, and temporary files left by a crash.
+    public func prune(keepLast: Int) {
+        let fm = FileManager.default
+        for step in checkpointSteps().dropLast(max(keepLast, 1)) {
+            let f = checkpointFiles(step: step)
+            for p in [f.meta, f.parameters, f.optimizer] { try? fm.removeItem(atPath: p) }
+        }
+        for name in (try? fm.contentsOfDirectory(atPath: checkpointsPath)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? fm.removeItem(atPath: "\(checkpointsPath)/\(name)")
+        }
+    }
+
+    /// Checks one checkpoint: the JSON parses and names this step, the parameter (and optimiser)
+    /// files have valid safetensors headers whose offsets match the file sizes.
+    public static func verify(_ files: CheckpointFiles) throws -> CheckpointMeta {
+        let meta = try CheckpointMeta.read(path: files.meta)
+        guard meta.step == files.step else {
+            throw FileError("\(files.meta): describes step \(meta.step), not \(files.step)")
+        }
+        let dir = files.directory
+        _ = try SafeTensorsFile.readHeader(path: "\(dir)/\(meta.parametersFile)")
+        if let o = meta.optimizerFile { _ = try SafeTensorsFile.readHeader(path: "\(dir)/\(o)") }
+        return meta
+    }
+
+    /// The newest checkpoint that verifies, for `--resume auto`. Each newer one that does not
+    /// (truncated, corrupt, half-written) is reported through `warn` with its problem, and the
+    /// previous one is tried. Nil when the run has no usable checkpoint.
+    public func latestValidCheckpoint(warn: (String) -> Void = { _ in }) -> VerifiedCheckpoint? {
+        for step in checkpointSteps().reversed() {
+            let files = checkpointFiles(step: step)
+            do {
+                return VerifiedCheckpoint(files: files, meta: try RunDirectory.verify(files))
+            } catch {
+                warn("checkpoint \(files.stem) is unusable (\(error)); trying the previous one")
+            }
+        }
+        return nil
+    }
+
+    /// Resolves `--resume PATH`: a checkpoint's .json, .safetensors or .optim.safetensors file, its
+    /// stem, or a run directory (its newest valid checkpoint). Throws a one-line error when the
+    /// checkpoint does not verify.
+    public static func checkpoint(at path: String, warn: (String) -> Void = { _ in }) throws -> VerifiedCheckpoint {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            let run = (path as NSString).lastPathComponent == "checkpoints"
+                ? RunDirectory(path: (path as NSString).deletingLastPathComponent) : RunDirectory(path: path)
+            guard let c = run.latestValidCheckpoint(warn: warn) else {
+                throw FileError("\(path): no usable checkpoint in this run")
+            }
+            return c
+        }
+        let name = (path as NSString).lastPathComponent
+        guard let step = CheckpointFiles.step(fromFileName: name) ?? CheckpointFiles.step(fromFileName: name + ".json") else {
+            throw FileError("\(path): not a checkpoint (expected step-NNNNNNNN.safetensors or .json)")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let files = CheckpointFiles(directory: dir.isEmpty ? "." : dir, step: step)
+        return VerifiedCheckpoint(files: files, meta: try verify(files))
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import MCNModel
+import MCNTensor
+
+/// The reference networks of the benchmark: batch 16 clips (8 videos × 2 views) of 3×8×64×64.
+enum BenchNetworks {
+    static let names = ["r3d-tiny", "r2plus1d-tiny"]
+    static let clipShape = [16, 3, 8, 64, 64]
+
+    struct Instance {
+        let network: MCNNetwork
+        let theta: Slab
+        let buffers: Slab
+        let grads: Slab
+        let bufferViews: BufferViews
+    }
+
+    static func make(_ name: String) -> Instance {
+        let net = MCNNetwork(backbone: BackboneSpec.preset(name)!)
+        let (theta, buffers) = net.initialValues(seed: 1)
+        return Instance(network: net, theta: theta, buffers: buffers, grads: Slab(count: theta.count),
+                        bufferViews: BufferViews(layout: net.buffers, slab: buffers))
+    }
+
+    /// Every convolution the backbone runs on the reference input, in order.
+    static func convGeometries(_ inst: Instance, input: Tensor) -> [Conv3dGeometry] {
+        var list: [Conv3dGeometry] = []
+        let t = Tape(recording: false)
+        t.onConv = { list.append($0) }
+        let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: nil)
+        _ = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
+        return list
+    }
+
+    /// Conv FLOPs of a training pass: forward, plus dW and dX (no dX for the first conv, whose
+    /// input is data).
+    static func trainFlops(_ geometries: [Conv3dGeometry]) -> Double {
+        geometries.enumerated().reduce(0) { $0 + $1.element.forwardFlops * ($1.offset == 0 ? 2 : 3) }
+    }
+
+    /// `3x3x3.16-32.8x32x32.s2` for a geometry.
+    static func label(_ g: Conv3dGeometry) -> String {
+        let k = "\(g.kernel.0)x\(g.kernel.1)x\(g.kernel.2)"
+        let s = g.stride == (1, 1, 1) ? "s1" : "s\(g.stride.0)\(g.stride.1)\(g.stride.2)"
+        return "\(k).\(g.c)-\(g.o).\(g.t)x\(g.h)x\(g.w).\(s)"
+    }
+}

@@ -1,8 +1,0 @@
-import XCTest
-@testable import MCNModel
-
-final class MCNModelSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

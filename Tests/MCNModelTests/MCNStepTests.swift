@@ -1,0 +1,89 @@
+import XCTest
+import MCNTensor
+@testable import MCNModel
+
+final class MCNStepTests: XCTestCase {
+    /// A small R3D and a batch of 4 videos × 2 views of 4×16×16 clips.
+    func makeSetup(lambda: Float) -> (MCNNetwork, Slab, Slab, Tensor) {
+        var loss = MCNLossConfig()
+        loss.lambda = lambda
+        loss.temperature = 0.2
+        let net = MCNNetwork(backbone: BackboneSpec.preset("r3d-tiny", width: 0.25)!, projectionDim: 16, metaHidden: 8, loss: loss)
+        let (theta, buffers) = net.initialValues(seed: 5)
+        var rng = RNG(seed: 6)
+        return (net, theta, buffers, Tensor.randn([8, 3, 4, 16, 16], rng: &rng))
+    }
+
+    /// Plain ∇θ L_con(Q; θ) for the query half (videos 2, 3).
+    func contrastiveQueryGradient(_ net: MCNNetwork, _ theta: Slab, _ buffers: Slab, _ clips: Tensor) -> Slab {
+        let g = Slab(count: theta.count)
+        let t = Tape(training: true, updateRunningStats: false)
+        let p = BoundParameters(tape: t, layout: net.params, values: theta, grads: g)
+        let r = net.setLoss(t, p, BufferViews(layout: net.buffers, slab: buffers), clips: t.constant(clips.rows(4..<8)),
+                            groups: [2, 2, 3, 3], pairs: nil)
+        t.backward(r.total)
+        return g
+    }
+
+    func testWithoutInnerStepAndMetaLossBothOrdersEqualContrastiveGradient() {
+        let (net, theta, buffers, clips) = makeSetup(lambda: 0)
+        let reference = contrastiveQueryGradient(net, theta, Slab(copying: buffers), clips)
+        for order in [MetaOrder.firstOrder, .secondOrder] {
+            var cfg = MCNStepConfig()
+            cfg.alpha1 = 0
+            cfg.order = order
+            let grad = Slab(count: theta.count)
+            var rng = RNG(seed: 1)
+            _ = MCNStep(network: net, config: cfg).run(theta: theta, buffers: Slab(copying: buffers), grad: grad,
+                                                      clips: clips, videos: 4, rng: &rng)
+            let diff = Slab(copying: grad)
+            diff.add(-1, reference)
+            XCTAssertLessThan(diff.norm(), 1e-5 * max(1, reference.norm()), "\(order)")
+        }
+    }
+
+    /// First order: the outer gradient is ∇θ' L(Q; θ') at θ' = θ − α∇L(S; θ), computed here by hand.
+    func testFirstOrderMatchesIndependentComputation() {
+        let (net, theta, buffers, clips) = makeSetup(lambda: 1)
+        var cfg = MCNStepConfig()
+        cfg.alpha1 = 0.05
+        cfg.innerClip = 0
+        let grad = Slab(count: theta.count)
+        var rng = RNG(seed: 9)
+        var rngCopy = rng
+        let out = MCNStep(network: net, config: cfg).run(theta: theta, buffers: Slab(copying: buffers), grad: grad,
+                                                        clips: clips, videos: 4, rng: &rng)
+        // By hand, with the same pairs.
+        let sPairs = MetaPairs.sample(groups: [0, 0, 1, 1], negativesPerPositive: 1, rng: &rngCopy)
+        let qPairs = MetaPairs.sample(groups: [2, 2, 3, 3], negativesPerPositive: 1, rng: &rngCopy)
+        let bv = BufferViews(layout: net.buffers, slab: Slab(copying: buffers))
+        let gS = Slab(count: theta.count)
+        do {
+            let t = Tape(training: true, updateRunningStats: false)
+            let p = BoundParameters(tape: t, layout: net.params, values: theta, grads: gS)
+            t.backward(net.setLoss(t, p, bv, clips: t.constant(clips.rows(0..<4)), groups: [0, 0, 1, 1], pairs: sPairs).total)
+        }
+        let fast = Slab(count: theta.count)
+        fast.assign(theta, plus: -0.05, times: gS)
+        let v = Slab(count: theta.count)
+        let t = Tape(training: true, updateRunningStats: false)
+        let p = BoundParameters(tape: t, layout: net.params, values: fast, grads: v)
+        let q = net.setLoss(t, p, bv, clips: t.constant(clips.rows(4..<8)), groups: [2, 2, 3, 3], pairs: qPairs)
+        t.backward(q.total)
+        let diff = Slab(copying: grad)
+        diff.add(-1, v)
+        XCTAssertLessThan(diff.norm(), 1e-4 * max(1, v.norm()))
+        XCTAssertEqual(out.values["loss_query"]!, Double(q.total.scalar), accuracy: 1e-4)
+        XCTAssertEqual(out.tasks.count, 2)
+    }
+
+    func testMetaPairsSampling() {
+        var rng = RNG(seed: 1)
+        let p = MetaPairs.sample(groups: [0, 0, 1, 1, 2, 2], negativesPerPositive: 2, rng: &rng)
+        XCTAssertEqual(p.labels.filter { $0 == 1 }.count, 6)
+        XCTAssertEqual(p.labels.filter { $0 == 0 }.count, 12)
+        let all = MetaPairs.sample(groups: [0, 0, 1, 1], negativesPerPositive: 0, rng: &rng)
+        XCTAssertEqual(all.labels.count, 12)  // every ordered pair of 4 views
+        for (i, l) in p.labels.enumerated() { XCTAssertEqual(l == 1, [0, 0, 1, 1, 2, 2][p.u[i]] == [0, 0, 1, 1, 2, 2][p.v[i]]) }
+    }
+}

@@ -1,0 +1,44 @@
+import XCTest
+@testable import MCNTensor
+
+/// The vol2col + sgemm convolution against a direct six-loop reference.
+final class ConvReferenceTests: XCTestCase {
+    func directConv(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> [Float] {
+        var y = [Float](repeating: 0, count: Tensor.elementCount(g.outputShape))
+        let (kt, kh, kw) = g.kernel
+        for n in 0..<g.n { for o in 0..<g.o { for a in 0..<g.to { for b in 0..<g.ho { for d in 0..<g.wo {
+            var s: Float = 0
+            for c in 0..<g.c { for i in 0..<kt { for j in 0..<kh { for k in 0..<kw {
+                let t = a * g.stride.0 - g.padding.0 + i, h = b * g.stride.1 - g.padding.1 + j, ww = d * g.stride.2 - g.padding.2 + k
+                if t < 0 || t >= g.t || h < 0 || h >= g.h || ww < 0 || ww >= g.w { continue }
+                s += x[(((n * g.c + c) * g.t + t) * g.h + h) * g.w + ww] * w[(((o * g.c + c) * kt + i) * kh + j) * kw + k]
+            } } } }
+            y[(((n * g.o + o) * g.to + a) * g.ho + b) * g.wo + d] = s
+        } } } } }
+        return y
+    }
+
+    func testMatchesDirectConvolution() {
+        var rng = RNG(seed: 11)
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 3, 6, 9, 9], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),
+            ([3, 4, 4, 5, 5], [6, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),
+            ([5, 4, 2, 2, 2], [3, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),   // chunked: tiny L
+            ([1, 4, 4, 8, 8], [3, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),
+            ([2, 3, 5, 6, 7], [2, 3, 3, 1, 1], (2, 1, 1), (1, 0, 0)),
+            ([2, 64, 2, 4, 4], [128, 64, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // a last stage: tiny output
+            ([2, 3, 8, 32, 32], [16, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // the R3D stem
+            ([2, 16, 8, 16, 16], [32, 16, 1, 1, 1], (2, 2, 2), (0, 0, 0)),  // strided shortcut
+        ]
+        for (xs, ws, s, p) in cases {
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            let y = conv3dForward(x, w, g).toArray()
+            let ref = directConv(x, w, g)
+            for i in 0..<y.count {
+                XCTAssertEqual(y[i], ref[i], accuracy: 1e-3 * max(1, Swift.abs(ref[i])), "case \(ws) element \(i)")
+                if Swift.abs(y[i] - ref[i]) > 1e-3 * max(1, Swift.abs(ref[i])) { break }
+            }
+        }
+    }
+}

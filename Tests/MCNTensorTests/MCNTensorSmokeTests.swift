@@ -1,8 +1,0 @@
-import XCTest
-@testable import MCNTensor
-
-final class MCNTensorSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

@@ -1,0 +1,122 @@
+import XCTest
+@testable import MCNTrain
+
+final class RunConfigTests: XCTestCase {
+    func testDefaultsAndTypedSections() {
+        let c = RunConfig()
+        XCTAssertEqual(c.data.dir, "sample-data")
+        XCTAssertEqual(c.data.clipFrames, 8)
+        XCTAssertEqual(c.model.backbone, "r3d-tiny")
+        XCTAssertNil(c.model.layers)
+        XCTAssertEqual(c.method.temperature, 0.07)
+        XCTAssertEqual(c.optim.weightDecay, 5e-4)
+        XCTAssertEqual(c.optim.batchVideos, 8)
+        XCTAssertEqual(c.run.steps, 300)
+        XCTAssertEqual(c.eval.feature, "gap")
+        XCTAssertEqual(ConfigSchema.keys.count, Set(ConfigSchema.keys.map(\.dotted)).count)
+    }
+
+    func testParseFileAndOverrides() throws {
+        let dir = try temporaryDirectory()
+        let file = dir + "/c.toml"
+        try """
+        [model]
+        backbone = "r2plus1d-tiny"
+        layers = "2,2,2,2"
+        width = 1   # an integer is fine for a number
+
+        [optim]
+        lr = 0.1
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let c = try RunConfig.load(file: file, overrides: ["optim.lr=0.05", "run.steps=40", "method.mode=\"second-order\"", "data.flip=true"])
+        XCTAssertEqual(c.model.backbone, "r2plus1d-tiny")
+        XCTAssertEqual(c.model.layers, [2, 2, 2, 2])
+        XCTAssertEqual(c.model.width, 1.0)
+        XCTAssertEqual(c.optim.lr, 0.05)
+        XCTAssertEqual(c.run.steps, 40)
+        XCTAssertEqual(c.method.mode, "second-order")
+        XCTAssertTrue(c.data.flip)
+    }
+
+    func testUnknownKeySuggestsClosest() {
+        XCTAssertThrowsError(try RunConfig.parse(toml: "[optim]\nlrate = 0.1\n", source: "x.toml")) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("x.toml"), m)
+            XCTAssertTrue(m.contains("optim.lrate"), m)
+            XCTAssertTrue(m.contains("did you mean 'optim.lr'"), m)
+        }
+        var c = RunConfig()
+        XCTAssertThrowsError(try c.set("optim.momentun=0.5")) { e in
+            XCTAssertTrue("\(e)".contains("did you mean 'optim.momentum'"), "\(e)")
+        }
+        XCTAssertThrowsError(try c.set("temprature=0.1")) { e in
+            XCTAssertTrue("\(e)".contains("method.temperature"), "\(e)")
+        }
+        XCTAssertThrowsError(try RunConfig.parse(toml: "[optimm]\nlr = 0.1\n")) { e in
+            XCTAssertTrue("\(e)".contains("[optim]"), "\(e)")
+        }
+    }
+
+    func testWrongTypeAndRange() {
+        var c = RunConfig()
+        XCTAssertThrowsError(try c.set("data.split=4")) { e in
+            XCTAssertTrue("\(e)".contains("data.split"), "\(e)")
+            XCTAssertTrue("\(e)".contains("1...3"), "\(e)")
+        }
+        XCTAssertThrowsError(try c.set("model.backbone=resnet")) { e in
+            XCTAssertTrue("\(e)".contains("\"r3d-tiny\""), "\(e)")
+        }
+        XCTAssertThrowsError(try c.set("method.temperature=0")) { e in
+            XCTAssertTrue("\(e)".contains("> 0.0"), "\(e)")
+        }
+        XCTAssertThrowsError(try c.set("optim.batch_videos=1"))
+        XCTAssertThrowsError(try c.set("optim.lr=fast"))
+        XCTAssertThrowsError(try c.set("model.layers=1,2,3"))
+        XCTAssertThrowsError(try c.set("run.name=a/b"))
+        XCTAssertThrowsError(try c.set("data.flip=yes"))
+        XCTAssertThrowsError(try c.set("noequals"))
+        XCTAssertThrowsError(try RunConfig.parse(toml: "[data]\nsplit = \"one\"\n")) { e in
+            XCTAssertTrue("\(e)".contains("data.split must be an integer"), "\(e)")
+        }
+        XCTAssertThrowsError(try RunConfig.parse(toml: "[data\nsplit = 1\n")) { e in
+            XCTAssertTrue("\(e)".contains("invalid TOML"), "\(e)")
+        }
+    }
+
+    func testResolvedTOMLRoundTripsAndHashIsStable() throws {
+        var c = RunConfig()
+        try c.set("optim.lr=0.0001")
+        try c.set("data.dir=/tmp/with \"quote\"")
+        try c.set("model.width=0.5")
+        let back = try RunConfig.parse(toml: c.toml())
+        XCTAssertEqual(back, c)
+        XCTAssertEqual(back.hash, c.hash)
+        XCTAssertEqual(c.hash.count, 16)
+        // A key that may change on resume leaves the hash alone; any other changes it.
+        var d = c
+        try d.set("run.steps=1000")
+        XCTAssertEqual(d.hash, c.hash)
+        try d.set("optim.lr=0.01")
+        XCTAssertNotEqual(d.hash, c.hash)
+        XCTAssertEqual(RunConfig().hash, RunConfig().hash)
+    }
+
+    func testConfigDifferences() throws {
+        var a = RunConfig(), b = RunConfig()
+        try b.set("optim.lr=0.1")
+        try b.set("method.mode=mldg")
+        try b.set("run.steps=5")
+        try b.set("run.name=other")
+        XCTAssertEqual(configDifferences(a, b), ["method.mode", "optim.lr"])
+        try a.set("optim.lr=0.1"); try a.set("method.mode=mldg")
+        XCTAssertEqual(configDifferences(a, b), [])
+        XCTAssertEqual(configDifferences(["x.y": "1"], [:]), ["x.y"])
+    }
+}
+
+/// A fresh empty directory under the system temporary directory.
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "mcntrain-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}

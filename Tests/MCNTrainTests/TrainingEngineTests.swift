@@ -1,0 +1,115 @@
+import XCTest
+import MCNTensor
+@testable import MCNTrain
+
+/// The engine on synthetic data with a very small R3D: resume, config checks, NaN handling.
+final class TrainingEngineTests: XCTestCase {
+    var root: String!
+
+    override func setUp() {
+        root = NSTemporaryDirectory() + "mcn-engine-\(UUID().uuidString)"
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func config(_ extra: [String] = []) throws -> RunConfig {
+        try RunConfig.load(file: nil, overrides: [
+            "model.width=0.25", "model.feature_dim=32", "model.proj_dim=16", "model.meta_hidden=8",
+            "data.clip_frames=4", "data.clip_size=16", "optim.batch_videos=4", "method.temperature=0.2",
+            "run.checkpoint_every=4", "run.monitor_every=0", "optim.lr=0.01",
+        ] + extra)
+    }
+
+    func data() -> SyntheticTrainingData {
+        SyntheticTrainingData(videosPerBatch: 4, viewsPerVideo: 2, clipShape: [3, 4, 16, 16], stepsPerEpoch: 3)
+    }
+
+    /// Runs an engine to completion on this thread and returns its events.
+    @discardableResult
+    func train(_ cfg: RunConfig, run: RunDirectory, resume: VerifiedCheckpoint? = nil,
+               commands: [EngineCommand] = []) throws -> [EngineEvent] {
+        let engine = try TrainingEngine(config: cfg, run: run, data: data(), resume: resume)
+        for c in commands { engine.commands.send(c) }
+        engine.runLoop()
+        return engine.events.drain()
+    }
+
+    func testResumedTrainingIsBitIdentical() throws {
+        let straight = RunDirectory(path: root + "/a")
+        try train(try config(["run.steps=8"]), run: straight)
+        let split = RunDirectory(path: root + "/b")
+        try train(try config(["run.steps=4"]), run: split)
+        let ckpt = try XCTUnwrap(split.latestValidCheckpoint())
+        XCTAssertEqual(ckpt.meta.step, 4)
+        try train(try config(["run.steps=8"]), run: split, resume: ckpt)
+
+        let a = MetricsLog.readRows(path: straight.metricsJSONLPath)
+        let b = MetricsLog.readRows(path: split.metricsJSONLPath)
+        XCTAssertEqual(a.map(\.step), Array(1...8))
+        XCTAssertEqual(b.map(\.step), Array(1...8))
+        for (ra, rb) in zip(a, b) {
+            for key in ["loss_con_support", "loss_meta_query", "acc_meta_query", "loss_total", "inner_grad_norm"] {
+                XCTAssertEqual(ra.values[key], rb.values[key], "step \(ra.step) \(key)")
+            }
+        }
+    }
+
+    func testCheckpointOfAnotherConfigIsRefusedNamingTheKeys() throws {
+        let run = RunDirectory(path: root + "/c")
+        try train(try config(["run.steps=2"]), run: run)
+        let ckpt = try XCTUnwrap(run.latestValidCheckpoint())
+        XCTAssertThrowsError(try TrainingEngine(config: try config(["run.steps=4", "method.temperature=0.5"]), run: run,
+                                                data: data(), resume: ckpt)) { error in
+            XCTAssertTrue("\(error)".contains("method.temperature"), "\(error)")
+        }
+    }
+
+    func testEventsOfARun() throws {
+        let events = try train(try config(["run.steps=3", "method.mode=second-order"]), run: RunDirectory(path: root + "/d"))
+        XCTAssertTrue(events.contains { if case .started = $0 { return true }; return false })
+        let steps = events.compactMap { if case .step(let m) = $0 { return m }; return nil }
+        XCTAssertEqual(steps.map(\.step), [1, 2, 3])
+        XCTAssertNotNil(steps[0].values["loss_meta_query"])
+        XCTAssertTrue(events.contains { if case .tasks(_, let t) = $0 { return t.count == 2 }; return false })
+        XCTAssertTrue(events.contains { if case .checkpointSaved(3, _) = $0 { return true }; return false })
+        XCTAssertEqual(events.last, .finished(step: 3))
+    }
+
+    func testStopCommandCheckpointsAndEnds() throws {
+        let run = RunDirectory(path: root + "/e")
+        let events = try train(try config(["run.steps=50"]), run: run, commands: [.stop])
+        XCTAssertEqual(events.last, .finished(step: 0))
+        XCTAssertEqual(run.latestValidCheckpoint()?.meta.step, 0)
+    }
+
+    func testNonFiniteLossPausesWithoutCheckpointingIt() throws {
+        let run = RunDirectory(path: root + "/f")
+        let cfg = try config(["run.steps=6", "optim.lr=1e30", "run.checkpoint_every=0"])
+        let engine = try TrainingEngine(config: cfg, run: run, data: data())
+        engine.start()
+        var sawPause = false, logged = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !sawPause && Date() < deadline {
+            for e in engine.events.drain() {
+                if case .state(.paused) = e { sawPause = true }
+                if case .log(.error, let m) = e { logged += m }
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertTrue(sawPause, "a non-finite loss pauses the run")
+        XCTAssertTrue(logged.contains("non-finite"), logged)
+        engine.commands.send(.stop)
+        var finished = false
+        while !finished && Date() < deadline {
+            for e in engine.events.drain() { if case .finished = e { finished = true } }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertTrue(finished)
+        for step in run.checkpointSteps() {
+            let file = try SafeTensorsFile(path: run.checkpointFiles(step: step).parameters)
+            for name in file.names { XCTAssertTrue(try file.floats(name).allSatisfy(\.isFinite), name) }
+        }
+    }
+}

@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "MCNModel", dependencies: ["MCNTensor"], swiftSettings: optimised),
         .target(name: "MCNTrain", dependencies: ["MCNModel", "MCNVideo", "MCNTensor", "TOMLKit"],
                 swiftSettings: optimised),
-        .target(name: "MCNTUI", dependencies: ["MCNTrain", "CNcurses", "TOMLKit"]),
+        .target(name: "MCNTUI", dependencies: ["MCNTrain", "CNcurses", "TOMLKit"], swiftSettings: optimised),
         .executableTarget(name: "mcn-tui", dependencies: [
             "MCNTUI", "MCNTrain", "MCNModel", "MCNVideo", "MCNTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -15,6 +15,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one line every run.print_every steps instead of the full-screen workbench.")
     var headless = false
 
+    @OptionGroup var screen: ScreenArguments
+
     func run() throws {
         let session: TrainingSession
         do {
@@ -26,7 +28,7 @@ struct TrainCommand: ParsableCommand {
         if headless || isatty(STDOUT_FILENO) == 0 {
             throw ExitCode(runHeadless(session))
         }
-        throw ExitCode(try runWorkbench(session))
+        throw ExitCode(try runWorkbench(session, screen: screen))
     }
 }
 

@@ -1,7 +1,29 @@
+import Foundation
+import MCNTUI
 import MCNTrain
 
-/// The full-screen workbench over a prepared session; its exit status.
-func runWorkbench(_ session: TrainingSession) throws -> Int32 {
-    // The screen lands with the workbench; until then a terminal gets the headless lines too.
-    runHeadless(session)
+/// The full-screen workbench over a prepared session. When the screen closes (q, Ctrl-C), the
+/// engine is asked to stop; it writes its checkpoint and the command waits for it. The exit status.
+func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws -> Int32 {
+    let options = try screen.workbenchOptions(readOnly: false)
+    let engine = session.engine
+    engine.start()
+    let exit = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
+    // The screen is gone; say what happens while the engine finishes its step and checkpoint.
+    engine.commands.send(.stop)
+    if case .signal = exit { StopSignals.install(onFirst: {}) }  // a further Ctrl-C exits at once
+    printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints …")
+    while true {
+        for event in engine.events.drain() {
+            switch event {
+            case .checkpointSaved(_, let path): printError("checkpoint written: \(path)")
+            case .finished(let step):
+                printError("stopped at step \(step). Resume with: mcn-tui --run-dir \(session.run.path) --resume auto")
+                return 0
+            case .failed(let message): printError("error: \(message)"); return 1
+            default: break
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
 }

@@ -28,7 +28,7 @@ public struct KeyContext: Sendable {
     }
 
     public init(snapshot: Snapshot, ui: UIState, quitConfirmSteps: Int, pageRows: Int = 10) {
-        self.init(state: snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
+        self.init(state: snapshot.paused ? .paused : snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
                   queryCount: RetrievalBrowser.filteredQueries(snapshot.retrieval, filter: ui.filter).count,
                   logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows)
     }

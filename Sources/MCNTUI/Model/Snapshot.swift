@@ -19,6 +19,9 @@ public struct CheckpointRecord: Sendable, Equatable {
 public struct Snapshot: Sendable, Equatable {
     public var run: RunInfo?
     public var state: EngineState = .starting
+    /// Whether the run is paused, kept through an evaluation or checkpoint made while paused
+    /// (when `state` shows that work), so the pause key toggles the right way.
+    public var paused = false
     public var step = 0
     public var epoch = 0
     /// Step metrics by name (`loss_total`, `acc_meta_query`, `inner_drop`, `lr`, ...).

@@ -27,6 +27,7 @@ public struct SnapshotBuilder: Sendable {
             if current.state == .finished || current.state == .error { current.state = .starting }
         case .state(let s):
             current.state = s
+            if s == .paused { current.paused = true } else if s == .running || s == .finished || s == .error { current.paused = false }
         case .step(let m):
             applyStep(m)
         case .tasks(let step, let tasks):

@@ -20,8 +20,6 @@ public final class TrainingEngine: @unchecked Sendable {
     public let network: MCNNetwork
     public let totalSteps: Int
     public var evaluator: RunEvaluator?
-    /// Returns process figures for the system panel (CPU, memory); nil leaves them zero.
-    public var systemSampler: (() -> (cpuCores: Double, residentBytes: Int))?
 
     let data: TrainingData
     let stepper: MCNStep
@@ -36,6 +34,7 @@ public final class TrainingEngine: @unchecked Sendable {
     private var lastValues: [String: Double] = [:]
     private var lastSystemEmit = Date.distantPast
     private var computeSeconds = 0.0
+    private var cpu = CPUMeter()
 
     /// Builds the model and, when `resume` is given, restores parameters, buffers, optimiser state
     /// and data position from it (refusing a checkpoint of another config, naming the keys).
@@ -181,6 +180,7 @@ public final class TrainingEngine: @unchecked Sendable {
         let clips = Double(batch.clips.shape[0])
         values["clips_per_s"] = clips / max(stepSeconds, 1e-9)
         values["data_wait"] = batch.waitSeconds / max(stepSeconds, 1e-9)
+        values["data_wait_seconds"] = batch.waitSeconds
         values["step_seconds"] = stepSeconds
         lastValues = values
         events.send(.step(StepMetrics(step: step, epoch: batch.epoch, values: values, clipsPerSecond: values["clips_per_s"]!,
@@ -199,8 +199,8 @@ public final class TrainingEngine: @unchecked Sendable {
         guard Date().timeIntervalSince(lastSystemEmit) >= 1 else { return }
         lastSystemEmit = Date()
         let s = data.stats
-        let proc = systemSampler?() ?? (cpuCores: 0, residentBytes: 0)
-        events.send(.system(SystemStats(cpuCores: proc.cpuCores, residentBytes: proc.residentBytes, blasThreads: BLAS.threads,
+        let proc = cpu.sample()
+        events.send(.system(SystemStats(cpuCores: proc?.cores ?? 0, residentBytes: proc?.stats.residentBytes ?? 0, blasThreads: BLAS.threads,
                                         decodeSeconds: decodeSeconds, computeSeconds: computeSeconds,
                                         cacheHits: s.cacheHits, cacheMisses: s.cacheMisses, skippedVideos: s.skippedVideos)))
     }

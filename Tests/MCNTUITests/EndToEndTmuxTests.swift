@@ -27,7 +27,7 @@ final class EndToEndTmuxTests: XCTestCase {
     @discardableResult
     func tmux(_ args: String...) -> String {
         let outFile = tmp.appendingPathComponent("tmux-out")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
         guard let out = try? FileHandle(forWritingTo: outFile) else { return "" }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.tmuxPath()!)
@@ -61,41 +61,67 @@ final class EndToEndTmuxTests: XCTestCase {
         if let tmp { try? FileManager.default.removeItem(at: tmp) }
     }
 
-    func testDemoInTmux() throws {
+    /// Makes the temp folder and tmux session name; nil when tmux or the binary is missing.
+    func prepare() throws -> URL {
         guard Self.tmuxPath() != nil else { throw XCTSkip("tmux is not installed") }
         guard let bin = Self.binary() else { throw XCTSkip("the mcn-tui binary is not built (swift build)") }
         tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        session = "mcn-tui-e2e-\(getpid())"
-        let exitFile = tmp.appendingPathComponent("exit").path
+        session = "mcn-tui-e2e-\(getpid())-\(UUID().uuidString.prefix(6))"
+        return bin
+    }
+
+    func testDemoInTmux() throws {
+        let bin = try prepare()
         let ckpt = tmp.appendingPathComponent("ckpt").path
-        let cmd = "LANG=C.UTF-8 '\(bin.path)' demo --steps-per-second 40 --quit-confirm-steps 1000000 --checkpoint-dir '\(ckpt)'; echo $? > '\(exitFile)'; sleep 3"
+        try scenario(command: "'\(bin.path)' demo --steps-per-second 40 --quit-confirm-steps 1000000 --checkpoint-dir '\(ckpt)'",
+                     checkpointDir: ckpt, patience: 8)
+    }
+
+    /// The real thing: `mcn-tui` training a small R3D on the bundled sample data.
+    func testTrainingOnSampleDataInTmux() throws {
+        let bin = try prepare()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = root.appendingPathComponent("sample-data").path
+        guard FileManager.default.fileExists(atPath: data + "/ucfTrainTestlist") else { throw XCTSkip("no sample-data") }
+        let run = tmp.appendingPathComponent("run").path
+        let sets = ["model.width=0.25", "model.feature_dim=32", "model.proj_dim=16", "model.meta_hidden=8",
+                    "data.clip_frames=4", "data.clip_size=16", "eval.clips=1", "run.monitor_every=0",
+                    "data.cache_dir=\(tmp.appendingPathComponent("cache").path)"].map { "--set \($0)" }.joined(separator: " ")
+        try scenario(command: "'\(bin.path)' --data '\(data)' --run-dir '\(run)' --steps 100000 --quit-confirm-steps 1000000 \(sets)",
+                     checkpointDir: run + "/checkpoints", patience: 60)
+    }
+
+    /// Launch, watch, pause/resume, checkpoint, evaluate, browse, help, resize, quit.
+    func scenario(command: String, checkpointDir ckpt: String, patience: Double) throws {
+        let exitFile = tmp.appendingPathComponent("exit").path
+        let cmd = "LANG=C.UTF-8 \(command); echo $? > '\(exitFile)'; sleep 3"
         tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
 
         // The header and curves move.
-        var s = waitFor("the running header") { $0.contains("RUNNING") && (self.step($0) ?? 0) > 2 }
+        var s = waitFor("the running header", seconds: patience) { $0.contains("RUNNING") && (self.step($0) ?? 0) > 2 }
         XCTAssertTrue(s.contains("Loss curves"))
         let s1 = step(s) ?? 0
-        s = waitFor("the step to advance") { (self.step($0) ?? 0) > s1 + 3 }
+        s = waitFor("the step to advance", seconds: patience) { (self.step($0) ?? 0) > s1 + 3 }
 
         // p pauses: the header says so and the step stops; p again resumes.
         tmux("send-keys", "-t", session, "p")
-        s = waitFor("PAUSED") { $0.contains("PAUSED") }
+        s = waitFor("PAUSED", seconds: patience) { $0.contains("PAUSED") }
         let p1 = step(s)
         Thread.sleep(forTimeInterval: 0.3)
         XCTAssertEqual(step(screen()), p1, "paused: the step count stops")
         tmux("send-keys", "-t", session, "p")
-        s = waitFor("running again") { $0.contains("RUNNING") && (self.step($0) ?? 0) > (p1 ?? 0) }
+        s = waitFor("running again", seconds: patience) { $0.contains("RUNNING") && (self.step($0) ?? 0) > (p1 ?? 0) }
 
         // c writes a checkpoint file; e fills the retrieval panel.
         tmux("send-keys", "-t", session, "c")
-        let deadline = Date().addingTimeInterval(3)
+        let deadline = Date().addingTimeInterval(patience)
         while Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: ckpt))?.isEmpty ?? true) {
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTAssertFalse((try? FileManager.default.contentsOfDirectory(atPath: ckpt))?.isEmpty ?? true, "c wrote no checkpoint")
         tmux("send-keys", "-t", session, "e")
-        s = waitFor("retrieval results") { $0.contains("R@1 ") }
+        s = waitFor("retrieval results", seconds: patience) { $0.contains("R@1 ") }
 
         // Arrows move the selected query once the browser has focus.
         tmux("send-keys", "-t", session, "Tab", "Tab")
@@ -119,7 +145,7 @@ final class EndToEndTmuxTests: XCTestCase {
 
         // q exits 0 and the screen is back to the shell (the alternate screen is gone).
         tmux("send-keys", "-t", session, "q")
-        let end = Date().addingTimeInterval(3)
+        let end = Date().addingTimeInterval(patience)
         while Date() < end && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
         let code = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(code, "0")

@@ -152,10 +152,47 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
     return y
 }
 
-/// Convolution backward: adds dW = dy · colᵀ into dw and, when dx is given, dx += col2vol(Wᵀ · dy).
+/// Convolution backward: adds dW = dy · colᵀ into dw and, when dx is given, the input gradient.
+/// For stride 1 the input gradient is itself a convolution of dy with the flipped, transposed
+/// kernel (a GEMM with inner size O·kt·kh·kw); otherwise col2vol(Wᵀ · dy), whose GEMM has inner
+/// size O only and is much slower for narrow layers.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                            dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+    if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
+        conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil)
+        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx)
+        return
+    }
+    conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
+}
+
+/// dx += dy ⊛ flip(W)ᵀ for a stride-1 convolution: a forward convolution of dy (padded by k − 1 − p)
+/// with weights W'[c, o, a, b, d] = W[o, c, kt−1−a, kh−1−b, kw−1−d].
+// w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
+func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                                         dx: UnsafeMutablePointer<Float>) {
+    let (kt, kh, kw) = g.kernel
+    let taps = kt * kh * kw
+    let wt = Tensor(uninitialized: [g.c, g.o, kt, kh, kw])
+    for o in 0..<g.o { for c in 0..<g.c {
+        let src = w.pointer + (o * g.c + c) * taps, dst = wt.pointer + (c * g.o + o) * taps
+        for i in 0..<taps { dst[i] = src[taps - 1 - i] }
+    } }
+    let gt = Conv3dGeometry(input: [g.n, g.o, g.to, g.ho, g.wo], weight: wt.shape, stride: (1, 1, 1),
+                            padding: (kt - 1 - g.padding.0, kh - 1 - g.padding.1, kw - 1 - g.padding.2))
+    // dy is borrowed, not owned: wrap it as a view for the forward kernel.
+    let dyView = Tensor(shape: [g.n, g.o, g.to, g.ho, g.wo],
+                        storage: Storage(view: UnsafeMutablePointer(mutating: dy), count: g.n * g.o * g.l, owner: wt.storage))
+    let d = conv3dForward(dyView, wt, gt)
+    let count = d.count
+    let dp = d.pointer
+    parallelRanges(count) { r in for i in r { dx[i] += dp[i] } }
+    withExtendedLifetime(d) {}
+}
+
+func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                        dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
     let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
     let direct = g.isPointwise && cnMax == 1
     let col = direct ? nil : Tensor(uninitialized: [K * cnMax * L])

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A value on the tape: a tensor and, once backward has reached it, its gradient.
 public final class Variable {
     public let value: Tensor
@@ -54,11 +56,20 @@ public final class Tape {
     public private(set) var firstNonFinite: String?
 
     private var records: [(kind: OpKind, output: Variable, backward: () -> Void)] = []
+    /// When set, seconds spent per op kind (forward and backward) accumulate here.
+    public var profile: OpProfile?
+    private var lastOutputTime: UInt64 = 0
 
     public init(recording: Bool = true, training: Bool = true, updateRunningStats: Bool = true) {
         self.recording = recording
         self.training = training
         self.updateRunningStats = updateRunningStats
+    }
+
+    /// Starts the forward clock of the profile (call before the first op).
+    public func startProfiling(_ p: OpProfile) {
+        profile = p
+        lastOutputTime = DispatchTime.now().uptimeNanoseconds
     }
 
     /// A value gradients do not flow into (inputs, labels).
@@ -80,6 +91,12 @@ public final class Tape {
             firstNonFinite = "\(kind.rawValue): output \(value.shapeText) from inputs "
                 + inputs.map { $0.value.shapeText }.joined(separator: ", ")
         }
+        if let profile {
+            // Ops run one after another, so the time since the last output is this op's forward.
+            let now = DispatchTime.now().uptimeNanoseconds
+            if lastOutputTime > 0 { profile.add(kind, forward: Double(now - lastOutputTime) / 1e9) }
+            lastOutputTime = now
+        }
         let needs = recording && inputs.contains { $0.requiresGrad }
         let out = Variable(value, requiresGrad: needs)
         if needs { records.append((kind, out, backward(out))) }
@@ -98,10 +115,41 @@ public final class Tape {
             for i in 0..<loss.value.count { p[i] += 1 }
         }
         // An output no gradient reached (unused) contributes nothing.
-        for r in records.reversed() where r.output.grad != nil { r.backward() }
+        for r in records.reversed() where r.output.grad != nil {
+            if let profile {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                r.backward()
+                profile.add(r.kind, backward: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            } else {
+                r.backward()
+            }
+        }
         records.removeAll()
     }
 
     /// The kinds of op recorded so far (for tests).
     public var recordedKinds: [OpKind] { records.map(\.kind) }
+}
+
+/// Seconds per op kind, forward and backward (a profile of where a step's time goes).
+public final class OpProfile {
+    public private(set) var forward: [OpKind: Double] = [:]
+    public private(set) var backward: [OpKind: Double] = [:]
+    public init() {}
+    func add(_ k: OpKind, forward s: Double) { forward[k, default: 0] += s }
+    func add(_ k: OpKind, backward s: Double) { backward[k, default: 0] += s }
+
+    /// One line per op kind, the most expensive first.
+    public var table: String {
+        let kinds = Set(forward.keys).union(backward.keys)
+        let rows = kinds.map { ($0, forward[$0] ?? 0, backward[$0] ?? 0) }.sorted { $0.1 + $0.2 > $1.1 + $1.2 }
+        return rows.map { $0.0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + " fwd " + ms($0.1) + "  bwd " + ms($0.2) }
+            .joined(separator: "\n")
+    }
+}
+
+private func ms(_ s: Double) -> String {
+    let v = (s * 1e5).rounded() / 100
+    let t = "\(v) ms"
+    return String(repeating: " ", count: max(0, 11 - t.count)) + t
 }

@@ -10,7 +10,7 @@ extension Tape {
         return output(.relu, y, inputs: [x]) { out in
             {
                 let dy = out.grad!.pointer, dx = x.gradPointer(), yp = out.value.pointer
-                parallelRanges(out.value.count) { r in for i in r where yp[i] > 0 { dx[i] += dy[i] } }
+                parallelRanges(out.value.count) { r in for i in r { dx[i] += yp[i] > 0 ? dy[i] : 0 } }
             }
         }
     }

@@ -53,9 +53,10 @@ func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, c
     let (kt, kh, kw) = g.kernel, (st, sh, sw) = g.stride, (pt, ph, pw) = g.padding
     let (to, ho, wo, L) = (g.to, g.ho, g.wo, g.l)
     let thw = g.t * g.h * g.w, hw = g.h * g.w, W = g.w
-    parallelFor(g.c, work: g.k * cn * L) { ci in
-        for a in 0..<kt { for b in 0..<kh { for d in 0..<kw {
-            let row = ((ci * kt + a) * kh + b) * kw + d
+    // Every row of col is written by one iteration, so rows run in parallel safely.
+    parallelFor(g.k, work: g.k * cn * L) { row in
+        let d = row % kw, b = (row / kw) % kh, a = (row / (kw * kh)) % kt, ci = row / (kw * kh * kt)
+        do {
             // Valid output columns for this kernel column: 0 <= w'·sw − pw + d < W.
             let wLo = max(0, (pw - d + sw - 1) / sw)
             let wHi = min(wo, (W - 1 + pw - d) / sw + 1)
@@ -80,7 +81,7 @@ func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, c
                     }
                 }
             }
-        } } }
+        }
     }
 }
 

@@ -1,4 +1,3 @@
 // Suites that later work fills in; each list lives in its own file once it exists.
 let decodeSuites: [BenchSuite] = []
-let stepSuites: [BenchSuite] = []
 let retrievalSuites: [BenchSuite] = []

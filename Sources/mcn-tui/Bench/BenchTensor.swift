@@ -23,7 +23,7 @@ let sgemmSuite = BenchSuite(prefix: "sgemm") { report, options in
 
 /// `conv.<kernel>.<in-out>.<input THW>.<stride>.{forward,train}` for every distinct convolution
 /// of the reference networks, then `backbone.<net>.{forward,train}` (the whole backbone).
-let tensorSuites: [BenchSuite] = [convSuite, backboneSuite]
+let tensorSuites: [BenchSuite] = [convSuite, backboneSuite, profileSuite]
 
 let convSuite = BenchSuite(prefix: "conv") { report, options in
     var rng = RNG(seed: 3)
@@ -74,5 +74,25 @@ let backboneSuite = BenchSuite(prefix: "backbone") { report, options in
                       extra: ["seconds": tf])
         report.record("backbone.\(name).train", BenchNetworks.trainFlops(geoms) / tt / 1e9, unit: "GFLOP/s",
                       vs: "sgemm", extra: ["seconds": tt, "clips_per_s": Double(input.shape[0]) / tt])
+    }
+}
+
+/// `profile.<net>`: where a backbone training pass spends its time, per op kind (printed, not
+/// recorded as figures).
+let profileSuite = BenchSuite(prefix: "profile") { report, options in
+    var rng = RNG(seed: 4)
+    let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    for name in BenchNetworks.names where options.wants("profile.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let prof = OpProfile()
+        for i in 0..<4 {
+            inst.grads.zero()
+            let t = Tape(training: true, updateRunningStats: false)
+            if i > 0 { t.startProfiling(prof) }
+            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
+            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
+            t.backward(t.mean(h))
+        }
+        report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table)
     }
 }

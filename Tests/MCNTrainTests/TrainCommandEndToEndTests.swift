@@ -1,0 +1,110 @@
+import XCTest
+@testable import MCNTrain
+
+/// `mcn-tui train` as a user runs it: SIGKILL in the middle, `--resume auto`, identical metrics.
+final class TrainCommandEndToEndTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func binary() throws -> String {
+        for config in ["debug", "release"] {
+            let p = Self.packageRoot.appendingPathComponent(".build/\(config)/mcn-tui").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        throw XCTSkip("mcn-tui binary not built")
+    }
+
+    /// A small dataset: the bundled sample data, else the real HMDB51 clips as class folders.
+    func dataArgs() throws -> [String] {
+        let sample = Self.packageRoot.appendingPathComponent("sample-data")
+        if FileManager.default.fileExists(atPath: sample.appendingPathComponent("ucfTrainTestlist").path) {
+            return ["--data", sample.path]
+        }
+        let hmdb = Self.packageRoot.appendingPathComponent("../shared/data/real-clips/hmdb51").standardized
+        guard FileManager.default.fileExists(atPath: hmdb.path) else { throw XCTSkip("no sample data and no ../shared/data/real-clips") }
+        return ["--data", hmdb.path, "--set", "data.format=folders"]
+    }
+
+    func args(_ runDir: String, steps: Int, cache: String) throws -> [String] {
+        try ["train", "--headless", "--run-dir", runDir, "--steps", "\(steps)"] + dataArgs() + [
+            "--set", "model.width=0.25", "--set", "model.feature_dim=32", "--set", "model.proj_dim=16",
+            "--set", "model.meta_hidden=8", "--set", "data.clip_frames=4", "--set", "data.clip_size=16",
+            "--set", "optim.batch_videos=4", "--set", "run.checkpoint_every=5", "--set", "run.monitor_every=0",
+            "--set", "data.cache_dir=\(cache)", "--set", "optim.lr=0.01",
+        ]
+    }
+
+    func run(_ bin: String, _ args: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+    }
+
+    func testKilledRunResumesBitIdentically() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = root + "/cache"
+        let (status, out) = try run(bin, try args(root + "/straight", steps: 16, cache: cache))
+        XCTAssertEqual(status, 0, out)
+
+        // Start the same run, SIGKILL it once step 12 is logged (checkpoint at 10), resume to 16.
+        let killed = root + "/killed"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = try args(killed, steps: 16, cache: cache)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && p.isRunning {
+            if MetricsLog.readRows(path: killed + "/metrics.jsonl").contains(where: { $0.step >= 12 }) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let (status2, out2) = try run(bin, try args(killed, steps: 16, cache: cache) + ["--resume", "auto"])
+        XCTAssertEqual(status2, 0, out2)
+        XCTAssertTrue(out2.contains("resumed at step"), out2)
+
+        let a = MetricsLog.readRows(path: root + "/straight/metrics.jsonl").filter { $0.values["loss_total"] != nil }
+        let b = MetricsLog.readRows(path: killed + "/metrics.jsonl").filter { $0.values["loss_total"] != nil }
+        XCTAssertEqual(a.map(\.step), Array(1...16))
+        XCTAssertEqual(b.map(\.step), Array(1...16), "a resumed run neither loses nor repeats rows")
+        for (ra, rb) in zip(a, b) where ra.step > 10 {
+            for key in ["loss_con_support", "loss_meta_query", "loss_total", "inner_grad_norm"] {
+                XCTAssertEqual(ra.values[key], rb.values[key], "step \(ra.step) \(key)")
+            }
+        }
+    }
+
+    func testTruncatedCheckpointFallsBackToThePreviousOne() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        let (status, out) = try run(bin, try args(runDir, steps: 10, cache: root + "/cache"))
+        XCTAssertEqual(status, 0, out)
+        let newest = RunDirectory(path: runDir).checkpointFiles(step: 10).parameters
+        let h = try FileHandle(forUpdating: URL(fileURLWithPath: newest))
+        try h.truncate(atOffset: 100)
+        try h.close()
+        let (status2, out2) = try run(bin, try args(runDir, steps: 12, cache: root + "/cache") + ["--resume", "auto"])
+        XCTAssertEqual(status2, 0, out2)
+        XCTAssertTrue(out2.contains("step-00000010") && out2.contains("resumed at step 5"), out2)
+    }
+
+    func testBadConfigValueIsRefusedBeforeTraining() throws {
+        let bin = try binary()
+        let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(out.contains("optim.lr"), out)
+        XCTAssertEqual(out.split(separator: "\n").count, 1, "one line: \(out)")
+    }
+}

@@ -45,6 +45,9 @@ struct EvalModelOptions: ParsableArguments {
     @Flag(help: "Do not write results.json.")
     var noResults = false
 
+    @Flag(help: "Extract features even when the run directory holds them for this model and protocol.")
+    var freshFeatures = false
+
     var isRandom: Bool { randomInit || checkpoint == "random" }
 
     /// The config overrides these flags make.

@@ -31,7 +31,8 @@ struct EvalProbeCommand: ParsableCommand {
             let dataset = try options.openData(model)
             let extractor = model.extractor(pipeline: try model.pipeline())
             printError("probe: \(model.source), feature \(extractor.feature.rawValue), \(extractor.clips) clips of \(extractor.clipFrames)×\(extractor.clipSize)×\(extractor.clipSize)")
-            let features = SplitFeatures.extract(extractor, dataset: dataset, progress: { printError($0) })
+            let (features, _) = SplitFeaturesCache.features(model, extractor, dataset: dataset, useCache: !options.freshFeatures,
+                                                             progress: { printError($0) })
             if let line = skippedLine(features.skipped) { printError(line) }
             var config = LinearProbeConfig()
             config.epochs = epochs; config.lr = lr; config.weightDecay = weightDecay; config.batchSize = batchSize

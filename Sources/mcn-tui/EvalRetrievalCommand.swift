@@ -17,7 +17,8 @@ struct EvalRetrievalCommand: ParsableCommand {
             let pipeline = try model.pipeline()
             let extractor = model.extractor(pipeline: pipeline)
             printError("retrieval: \(model.source), feature \(extractor.feature.rawValue), \(extractor.clips) clips of \(extractor.clipFrames)×\(extractor.clipSize)×\(extractor.clipSize)")
-            let features = SplitFeatures.extract(extractor, dataset: dataset, progress: { printError($0) })
+            let (features, _) = SplitFeaturesCache.features(model, extractor, dataset: dataset, useCache: !options.freshFeatures,
+                                                             progress: { printError($0) })
             if let line = skippedLine(features.skipped) { printError(line) }
             let proto = evalProtocol(model, dataset: dataset, extractor: extractor, centre: model.config.eval.centre)
             let report = try RetrievalReport(features: features, dataset: dataset, protocolJSON: proto, centre: model.config.eval.centre)

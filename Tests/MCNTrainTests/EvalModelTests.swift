@@ -62,7 +62,15 @@ final class EvalModelTests: XCTestCase {
         let dataset = try openDataset(config)
         XCTAssertEqual(dataset.missing.count, 13_315)
         let ex = model.extractor(pipeline: try model.pipeline())
-        let f = SplitFeatures.extract(ex, dataset: dataset)
+        let (f, cachedFirst) = SplitFeaturesCache.features(model, ex, dataset: dataset)
+        let (again, cachedSecond) = SplitFeaturesCache.features(model, ex, dataset: dataset)
+        XCTAssertFalse(cachedFirst)
+        XCTAssertTrue(cachedSecond)
+        XCTAssertEqual(again.train.features, f.train.features)
+        XCTAssertEqual(again.test.items, f.test.items)
+        var other = ex
+        other.clips = 3
+        XCTAssertNotEqual(SplitFeaturesCache.key(model, other, dataset), SplitFeaturesCache.key(model, ex, dataset))
         let report = try RetrievalReport(features: f, dataset: dataset, protocolJSON: evalProtocol(model, dataset: dataset, extractor: ex), centre: false)
         XCTAssertEqual(report.result.queryCount + report.result.galleryCount, 5)
         XCTAssertEqual(report.missingListed, 13_315)

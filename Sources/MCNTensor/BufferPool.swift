@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Recycles float buffers by exact size. A training step allocates the same shapes every time,
@@ -15,8 +16,19 @@ final class BufferPool: Sendable {
 
     init(limitBytes: Int) { limitFloats = limitBytes / MemoryLayout<Float>.stride }
 
+    /// With MCN_POOL_CHECK=1 every buffer carries guard floats after its end, checked when it comes
+    /// back: an op that writes past its output is caught at once.
+    static let guarded = getenv("MCN_POOL_CHECK") != nil
+    static let guardCount = 64
+
     /// A buffer of exactly `count` floats, contents undefined.
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = takeUnguarded(count)
+        if Self.guarded { (p + count).update(repeating: -7.25e30, count: Self.guardCount) }
+        return p
+    }
+
+    private func takeUnguarded(_ count: Int) -> UnsafeMutablePointer<Float> {
         let reused: UInt? = state.withLock { s in
             guard var list = s.free[count], let p = list.popLast() else { return nil }
             s.free[count] = list
@@ -24,12 +36,18 @@ final class BufferPool: Sendable {
             return p
         }
         if let reused { return UnsafeMutablePointer(bitPattern: reused)! }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        let extra = Self.guarded ? Self.guardCount : 0
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: (max(count, 1) + extra) * 4, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1) + extra)
     }
 
     /// Returns a buffer; it is freed instead when the pool already holds its limit.
     func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        if Self.guarded {
+            for i in 0..<Self.guardCount where p[count + i] != -7.25e30 {
+                fatalError("BufferPool: a buffer of \(count) floats was written past its end (guard \(i))")
+            }
+        }
         let kept = state.withLock { s -> Bool in
             guard s.pooledFloats + count <= limitFloats else { return false }
             s.free[count, default: []].append(UInt(bitPattern: p))

@@ -1,18 +1,27 @@
 import Dispatch
 
+/// A pointer handed to worker threads; the caller guarantees it outlives their use.
+private struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafePointer<T>
+}
+
 /// Runs body(i) for i in 0..<n on all cores when the work is large enough to pay for the
 /// threads; element-wise loops are memory-bound and two cores give nearly twice the bandwidth.
 /// Callers pass bodies whose iterations write disjoint memory.
 @inline(__always)
 func parallelFor(_ n: Int, work: Int, _ body: (Int) -> Void) {
-    if n > 1 && work >= 1 << 16 {
-        withoutActuallyEscaping(body) { b in
-            // The iterations touch disjoint memory by contract; the closure never outlives the call.
-            nonisolated(unsafe) let run = b
-            DispatchQueue.concurrentPerform(iterations: n) { i in run(i) }
-        }
-    } else {
+    guard n > 1 && work >= 1 << 16 else {
         for i in 0..<n { body(i) }
+        return
+    }
+    // The workers see the body only through a pointer to it. They may release the block given to
+    // concurrentPerform a moment after it returns; that block must then hold no reference to
+    // this (non-escaping, stack-allocated) closure, or the late release corrupts memory.
+    withoutActuallyEscaping(body) { b in
+        withUnsafePointer(to: b) { p in
+            let shared = SendablePointer(pointer: p)
+            DispatchQueue.concurrentPerform(iterations: n) { i in shared.pointer.pointee(i) }
+        }
     }
 }
 

@@ -230,18 +230,18 @@ public final class VideoReader {
     // MARK: - Decoding
 
     private func finish(_ out: VideoFrames, _ start: Int) throws -> VideoFrames {
-        if out.count == 0 && start == 0 {
-            throw VideoError(.decode, path: path, "no decodable video frames")
-        }
+        if out.count == 0 && start == 0 { try checkComplete(0) }
         return out
     }
 
     /// Throws `.truncated` when far fewer frames decoded than the container declared.
     private func checkComplete(_ decoded: Int) throws {
-        if decoded == 0 {
-            throw VideoError(.decode, path: path, "no decodable video frames")
-        }
         let declared = frameCountEstimate
+        if decoded == 0 {
+            throw declared > 0
+                ? VideoError(.truncated, path: path, "truncated or corrupt: the container declares \(declared) frames, none decode")
+                : VideoError(.decode, path: path, "no decodable video frames")
+        }
         if declared > 0 && Double(decoded) < 0.9 * Double(declared) - 2 {
             throw VideoError(.truncated, path: path,
                              "truncated: the container declares \(declared) frames, only \(decoded) decode")

@@ -1,12 +1,95 @@
 import ArgumentParser
+import Foundation
+import MCNTrain
 
+/// `mcn-tui eval`: measurements of a pre-trained representation, as the papers make them.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a checkpoint (retrieval, probe, finetune, compare)."
+        abstract: "Evaluate a checkpoint (retrieval, probe, finetune) and compare runs.",
+        subcommands: [EvalRetrievalCommand.self, EvalProbeCommand.self, EvalFinetuneCommand.self, EvalCompareCommand.self]
     )
+}
+
+/// A one-line failure of an evaluation (printed as `Error: message`, without the usage text).
+struct EvalError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Options shared by the evaluations of one checkpoint.
+struct EvalCheckpointOptions: ParsableArguments {
+    @Option(help: "Checkpoint (.safetensors or .json) or run directory (its newest valid checkpoint).")
+    var checkpoint: String
+
+    @Option(help: "Dataset directory.")
+    var data: String = "sample-data"
+
+    @Option(help: "Official split number (1-3).")
+    var split: Int = 1
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+}
+
+struct EvalRetrievalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retrieval",
+        abstract: "Video retrieval R@1/5/10/20/50: test-split queries against the training split.")
+
+    @OptionGroup var options: EvalCheckpointOptions
+
+    func run() throws { throw EvalError("'eval retrieval' is not yet available") }
+}
+
+struct EvalProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Linear probe on frozen features: video-level top-1 and top-5.")
+
+    @OptionGroup var options: EvalCheckpointOptions
+
+    func run() throws { throw EvalError("'eval probe' is not yet available") }
+}
+
+struct EvalFinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Fine-tune the backbone with a new classifier: video-level top-1 from 10 clips.")
+
+    @OptionGroup var options: EvalCheckpointOptions
+
+    func run() throws { throw EvalError("'eval finetune' is not yet available") }
+}
+
+struct EvalCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Runs' retrieval and probe results side by side, then the published figures.",
+        discussion: """
+        Reads runs/<name>/results.json of each run (a name under --runs-root or a directory path).
+        Published figures (full UCF101/HMDB51, split 1) are printed under their own heading, never
+        mixed with the runs' rows.
+        """)
+
+    @Argument(help: "Runs to compare (names under --runs-root, or run directories).")
+    var runs: [String]
+
+    @Option(help: "Directory that holds the runs.")
+    var runsRoot: String = "runs"
+
+    @Flag(help: "Print JSON instead of markdown.")
+    var json = false
+
+    func validate() throws {
+        if runs.isEmpty { throw ValidationError("name at least one run") }
+    }
 
     func run() throws {
-        throw ValidationError("'eval' is not implemented yet")
+        let comparison: RunComparison
+        do { comparison = try RunComparison.load(runs: runs, root: runsRoot) } catch {
+            throw EvalError("\(error)")
+        }
+        print(json ? try comparison.json() : comparison.markdown(), terminator: json ? "\n" : "")
     }
 }

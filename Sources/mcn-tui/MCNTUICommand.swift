@@ -8,7 +8,7 @@ struct MCNTUICommand: ParsableCommand {
         abstract: "Pre-train video representations with the Meta-Contrastive Network, and watch it live.",
         subcommands: [
             WorkbenchCommand.self, TrainCommand.self, ViewCommand.self, EvalCommand.self,
-            InspectCommand.self, BenchCommand.self,
+            InspectCommand.self, BenchCommand.self, SampleDataCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: WorkbenchCommand.self
     )

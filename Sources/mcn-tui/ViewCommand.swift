@@ -1,12 +1,83 @@
 import ArgumentParser
+import Foundation
+import MCNTUI
+import MCNTrain
+
+/// Screen flags shared by the workbench, `view` and `demo`.
+struct ScreenArguments: ParsableArguments {
+    @Option(help: "Colour theme: dark, light, mono, or a path to a theme .toml file.")
+    var theme: String = "dark"
+
+    @Flag(help: "ASCII only: no box-drawing, braille or block characters.")
+    var ascii = false
+
+    @Option(help: "Chart characters: braille (2×4 dots a cell), block (2×2) or ascii.")
+    var glyphs: String?
+
+    @Flag(help: "Also accept hjkl, gg and G (log-y moves to L).")
+    var vimKeys = false
+
+    @Option(help: "q asks first when the last checkpoint is more than this many steps old.")
+    var quitConfirmSteps: Int = 100
+
+    /// Theme directories: ./themes, and themes/ beside the package the binary was built in.
+    static var themeDirectories: [String] {
+        var dirs = [FileManager.default.currentDirectoryPath + "/themes"]
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            dirs.append(dir.appendingPathComponent("themes").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        return dirs
+    }
+
+    func workbenchOptions(readOnly: Bool) throws -> WorkbenchOptions {
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        do {
+            let (theme, glyphSet, colour) = try WorkbenchOptions.resolve(
+                themeName: theme, themeSearchDirectories: Self.themeDirectories, noColor: noColor, ascii: ascii,
+                glyphs: glyphs, utf8Locale: NcursesBackend.localeIsUTF8)
+            return WorkbenchOptions(theme: theme, glyphs: glyphSet, colour: colour, vimKeys: vimKeys,
+                                    readOnly: readOnly, quitConfirmSteps: quitConfirmSteps)
+        } catch let e as ThemeError {
+            throw ValidationError(e.description)
+        }
+    }
+}
 
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
-        abstract: "The workbench screen, read-only, on a run directory."
+        abstract: "The workbench screen, read-only, on a run directory (follows metrics.jsonl as it grows)."
     )
 
+    @Argument(help: "The run directory (runs/<name>).")
+    var runDir: String
+
+    @OptionGroup var screen: ScreenArguments
+
+    @Option(help: "Print one frame as text (WIDTHxHEIGHT) and exit, instead of opening the screen.")
+    var dump: String?
+
     func run() throws {
-        throw ValidationError("'view' is not implemented yet")
+        do { try RunDirectoryFollower.validate(directory: runDir) } catch let e as BackendError {
+            throw ValidationError(e.description)
+        }
+        let options = try screen.workbenchOptions(readOnly: true)
+        if let dump {
+            let parts = dump.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--dump takes WIDTHxHEIGHT, e.g. 120x40") }
+            var follower = RunDirectoryFollower(directory: runDir)
+            var builder = SnapshotBuilder()
+            builder.apply(follower.poll())
+            let frame = ScreenRenderer.render(builder.snapshot(), UIState(readOnly: true, vimKeys: options.vimKeys),
+                                              width: parts[0], height: parts[1], options.renderContext)
+            print(frame.textDump(), terminator: "")
+            return
+        }
+        let events = MessageChannel<EngineEvent>(), commands = MessageChannel<EngineCommand>()
+        RunDirectoryFollower.follow(directory: runDir, into: events)
+        try Workbench.run(events: events, commands: commands, options: options)
     }
 }

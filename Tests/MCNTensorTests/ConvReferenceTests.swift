@@ -26,6 +26,9 @@ final class ConvReferenceTests: XCTestCase {
             ([5, 4, 2, 2, 2], [3, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),   // chunked: tiny L
             ([1, 4, 4, 8, 8], [3, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),
             ([2, 3, 5, 6, 7], [2, 3, 3, 1, 1], (2, 1, 1), (1, 0, 0)),
+            ([2, 64, 2, 4, 4], [128, 64, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // a last stage: tiny output
+            ([2, 3, 8, 32, 32], [16, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // the R3D stem
+            ([2, 16, 8, 16, 16], [32, 16, 1, 1, 1], (2, 2, 2), (0, 0, 0)),  // strided shortcut
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)

@@ -82,3 +82,43 @@ final class DatasetTests: XCTestCase {
         }
     }
 }
+
+final class DatasetProblemTests: XCTestCase {
+    func testUnreadableClassFolderIsReportedAndSkipped() throws {
+        if getuid() == 0 { throw XCTSkip("running as root: folder permissions don't stop root from listing") }
+        let root = try makeTempDir(self)
+        let fm = FileManager.default
+        for c in ["a", "b"] {
+            try fm.createDirectory(atPath: "\(root)/\(c)", withIntermediateDirectories: true)
+            for v in 0..<2 { _ = fm.createFile(atPath: "\(root)/\(c)/\(v).avi", contents: Data([1])) }
+        }
+        try fm.setAttributes([.posixPermissions: 0], ofItemAtPath: root + "/b")
+        addTeardownBlock { try? fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/b") }
+        let ds = try VideoDataset.load(dir: root)
+        XCTAssertEqual(ds.classNames, ["a"])
+        XCTAssertEqual(ds.unreadableFolders.map(\.path), [root + "/b"])
+        XCTAssertTrue(ds.summary.contains("1 unreadable folder(s): \(root)/b"), ds.summary)
+        XCTAssertThrowsError(try VideoDataset.load(dir: root, strict: true))
+    }
+
+    func testDatasetRootThatIsAFile() throws {
+        let dir = try makeTempDir(self)
+        _ = FileManager.default.createFile(atPath: dir + "/x", contents: Data([1]))
+        XCTAssertThrowsError(try VideoDataset.load(dir: dir + "/x")) { e in
+            XCTAssertEqual("\(e)", dir + "/x: is a file, not a dataset directory")
+        }
+    }
+
+    func testProbeReportsGoodAndBrokenFiles() throws {
+        let good = VideoInfo.probe(packageRoot + "/sample-data/Orbit/v_Orbit_g01_c01.avi")
+        XCTAssertNil(good.error)
+        XCTAssertEqual(good.frames, 32)
+        XCTAssertEqual(good.codec, "mpeg4")
+        let dir = try makeTempDir(self)
+        for (path, reason) in try BrokenInputTests.makeBrokenFiles(in: dir, validVideo: packageRoot + "/sample-data/Orbit/v_Orbit_g01_c01.avi") {
+            let info = VideoInfo.probe(path)
+            XCTAssertEqual(info.error?.path, path)
+            XCTAssertTrue(info.error?.reason.contains(reason) ?? false, "\(path): \(String(describing: info.error))")
+        }
+    }
+}

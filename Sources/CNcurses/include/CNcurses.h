@@ -24,13 +24,39 @@ int mcn_screen_cols(void);
 void mcn_set_locale_from_env(void);
 /// 1 where the current locale's character set is UTF-8.
 int mcn_locale_is_utf8(void);
-/// initscr plus the usual modes: cbreak, noecho, keypad, a getch timeout (ms), hidden cursor.
+/// initscr plus the usual modes: cbreak, noecho, keypad, a getch timeout (ms), hidden cursor, a
+/// short Esc delay, colours where the terminal has them; registers an atexit restore.
 /// Returns 0 on success.
 int mcn_screen_open(int timeout_ms);
+/// endwin, once (safe to call again and from the atexit hook).
 void mcn_screen_close(void);
 /// Draws a UTF-8 string at (y, x) with attributes and colour pair.
 void mcn_draw(int y, int x, const char *utf8, unsigned int attrs, int pair);
 int mcn_getch(void);
 void mcn_refresh(void);
 void mcn_erase(void);
+
+// Colours.
+/// Number of colours and colour pairs the terminal has (0 without colour support).
+int mcn_colors(void);
+int mcn_color_pairs(void);
+/// 1 where colour numbers are direct 24-bit RGB values (terminfo RGB flag, e.g. xterm-direct).
+int mcn_direct_color(void);
+/// Defines a colour pair (extended pairs where ncurses has them); -1 is the default colour.
+/// Returns 0 on success.
+int mcn_init_pair(int pair, int fg, int bg);
+
+// Input.
+/// Reads one key: returns -1 when none came before the timeout, 0 for a character (its code point
+/// in *out), 1 for a function key (the KEY_* code in *out).
+int mcn_read_key(unsigned int *out);
+/// Forces the next refresh to repaint everything (after a resize).
+void mcn_clear_ok(void);
+
+// Signals.
+/// Installs handlers: SIGINT/SIGTERM/SIGHUP set a flag the screen loop polls (a second one
+/// restores the terminal and exits); crash signals restore the terminal, then die as before.
+void mcn_install_signal_handlers(void);
+/// The pending quit signal number (0 when none), cleared by reading.
+int mcn_take_quit_signal(void);
 #endif

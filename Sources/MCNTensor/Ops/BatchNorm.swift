@@ -29,6 +29,7 @@ extension Tape {
         let yp = y.pointer
         let mean = Tensor(uninitialized: [c]), invstd = Tensor(uninitialized: [c])
         let mp = mean.pointer, ip = invstd.pointer
+        defer { withExtendedLifetime(mean) {}; withExtendedLifetime(invstd) {} }
         let batchStats = training
         if batchStats {
             parallelFor(c, work: x.value.count) { ch in

@@ -128,6 +128,9 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
     let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
     let col = (g.isPointwise && cnMax == 1) ? nil : Tensor(uninitialized: [K * cnMax * L])
     let tmp = cnMax > 1 ? Tensor(uninitialized: [O * cnMax * L]) : nil
+    // Swift may end an object's life after its last use, not at the end of scope: keep the
+    // scratch buffers alive while raw pointers into them are in use.
+    defer { withExtendedLifetime(col) {}; withExtendedLifetime(tmp) {} }
     var n0 = 0
     while n0 < g.n {
         let cn = min(cnMax, g.n - n0)
@@ -157,6 +160,7 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
     let direct = g.isPointwise && cnMax == 1
     let col = direct ? nil : Tensor(uninitialized: [K * cnMax * L])
     let dyT = cnMax > 1 ? Tensor(uninitialized: [O * cnMax * L]) : nil
+    defer { withExtendedLifetime(col) {}; withExtendedLifetime(dyT) {} }
     var n0 = 0
     while n0 < g.n {
         let cn = min(cnMax, g.n - n0)

@@ -43,6 +43,7 @@ extension Tape {
         precondition(logits.shape.count == 2 && labels.count == n && labels.allSatisfy { 0 <= $0 && $0 < k },
                      "crossEntropy: logits \(logits.value.shapeText) with \(labels.count) labels in 0..<\(k)")
         let logp = Tensor(uninitialized: logits.shape)
+        defer { withExtendedLifetime(logp) {} }
         logSoftmaxRows(logits.value.pointer, logp.pointer, n: n, k: k)
         var loss = 0.0
         for r in 0..<n { loss -= Double(logp.pointer[r * k + labels[r]]) }
@@ -69,6 +70,7 @@ extension Tape {
         BLAS.gemm(transB: true, m: m, n: m, k: d, alpha: 1 / temperature, a: z.value.pointer, lda: d,
                   b: z.value.pointer, ldb: d, c: sim.pointer, ldc: m)
         let logp = Tensor(uninitialized: [m, m])
+        defer { withExtendedLifetime(sim) {}; withExtendedLifetime(logp) {} }
         logSoftmaxRows(sim.pointer, logp.pointer, n: m, k: m, skipDiagonal: true)
         var positives = [Int](repeating: 0, count: m)
         for i in 0..<m { for j in 0..<m where j != i && groups[j] == groups[i] { positives[i] += 1 } }
@@ -86,6 +88,7 @@ extension Tape {
                 let g = out.grad!.pointer[0] / Float(valid)
                 // dS[i, j] = g · (softmax_ij − [j positive for i] / |P(i)|), zero on the diagonal.
                 let ds = Tensor.zeros([m, m])
+                defer { withExtendedLifetime(ds) {}; withExtendedLifetime(logp) {} }
                 let lp = logp.pointer, dp = ds.pointer
                 for i in 0..<m where positives[i] > 0 {
                     let inv = 1 / Float(positives[i])

@@ -8,6 +8,7 @@ extension Tape {
         let n = x.shape[0], d = x.shape[1]
         let y = Tensor(uninitialized: x.shape)
         let norms = Tensor(uninitialized: [n])
+        defer { withExtendedLifetime(norms) {} }
         for r in 0..<n {
             let p = x.value.pointer + r * d
             var s: Float = 0

@@ -95,8 +95,11 @@ public enum Retrieval {
                                firstHitRank: firstHit, neighbourIndices: idx, neighbourSimilarities: sim)
     }
 
-    /// Rows of queries per similarity block, so a block stays near 64 MB.
-    static func blockRows(q: Int, g: Int) -> Int { max(1, min(q, (16 << 20) / max(g, 1))) }
+    /// Rows of queries per similarity block: about 16M floats (64 MB) a block, so memory stays
+    /// bounded at any dataset size while each sgemm keeps a tall, efficient shape (both the
+    /// product and the selection are compute-bound at this size; smaller blocks measured no
+    /// better on the shared test machine).
+    public static func blockRows(q: Int, g: Int) -> Int { max(1, min(q, (16 << 20) / max(g, 1))) }
 
     /// The k most similar gallery rows of each query row (inputs already normalised): one sgemm
     /// per block of queries, then top-k selection per row on `threads` threads.
@@ -114,10 +117,9 @@ public enum Retrieval {
                             var start = 0
                             while start < q {
                                 let rows = min(rowsPerBlock, q - start)
-                                // block[r, j] = <query start+r, gallery j>
-                                BLAS.gemm(transB: true, m: rows, n: g, k: dim, a: qp.baseAddress! + start * dim, lda: dim,
-                                          b: gp.baseAddress!, ldb: dim, c: bp.baseAddress!, ldc: g)
-                                selectRows(bp.baseAddress!, rows: rows, g: g, k: k, threads: threads,
+                                similarities(queries: qp.baseAddress! + start * dim, gallery: gp.baseAddress!,
+                                             rows: rows, g: g, dim: dim, out: bp.baseAddress!)
+                                selectTopK(bp.baseAddress!, rows: rows, g: g, k: k, threads: threads,
                                            outScores: sp.baseAddress! + start * k, outIndices: ip.baseAddress! + start * k)
                                 start += rows
                             }
@@ -128,12 +130,22 @@ public enum Retrieval {
         }
     }
 
-    /// Top-k of each row of `scores`, split over `threads` threads.
-    // scores: [rows, g] -> outScores, outIndices: [rows, k]
-    static func selectRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, g: Int, k: Int, threads: Int,
-                           outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>) {
+    /// out[r, j] = <queries[r], gallery[j]>: one sgemm (cosine similarity for normalised rows).
+    // queries: [rows, dim], gallery: [g, dim] -> out: [rows, g]
+    public static func similarities(queries: UnsafePointer<Float>, gallery: UnsafePointer<Float>,
+                                    rows: Int, g: Int, dim: Int, out: UnsafeMutablePointer<Float>) {
+        BLAS.gemm(transB: true, m: rows, n: g, k: dim, a: queries, lda: dim, b: gallery, ldb: dim, c: out, ldc: g)
+    }
+
+    /// The top min(k, g) of each row of `scores`, ranked (ties by lower index), split over
+    /// `threads` threads.
+    // scores: [rows, g] -> outScores, outIndices: [rows, min(k, g)]
+    public static func selectTopK(_ scores: UnsafePointer<Float>, rows: Int, g: Int, k: Int, threads: Int,
+                                  outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>) {
+        let k = min(k, g)
+        guard rows > 0, k > 0 else { return }
         let parts = max(1, min(threads, rows))
-        let s = UnsafeSendable(scores), os = UnsafeSendable(outScores), oi = UnsafeSendable(outIndices)
+        let s = UnsafeSendable(UnsafeMutablePointer(mutating: scores)), os = UnsafeSendable(outScores), oi = UnsafeSendable(outIndices)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             var selector = TopKSelector(k: k)
             let lo = rows * part / parts, hi = rows * (part + 1) / parts

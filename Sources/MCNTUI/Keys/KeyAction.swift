@@ -1,0 +1,71 @@
+/// What a key does. Dispatch turns an action into a UIState change and/or engine commands.
+public enum KeyAction: Hashable, Sendable {
+    case pauseResume, checkpoint, evaluate, freeze
+    case focusNext, focusPrevious, togglePanel(PanelID)
+    case toggleHelp, closeHelp, quit, confirmQuit, cancelQuit
+    case cycleSmoothing, toggleLogY, zoomIn, zoomOut, zoomAll, nextSeriesSet
+    case moveUp, moveDown, pageUp, pageDown, first, last
+    case startFilter, applyFilter, clearFilter, deleteFilterChar
+    case openDetail, closeDetail
+    /// `g` waiting for a second `g` (vim keys).
+    case gPrefix
+}
+
+/// Where a binding applies. The help screen has one section per scope.
+public enum KeyScope: String, CaseIterable, Sendable {
+    case global = "Everywhere"
+    case curves = "Loss curves"
+    case retrieval = "Retrieval browser (focus it with Tab)"
+    case detail = "Retrieval detail view"
+    case log = "Log pane (focused)"
+    case filter = "While typing a filter"
+    case help = "Help screen"
+    case dialog = "Quit confirmation"
+}
+
+/// Which key set a binding belongs to: always, only with `--vim-keys`, or only without.
+public enum KeyMode: Sendable {
+    case always, vimOnly, plainOnly
+}
+
+/// One row of the key table: the keys, what they do, the help text, the footer hint (if any) and
+/// where it applies.
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    /// One action for all keys, or one per key (`↑/↓` → previous, next).
+    public var actions: [KeyAction]
+    public var help: String
+    /// A short hint for the footer bar; nil keeps the binding out of the footer.
+    public var footer: String?
+    public var scope: KeyScope
+    public var mode: KeyMode
+
+    public init(_ keys: [Key], _ action: KeyAction, _ help: String, footer: String? = nil,
+                scope: KeyScope = .global, mode: KeyMode = .always) {
+        self.init(keys, [action], help, footer: footer, scope: scope, mode: mode)
+    }
+
+    public init(_ keys: [Key], _ actions: [KeyAction], _ help: String, footer: String? = nil,
+                scope: KeyScope = .global, mode: KeyMode = .always) {
+        precondition(actions.count == 1 || actions.count == keys.count, "one action, or one per key")
+        self.keys = keys; self.actions = actions; self.help = help; self.footer = footer
+        self.scope = scope; self.mode = mode
+    }
+
+    /// What `key` does under this binding (nil when the binding does not have that key).
+    public func action(for key: Key) -> KeyAction? {
+        guard let i = keys.firstIndex(of: key) else { return nil }
+        return actions.count == 1 ? actions[0] : actions[i]
+    }
+
+    /// The keys as the help screen and footer write them (`space/p`).
+    public var label: String { keys.map(\.label).joined(separator: "/") }
+
+    public func applies(vimKeys: Bool) -> Bool {
+        switch mode {
+        case .always: return true
+        case .vimOnly: return vimKeys
+        case .plainOnly: return !vimKeys
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import MCNTrain
+
+/// What a key press did: the new UI state, commands for the engine, and whether to quit.
+public struct KeyResult: Sendable, Equatable {
+    public var ui: UIState
+    public var commands: [EngineCommand]
+    public var quit: Bool
+}
+
+/// The facts about the run that key handling needs.
+public struct KeyContext: Sendable {
+    public var state: EngineState
+    public var step: Int
+    public var lastCheckpointStep: Int
+    /// Queries in the retrieval browser after the filter.
+    public var queryCount: Int
+    public var logCount: Int
+    /// Quitting asks first when the last checkpoint is more than this many steps old.
+    public var quitConfirmSteps: Int
+    /// Rows of the query list / log pane on screen, for paging.
+    public var pageRows: Int
+
+    public init(state: EngineState = .running, step: Int = 0, lastCheckpointStep: Int = 0, queryCount: Int = 0,
+                logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10) {
+        self.state = state; self.step = step; self.lastCheckpointStep = lastCheckpointStep
+        self.queryCount = queryCount; self.logCount = logCount; self.quitConfirmSteps = quitConfirmSteps
+        self.pageRows = pageRows
+    }
+
+    public init(snapshot: Snapshot, ui: UIState, quitConfirmSteps: Int, pageRows: Int = 10) {
+        self.init(state: snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
+                  queryCount: RetrievalBrowser.filteredQueries(snapshot.retrieval, filter: ui.filter).count,
+                  logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows)
+    }
+}
+
+/// Key handling as a pure function of (UIState, key): tested without a terminal.
+public enum KeyDispatch {
+    public static func handle(_ ui0: UIState, _ key: Key, _ ctx: KeyContext) -> KeyResult {
+        var ui = ui0
+        ui.message = nil
+        let wasG = ui.pendingG
+        ui.pendingG = false
+        // Typing a filter: printable characters go into it.
+        if ui.filterEditing, case .char(let c) = key {
+            ui.filter.append(c); ui.selectedQuery = 0
+            return KeyResult(ui: ui, commands: [], quit: false)
+        }
+        guard let binding = KeyTable.binding(for: key, ui: ui), let action = binding.action(for: key) else {
+            return KeyResult(ui: ui, commands: [], quit: false)
+        }
+        return perform(action, ui: ui, ctx: ctx, afterG: wasG)
+    }
+
+    static func perform(_ action: KeyAction, ui ui0: UIState, ctx: KeyContext, afterG: Bool) -> KeyResult {
+        var ui = ui0
+        var commands: [EngineCommand] = []
+        var quit = false
+        func steer(_ c: EngineCommand) {
+            if ui.readOnly { ui.message = "read-only view: there is no engine to steer" }
+            else if ctx.state == .finished || ctx.state == .error { ui.message = "the run has ended" }
+            else { commands.append(c) }
+        }
+        switch action {
+        case .pauseResume: steer(ctx.state == .paused ? .resume : .pause)
+        case .checkpoint:
+            steer(.checkpointNow)
+            if !commands.isEmpty { ui.message = "checkpoint requested" }
+        case .evaluate:
+            steer(.evaluateNow)
+            if !commands.isEmpty { ui.message = "evaluation requested" }
+        case .freeze: ui.frozen.toggle()
+        case .focusNext, .focusPrevious:
+            let order = ui.focusOrder
+            if let i = order.firstIndex(of: ui.focus) {
+                let d = action == .focusNext ? 1 : order.count - 1
+                ui.focus = order[(i + d) % order.count]
+            } else if let f = order.first { ui.focus = f }
+        case .togglePanel(let p):
+            if ui.visible.contains(p) {
+                if ui.visible.count == 1 { ui.message = "at least one panel stays visible"; break }
+                ui.visible.remove(p)
+                if ui.focus == p, let f = ui.focusOrder.first { ui.focus = f }
+            } else {
+                ui.visible.insert(p)
+            }
+        case .toggleHelp: ui.helpOpen.toggle()
+        case .closeHelp: ui.helpOpen = false
+        case .quit:
+            let age = ctx.step - ctx.lastCheckpointStep
+            if ui.readOnly || ctx.state == .finished || ctx.state == .error || age <= ctx.quitConfirmSteps {
+                quit = true
+            } else {
+                ui.confirmQuit = true
+            }
+        case .confirmQuit: ui.confirmQuit = false; quit = true
+        case .cancelQuit: ui.confirmQuit = false
+        case .cycleSmoothing: ui.smoothingIndex = (ui.smoothingIndex + 1) % UIState.smoothingLevels.count
+        case .toggleLogY: ui.logY.toggle()
+        case .zoomIn:
+            let span = ui.zoomSteps ?? max(ctx.step, 8)
+            ui.zoomSteps = max(8, span / 2)
+        case .zoomOut:
+            if let z = ui.zoomSteps { ui.zoomSteps = z * 2 >= ctx.step ? nil : z * 2 }
+        case .zoomAll: ui.zoomSteps = nil
+        case .nextSeriesSet: ui.seriesSet = (ui.seriesSet + 1) % CurveSeriesSet.presets.count
+        case .moveUp, .moveDown, .pageUp, .pageDown, .first, .last:
+            move(action, ui: &ui, ctx: ctx)
+        case .gPrefix:
+            if afterG { move(.first, ui: &ui, ctx: ctx) } else { ui.pendingG = true }
+        case .startFilter: ui.filterEditing = true
+        case .applyFilter: ui.filterEditing = false
+        case .clearFilter: ui.filterEditing = false; ui.filter = ""; ui.selectedQuery = 0
+        case .deleteFilterChar:
+            if !ui.filter.isEmpty { ui.filter.removeLast(); ui.selectedQuery = 0 }
+        case .openDetail:
+            if ctx.queryCount > 0 { ui.detailOpen = true } else { ui.message = "no retrieval results yet: press e" }
+        case .closeDetail: ui.detailOpen = false
+        }
+        // Any action but the quit itself dismisses the quit dialog's state machine cleanly.
+        if quit { commands = ui.readOnly ? [] : [.stop] }
+        return KeyResult(ui: ui, commands: commands, quit: quit)
+    }
+
+    /// Moves the query selection (retrieval/detail) or scrolls the log (log focus).
+    static func move(_ action: KeyAction, ui: inout UIState, ctx: KeyContext) {
+        let page = max(1, ctx.pageRows)
+        if ui.focus == .log && !ui.detailOpen {
+            let maxScroll = max(0, ctx.logCount - 1)
+            switch action {
+            case .moveUp: ui.logScroll += 1
+            case .moveDown: ui.logScroll -= 1
+            case .pageUp: ui.logScroll += page
+            case .pageDown: ui.logScroll -= page
+            case .first: ui.logScroll = maxScroll
+            default: ui.logScroll = 0
+            }
+            ui.logScroll = min(max(0, ui.logScroll), maxScroll)
+            return
+        }
+        let n = ctx.queryCount
+        guard n > 0 else { ui.selectedQuery = 0; return }
+        switch action {
+        case .moveUp: ui.selectedQuery -= 1
+        case .moveDown: ui.selectedQuery += 1
+        case .pageUp: ui.selectedQuery -= page
+        case .pageDown: ui.selectedQuery += page
+        case .first: ui.selectedQuery = 0
+        default: ui.selectedQuery = n - 1
+        }
+        ui.selectedQuery = min(max(0, ui.selectedQuery), n - 1)
+    }
+}

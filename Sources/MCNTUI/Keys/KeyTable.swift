@@ -1,0 +1,98 @@
+/// THE key table: dispatch, the footer hints and the `?` help screen all read it.
+public enum KeyTable {
+    public static let bindings: [KeyBinding] = [
+        // Everywhere.
+        KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause"),
+        KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt"),
+        KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval"),
+        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze"),
+        KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus"),
+        KeyBinding([.backTab], .focusPrevious, "focus the previous panel"),
+        KeyBinding([.char("1")], .togglePanel(.curves), "show or hide the loss curves"),
+        KeyBinding([.char("2")], .togglePanel(.tasks), "show or hide the per-task meta losses"),
+        KeyBinding([.char("3")], .togglePanel(.retrieval), "show or hide the retrieval panel"),
+        KeyBinding([.char("4")], .togglePanel(.system), "show or hide the system panel"),
+        KeyBinding([.char("5")], .togglePanel(.log), "show or hide the log pane"),
+        KeyBinding([.char("?")], .toggleHelp, "this help", footer: "help"),
+        KeyBinding([.char("q")], .quit, "quit (asks first when the last checkpoint is old)", footer: "quit"),
+        // Curves (they act whatever has focus: the curves are the main view).
+        KeyBinding([.char("s")], .cycleSmoothing, "smoothing: cycle EMA 0 / 0.6 / 0.9 / 0.99", footer: "smooth", scope: .curves),
+        KeyBinding([.char("l")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", scope: .curves, mode: .plainOnly),
+        KeyBinding([.char("L")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", scope: .curves, mode: .vimOnly),
+        KeyBinding([.char("v")], .nextSeriesSet, "next series set (losses, query, support, accuracy, other)", footer: "series", scope: .curves),
+        KeyBinding([.char("+")], .zoomIn, "zoom in: show fewer recent steps", footer: "zoom", scope: .curves),
+        KeyBinding([.char("-")], .zoomOut, "zoom out: show more steps", scope: .curves),
+        KeyBinding([.char("=")], .zoomAll, "show all steps", scope: .curves),
+        // Retrieval browser.
+        KeyBinding([.up, .down], [.moveUp, .moveDown], "previous / next query", footer: "query", scope: .retrieval),
+        KeyBinding([.char("k")], .moveUp, "previous query", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.char("j")], .moveDown, "next query", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.pageUp, .pageDown, .left, .right], [.pageUp, .pageDown, .pageUp, .pageDown], "previous / next page of queries", scope: .retrieval),
+        KeyBinding([.char("h")], .pageUp, "previous page of queries", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.char("l")], .pageDown, "next page of queries", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.home, .end], [.first, .last], "first / last query", scope: .retrieval),
+        KeyBinding([.char("g")], .gPrefix, "gg: first query", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.char("G")], .last, "last query", scope: .retrieval, mode: .vimOnly),
+        KeyBinding([.char("/")], .startFilter, "filter queries by video or class name", footer: "filter", scope: .retrieval),
+        KeyBinding([.enter], .openDetail, "open the detail view with thumbnails", footer: "detail", scope: .retrieval),
+        // Detail view.
+        KeyBinding([.escape, .enter], .closeDetail, "back to the panels", footer: "back", scope: .detail),
+        KeyBinding([.up, .down], [.moveUp, .moveDown], "previous / next query", footer: "query", scope: .detail),
+        KeyBinding([.char("k")], .moveUp, "previous query", scope: .detail, mode: .vimOnly),
+        KeyBinding([.char("j")], .moveDown, "next query", scope: .detail, mode: .vimOnly),
+        // Log pane.
+        KeyBinding([.up, .down], [.moveUp, .moveDown], "scroll back / forward", footer: "scroll", scope: .log),
+        KeyBinding([.pageUp, .pageDown], [.pageUp, .pageDown], "scroll a page", scope: .log),
+        KeyBinding([.end], .last, "back to the newest line", scope: .log),
+        // Typing a filter.
+        KeyBinding([.enter], .applyFilter, "keep the filter", footer: "apply", scope: .filter),
+        KeyBinding([.escape], .clearFilter, "clear the filter", footer: "clear", scope: .filter),
+        KeyBinding([.backspace], .deleteFilterChar, "delete a character", scope: .filter),
+        // Help and the quit dialog.
+        KeyBinding([.char("?"), .escape, .char("q")], .closeHelp, "close the help", footer: "close", scope: .help),
+        KeyBinding([.char("y"), .char("q"), .enter], .confirmQuit, "quit without a new checkpoint", footer: "quit", scope: .dialog),
+        KeyBinding([.char("n"), .escape], .cancelQuit, "stay", footer: "stay", scope: .dialog),
+    ]
+
+    /// The scopes active in this state, most specific first.
+    public static func activeScopes(_ ui: UIState) -> [KeyScope] {
+        if ui.confirmQuit { return [.dialog] }
+        if ui.helpOpen { return [.help] }
+        if ui.filterEditing { return [.filter] }
+        if ui.detailOpen { return [.detail, .global, .curves] }
+        var s: [KeyScope] = []
+        if ui.focus == .retrieval, ui.visible.contains(.retrieval) { s.append(.retrieval) }
+        if ui.focus == .log, ui.visible.contains(.log) { s.append(.log) }
+        return s + [.global, .curves]
+    }
+
+    /// The binding a key triggers now, if any.
+    public static func binding(for key: Key, ui: UIState) -> KeyBinding? {
+        for scope in activeScopes(ui) {
+            if let b = bindings.first(where: { $0.scope == scope && $0.applies(vimKeys: ui.vimKeys) && $0.keys.contains(key) }) {
+                return b
+            }
+        }
+        return nil
+    }
+
+    /// Footer hints for this state, as (keys label, hint).
+    public static func footerHints(_ ui: UIState) -> [(keys: String, hint: String)] {
+        let scopes = activeScopes(ui)
+        var out: [(String, String)] = []
+        for scope in scopes {
+            for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) {
+                if let f = b.footer { out.append((b.label, f)) }
+            }
+        }
+        return out
+    }
+
+    /// The help screen's sections in table order, for the key set in use.
+    public static func helpSections(vimKeys: Bool) -> [(scope: KeyScope, rows: [KeyBinding])] {
+        KeyScope.allCases.compactMap { scope in
+            let rows = bindings.filter { $0.scope == scope && $0.applies(vimKeys: vimKeys) }
+            return rows.isEmpty ? nil : (scope, rows)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import MCNTrain
+
+/// One engine log line as the screen keeps it.
+public struct LogLine: Sendable, Equatable {
+    public var level: LogLevel
+    public var text: String
+    /// The training step when it arrived.
+    public var step: Int
+    public init(level: LogLevel, text: String, step: Int) { self.level = level; self.text = text; self.step = step }
+}
+
+public struct CheckpointRecord: Sendable, Equatable {
+    public var step: Int
+    public var path: String
+}
+
+/// Everything the screen knows about the run, folded from engine events. An immutable value:
+/// panels render it, tests build it by hand or from an event list.
+public struct Snapshot: Sendable, Equatable {
+    public var run: RunInfo?
+    public var state: EngineState = .starting
+    public var step = 0
+    public var epoch = 0
+    /// Step metrics by name (`loss_total`, `acc_meta_query`, `inner_drop`, `lr`, ...).
+    public var series: [String: SeriesHistory] = [:]
+    /// The latest value of every metric.
+    public var latest: [String: Double] = [:]
+    /// Smoothed over recent steps (EMA), for the header.
+    public var clipsPerSecond = 0.0
+    public var dataWaitShare = 0.0
+    public var secondsPerStep = 0.0
+    /// Training time: the sum of step times seen (pauses excluded).
+    public var trainSeconds = 0.0
+    public var stepsSeen = 0
+    public var tasks: [TaskLoss] = []
+    public var tasksStep: Int?
+    public var retrieval: RetrievalSummary?
+    public var monitors: [String: Double] = [:]
+    public var monitorsStep: Int?
+    public var system: SystemStats?
+    public var logs: [LogLine] = []
+    public var checkpoints: [CheckpointRecord] = []
+    public var failure: String?
+    public var finishedStep: Int?
+    /// Counts every event folded in: a screen redraws when it changes.
+    public var version = 0
+
+    public init() {}
+
+    public var totalSteps: Int? { run.map(\.totalSteps).flatMap { $0 > 0 ? $0 : nil } }
+
+    /// Steps still to run at the recent pace, in seconds.
+    public var etaSeconds: Double? {
+        guard let total = totalSteps, secondsPerStep > 0, state != .finished else { return nil }
+        return Double(max(0, total - step)) * secondsPerStep
+    }
+
+    /// The step of the newest checkpoint, or the run's start step when none was written.
+    public var lastCheckpointStep: Int { checkpoints.last?.step ?? run?.startStep ?? 0 }
+}

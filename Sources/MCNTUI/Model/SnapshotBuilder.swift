@@ -1,0 +1,80 @@
+import MCNTrain
+
+/// Folds engine events into a `Snapshot`. Bounded: series keep `seriesCapacity` points, the log
+/// keeps the last `logCapacity` lines.
+public struct SnapshotBuilder: Sendable {
+    private var current = Snapshot()
+    public let seriesCapacity: Int
+    public let logCapacity: Int
+    /// Weight of the newest step in the header's rates.
+    static let rateWeight = 0.1
+
+    public init(seriesCapacity: Int = 20_000, logCapacity: Int = 1_000) {
+        self.seriesCapacity = seriesCapacity; self.logCapacity = logCapacity
+    }
+
+    public func snapshot() -> Snapshot { current }
+
+    public mutating func apply(_ events: [EngineEvent]) { for e in events { apply(e) } }
+
+    public mutating func apply(_ event: EngineEvent) {
+        current.version += 1
+        switch event {
+        case .started(let info):
+            current.run = info
+            current.step = info.startStep
+            if info.stepsPerEpoch > 0 { current.epoch = info.startStep / info.stepsPerEpoch }
+            if current.state == .finished || current.state == .error { current.state = .starting }
+        case .state(let s):
+            current.state = s
+        case .step(let m):
+            applyStep(m)
+        case .tasks(let step, let tasks):
+            current.tasks = tasks; current.tasksStep = step
+        case .monitors(let step, let values):
+            current.monitors.merge(values) { $1 }; current.monitorsStep = step
+        case .retrieval(let summary):
+            current.retrieval = summary
+        case .checkpointSaved(let step, let path):
+            current.checkpoints.append(CheckpointRecord(step: step, path: path))
+            if current.checkpoints.count > 100 { current.checkpoints.removeFirst(current.checkpoints.count - 100) }
+            appendLog(.info, "checkpoint at step \(step): \(path)")
+        case .system(let s):
+            current.system = s
+        case .log(let level, let text):
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { appendLog(level, String(line)) }
+        case .finished(let step):
+            current.finishedStep = step; current.step = max(current.step, step); current.state = .finished
+        case .failed(let message):
+            current.failure = message; current.state = .error
+            appendLog(.error, message)
+        }
+    }
+
+    private mutating func applyStep(_ m: StepMetrics) {
+        current.step = m.step; current.epoch = m.epoch
+        for (name, v) in m.values {
+            current.series[name, default: SeriesHistory(capacity: seriesCapacity)].append(step: m.step, value: v)
+            current.latest[name] = v
+        }
+        let w = current.stepsSeen == 0 ? 1 : Self.rateWeight
+        if m.clipsPerSecond.isFinite, m.clipsPerSecond >= 0 {
+            current.clipsPerSecond += w * (m.clipsPerSecond - current.clipsPerSecond)
+        }
+        if m.stepSeconds > 0, m.stepSeconds.isFinite {
+            let share = min(1, max(0, m.dataWaitSeconds / m.stepSeconds))
+            current.dataWaitShare += w * (share - current.dataWaitShare)
+            current.secondsPerStep += w * (m.stepSeconds - current.secondsPerStep)
+            current.trainSeconds += m.stepSeconds
+        }
+        current.stepsSeen += 1
+        if current.state == .starting { current.state = .running }
+    }
+
+    private mutating func appendLog(_ level: LogLevel, _ text: String) {
+        current.logs.append(LogLine(level: level, text: text, step: current.step))
+        if current.logs.count > logCapacity + logCapacity / 4 {
+            current.logs.removeFirst(current.logs.count - logCapacity)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// The quit confirmation shown when the last checkpoint is older than the limit.
+public enum ConfirmDialog {
+    public static func render(_ s: Snapshot, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+        let t = ctx.theme
+        let age = s.step - s.lastCheckpointStep
+        let lines = [
+            "The last checkpoint is \(age) steps old" + (s.checkpoints.isEmpty ? " (none written yet)." : "."),
+            "Quit anyway? Progress since then is lost.",
+            "",
+        ]
+        let hints = KeyTable.footerHints(UIState.dialogState).map { "\($0.keys) \($0.hint)" }.joined(separator: "   ")
+        let w = max(hints.count, lines.map(\.count).max() ?? 0) + 6
+        let box = rect.centered(width: w, height: lines.count + 3)
+        b.fill(box, style: t[.dialog])
+        b.box(box, title: "Quit?", style: t[.dialog], titleStyle: t[.dialog], glyphs: ctx.glyphs)
+        for (i, l) in (lines + [hints]).enumerated() {
+            b.text(l, x: box.x + 3, y: box.y + 1 + i, style: t[.dialog], clip: box.inset(1))
+        }
+    }
+}
+
+extension UIState {
+    static var dialogState: UIState { var u = UIState(); u.confirmQuit = true; return u }
+}

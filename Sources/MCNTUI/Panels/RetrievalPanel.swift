@@ -1,0 +1,66 @@
+import MCNTrain
+
+/// R@k of the latest evaluation, a query list (arrows, `/` filter) and the selected query's nearest
+/// neighbours with similarity bars, class and hit or miss.
+public enum RetrievalPanel {
+    public static let ks = [1, 5, 10, 20, 50]
+
+    public static func render(_ s: Snapshot, _ ui: UIState, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+        let title = PanelID.retrieval.title + (s.retrieval.map { " @\($0.step)" } ?? "")
+        let inner = ctx.frame(&b, rect, title: title, focused: ui.focus == .retrieval, key: 3)
+        let t = ctx.theme, g = ctx.glyphs
+        guard inner.height >= 3, inner.width >= 30 else { return }
+        guard let r = s.retrieval else {
+            b.text("no evaluation yet" + (ui.readOnly ? "" : ": press e"), x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
+            return
+        }
+        // Row 0: R@k.
+        var x = inner.x
+        for k in ks {
+            guard let v = r.recall[k] else { continue }
+            x = b.text("R@\(k) ", x: x, y: inner.y, style: t[.dim], clip: inner)
+            x = b.text(Format.percent(v, digits: 1) + "  ", x: x, y: inner.y, style: t[.good].adding(.bold), clip: inner)
+        }
+        // Row 1: filter line.
+        let queries = RetrievalBrowser.filteredQueries(r, filter: ui.filter)
+        let filterY = inner.y + 1
+        let fl = ui.filterEditing || !ui.filter.isEmpty
+            ? "/\(ui.filter)\(ui.filterEditing ? "_" : "")  \(queries.count)/\(r.queries.count)"
+            : "\(r.queries.count) queries  (/ filter)"
+        b.text(fl, x: inner.x, y: filterY, style: ui.filterEditing || !ui.filter.isEmpty ? t[.filter] : t[.dim], clip: inner)
+        let body = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2)
+        guard body.height >= 1 else { return }
+        guard !queries.isEmpty else {
+            b.text("no query matches", x: body.x + 1, y: body.y, style: t[.dim], clip: body); return
+        }
+        let sel = min(ui.selectedQuery, queries.count - 1)
+        // Left: query list; right: neighbours of the selected query.
+        let listW = min(max(16, body.width * 2 / 5), 34)
+        let (list, rest) = body.splitLeft(listW)
+        let start = RetrievalBrowser.windowStart(selected: sel, count: queries.count, rows: list.height)
+        for row in 0..<min(list.height, queries.count - start) {
+            let q = queries[start + row], y = list.y + row
+            let isSel = start + row == sel
+            let style = isSel ? t[.selection] : t[.normal]
+            if isSel { b.fill(Rect(x: list.x, y: y, width: list.width - 1, height: 1), style: style) }
+            let hit1 = q.neighbours.first?.hit ?? false
+            b.set(list.x, y, isSel ? g.selected : " ", style)
+            b.text(ScreenBuffer.truncate(q.video, to: list.width - 4, ellipsis: g.ellipsis), x: list.x + 1, y: y, style: style, clip: list.inset(dx: 0, dy: 0).splitLeft(list.width - 2).left)
+            b.set(list.maxX - 2, y, hit1 ? g.hit : g.miss, isSel ? style : t[hit1 ? .good : .bad])
+        }
+        let q = queries[sel]
+        let nb = Rect(x: rest.x + 1, y: rest.y, width: rest.width - 1, height: rest.height)
+        guard nb.width >= 20 else { return }
+        b.text(ScreenBuffer.truncate("\(q.video) [\(q.className)]", to: nb.width, ellipsis: g.ellipsis), x: nb.x, y: nb.y, style: t[.title], clip: nb)
+        let simW = max(4, min(12, nb.width / 5))
+        let nameW = max(6, nb.width - simW - 6 - 2 - 2)
+        for (i, n) in q.neighbours.prefix(nb.height - 1).enumerated() {
+            let y = nb.y + 1 + i
+            var cx = b.text(ScreenBuffer.truncate("\(i + 1). \(n.video) [\(n.className)]", to: nameW, ellipsis: g.ellipsis), x: nb.x, y: y, style: t[.normal], clip: nb)
+            cx = nb.x + nameW + 1
+            b.bar(x: cx, y: y, width: simW, fraction: (n.similarity + 1) / 2, style: t[.barSimilarity], track: t[.dim], glyphs: g, clip: nb)
+            b.text(String(format: "%+.2f", n.similarity), x: cx + simW + 1, y: y, style: t[.normal], clip: nb)
+            b.set(nb.maxX - 1, y, n.hit ? g.hit : g.miss, t[n.hit ? .good : .bad])
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import MCNTrain
+
+/// CPU, memory, BLAS threads, decode vs compute per step, cache hits, and the monitors.
+public enum SystemPanel {
+    public static func render(_ s: Snapshot, _ ui: UIState, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+        let inner = ctx.frame(&b, rect, title: PanelID.system.title, focused: ui.focus == .system, key: 4)
+        let t = ctx.theme, g = ctx.glyphs
+        guard inner.height >= 1, inner.width >= 20 else { return }
+        var rows: [(String, String)] = []
+        if let sys = s.system {
+            rows.append(("CPU", String(format: "%.2f cores", sys.cpuCores)))
+            rows.append(("RSS", Format.bytes(sys.residentBytes) + "   BLAS \(sys.blasThreads) thr"))
+            let total = sys.decodeSeconds + sys.computeSeconds
+            rows.append(("step", "decode \(Format.milliseconds(sys.decodeSeconds)) / compute \(Format.milliseconds(sys.computeSeconds))"
+                         + (total > 0 ? " (\(Format.percent(sys.decodeSeconds / total)) decode)" : "")))
+            let lookups = sys.cacheHits + sys.cacheMisses
+            rows.append(("cache", "\(sys.cacheHits) hits / \(lookups)" + (lookups > 0 ? " (\(Format.percent(Double(sys.cacheHits) / Double(lookups))))" : "")
+                         + (sys.skippedVideos > 0 ? "  skipped \(sys.skippedVideos)" : "")))
+        } else {
+            rows.append(("", "no system figures yet"))
+        }
+        for key in s.monitors.keys.sorted() {
+            rows.append((String(key.prefix(18)), Format.number(s.monitors[key]!)))
+        }
+        let labelW = min(18, max(6, rows.map(\.0.count).max() ?? 6)) + 1
+        for (i, row) in rows.prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            b.text(row.0, x: inner.x, y: y, style: t[.dim], clip: inner)
+            b.text(ScreenBuffer.truncate(row.1, to: inner.width - labelW, ellipsis: g.ellipsis), x: inner.x + labelW, y: y, style: t[.normal], clip: inner)
+        }
+        // CPU bar where there is room to the right of the first row.
+        if let sys = s.system, inner.width >= 40 {
+            // SystemStats has no core count; scale to the cores in use, at least 2.
+            let cores = max(2, sys.cpuCores.rounded(.up))
+            let w = min(16, inner.width - labelW - 14)
+            if w >= 4 { b.bar(x: inner.maxX - w, y: inner.y, width: w, fraction: sys.cpuCores / cores, style: t[.barAccuracy], track: t[.dim], glyphs: g, clip: inner) }
+        }
+    }
+}
+

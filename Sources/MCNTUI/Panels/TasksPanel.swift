@@ -1,0 +1,50 @@
+import MCNTrain
+
+/// The current query set's tasks, hardest (highest meta loss) first: a bar of the meta loss and the
+/// pair accuracy per anchor video, and a sparkline of the inner-step drop L(Q;θ) − L(Q;θ').
+public enum TasksPanel {
+    public static func render(_ s: Snapshot, _ ui: UIState, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+        let title = PanelID.tasks.title + (s.tasksStep.map { " @\($0)" } ?? "")
+        let inner = ctx.frame(&b, rect, title: title, focused: ui.focus == .tasks, key: 2)
+        let t = ctx.theme, g = ctx.glyphs
+        guard inner.height >= 3, inner.width >= 24 else { return }
+        // Bottom two rows: inner drop sparkline.
+        let (listArea, sparkArea) = inner.splitBottom(2)
+        if let drop = s.series["inner_drop"], !drop.isEmpty {
+            let last = drop.last.map(Format.number) ?? "--"
+            let head = "inner drop L(Q;θ)−L(Q;θ') \(last)"
+            b.text(ScreenBuffer.truncate(head, to: sparkArea.width, ellipsis: g.ellipsis), x: sparkArea.x, y: sparkArea.y, style: t[.dim], clip: sparkArea)
+            let spark = Sparkline.render(drop.values.suffix(sparkArea.width * 8), width: sparkArea.width, glyphs: g)
+            b.text(spark, x: sparkArea.x, y: sparkArea.y + 1, style: t[.barAccuracy], clip: sparkArea)
+        } else {
+            b.text("inner drop: not reported", x: sparkArea.x, y: sparkArea.y + 1, style: t[.dim], clip: sparkArea)
+        }
+        guard !s.tasks.isEmpty else {
+            b.text("no tasks yet", x: listArea.x + 1, y: listArea.y + 1, style: t[.dim], clip: listArea)
+            return
+        }
+        let tasks = s.tasks.sorted { $0.metaLoss == $1.metaLoss ? $0.video < $1.video : $0.metaLoss > $1.metaLoss }
+        let maxLoss = max(tasks.map(\.metaLoss).filter(\.isFinite).max() ?? 1, 1e-9)
+        // Columns: name | loss bar value | acc bar value
+        let header = listArea.splitTop(1)
+        let nameW = max(8, min(24, listArea.width / 3))
+        let barW = max(3, (listArea.width - nameW - 2 - 8 - 6) / 2)
+        let lossX = listArea.x + nameW + 1
+        let accX = lossX + barW + 8 + 1
+        b.text(ScreenBuffer.truncate("video (hardest first)", to: nameW, ellipsis: g.ellipsis), x: listArea.x, y: header.top.y, style: t[.dim], clip: listArea)
+        b.text("meta loss", x: lossX, y: header.top.y, style: t[.dim], clip: listArea)
+        b.text("pair acc", x: accX, y: header.top.y, style: t[.dim], clip: listArea)
+        for (i, task) in tasks.prefix(header.rest.height).enumerated() {
+            let y = header.rest.y + i
+            b.text(ScreenBuffer.truncate(task.video, to: nameW, ellipsis: g.ellipsis), x: listArea.x, y: y, style: t[.normal], clip: listArea)
+            b.bar(x: lossX, y: y, width: barW, fraction: task.metaLoss / maxLoss, style: t[.barLoss], track: nil, glyphs: g, clip: listArea)
+            b.text(Format.number(task.metaLoss).leftPadded(to: 7), x: lossX + barW, y: y, style: t[.normal], clip: listArea)
+            b.bar(x: accX, y: y, width: barW, fraction: task.pairAccuracy, style: t[.barAccuracy], track: nil, glyphs: g, clip: listArea)
+            b.text(Format.percent(task.pairAccuracy).leftPadded(to: 5), x: accX + barW, y: y, style: t[.normal], clip: listArea)
+        }
+        if tasks.count > header.rest.height {
+            let more = "+\(tasks.count - header.rest.height) more"
+            b.text(more, x: listArea.maxX - more.count, y: header.top.y, style: t[.note], clip: listArea)
+        }
+    }
+}

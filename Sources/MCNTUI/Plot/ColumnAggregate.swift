@@ -1,0 +1,79 @@
+/// A series reduced to the dot columns of a chart: per column the first, last, lowest and highest
+/// value and the mean, in axis coordinates (log10 on a log axis). Plotting and axis fitting then
+/// work on a few hundred columns instead of every step.
+public struct ColumnAggregate {
+    public var first: [Double], last: [Double], min: [Double], max: [Double], sum: [Double]
+    public var count: [Int32]
+    /// Points that cannot be placed (NaN/inf, or ≤ 0 on a log axis).
+    public var unplottable = 0
+
+    /// Points with steps in [x0, x1] spread over `columns` dot columns.
+    public init(steps: ArraySlice<Int>, values: ArraySlice<Double>, x0: Int, x1: Int, columns w: Int, log: Bool) {
+        first = Array(repeating: 0, count: w); last = first; min = Array(repeating: .infinity, count: w)
+        max = Array(repeating: -.infinity, count: w); sum = first; count = Array(repeating: 0, count: w)
+        guard w > 0 else { return }
+        let n = Swift.min(steps.count, values.count)
+        let bad = steps.withUnsafeBufferPointer { st in
+            values.withUnsafeBufferPointer { vs in
+                Self.fill(&self, steps: UnsafeBufferPointer(rebasing: st[0..<n]), values: UnsafeBufferPointer(rebasing: vs[0..<n]),
+                          x0: x0, x1: x1, columns: w, log: log)
+            }
+        }
+        unplottable = bad
+    }
+
+    /// Steps are increasing, so each column is a run of consecutive points: walk the runs and reduce
+    /// each with a tight loop (this runs over every visible step of every series each frame).
+    private static func fill(_ a: inout ColumnAggregate, steps st: UnsafeBufferPointer<Int>, values vs: UnsafeBufferPointer<Double>,
+                             x0: Int, x1: Int, columns w: Int, log: Bool) -> Int {
+        let k = Double(w - 1) / Double(Swift.max(1, x1 - x0))
+        var bad = 0
+        var i = 0
+        while i < st.count && st[i] < x0 { i += 1 }
+        while i < st.count && st[i] <= x1 {
+            @inline(__always) func column(_ step: Int) -> Int { Swift.min(w - 1, Int(Double(step - x0) * k + 0.5)) }
+            let col = column(st[i])
+            // The run of points in this column ends at the first step of the next column.
+            var end = x1 + 1
+            if col < w - 1 {
+                end = x0 + Int(((Double(col) + 0.5) / k).rounded(.up))
+                while end > st[i] + 1 && column(end - 1) > col { end -= 1 }
+                while column(end) == col { end += 1 }
+            }
+            var j = i + 1
+            while j < st.count && st[j] < end && st[j] <= x1 { j += 1 }
+            var first = Double.nan, last = 0.0, mn = Double.infinity, mx = -Double.infinity, sum = 0.0
+            var count: Int32 = 0
+            for q in i..<j {
+                let v = vs[q]
+                if !v.isFinite || (log && v <= 0) { bad += 1; continue }
+                let c = log ? Foundation.log10(v) : v
+                if count == 0 { first = c }
+                last = c; mn = Swift.min(mn, c); mx = Swift.max(mx, c); sum += c; count += 1
+            }
+            if count > 0 {
+                if a.count[col] == 0 { a.first[col] = first }
+                a.last[col] = last
+                a.min[col] = Swift.min(a.min[col], mn); a.max[col] = Swift.max(a.max[col], mx)
+                a.sum[col] += sum; a.count[col] += count
+            }
+            i = j
+        }
+        return bad
+    }
+
+    /// Points above `hi` / below `lo` (a pass over the data; callers only ask when the axis cuts).
+    public static func countOutside(values: ArraySlice<Double>, steps: ArraySlice<Int>, x0: Int, x1: Int, scale: AxisScale) -> (above: Int, below: Int) {
+        var above = 0, below = 0
+        var si = steps.startIndex, vi = values.startIndex
+        while si < steps.endIndex && vi < values.endIndex {
+            let st = steps[si], v = values[vi]
+            si += 1; vi += 1
+            guard st >= x0, st <= x1, let c = scale.coordinate(v) else { continue }
+            if c > scale.hi { above += 1 } else if c < scale.lo { below += 1 }
+        }
+        return (above, below)
+    }
+}
+
+import Foundation

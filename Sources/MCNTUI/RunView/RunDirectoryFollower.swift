@@ -1,0 +1,112 @@
+import Foundation
+import MCNTrain
+
+/// Follows a run directory as it grows: config.toml for the header once, then new lines of
+/// metrics.jsonl and train.log as events. Call `poll()` repeatedly from one thread.
+public struct RunDirectoryFollower {
+    public let directory: String
+    private var started = false
+    private var metrics: LineTail
+    private var log: LineTail
+    private var lastGrowth = Date()
+    private var reportedState: EngineState?
+    /// With no new metrics for this long, the run is shown as finished.
+    public var quietSeconds: Double = 60
+
+    public init(directory: String) {
+        self.directory = directory
+        metrics = LineTail(path: (directory as NSString).appendingPathComponent("metrics.jsonl"))
+        log = LineTail(path: (directory as NSString).appendingPathComponent("train.log"))
+    }
+
+    /// Checks the directory is there; the one-line error names it.
+    public static func validate(directory: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw BackendError(description: "\(directory): not a run directory (no such directory)")
+        }
+        let m = (directory as NSString).appendingPathComponent("metrics.jsonl")
+        let c = (directory as NSString).appendingPathComponent("config.toml")
+        guard FileManager.default.fileExists(atPath: m) || FileManager.default.fileExists(atPath: c) else {
+            throw BackendError(description: "\(directory): not a run directory (neither metrics.jsonl nor config.toml)")
+        }
+    }
+
+    /// The events for everything new since the last poll.
+    public mutating func poll(now: Date = Date()) -> [EngineEvent] {
+        var out: [EngineEvent] = []
+        if !started {
+            started = true
+            let (info, warning) = RunConfigReader.runInfo(directory: directory)
+            out.append(.started(info))
+            if let warning { out.append(.log(.warning, warning)) }
+            if !FileManager.default.fileExists(atPath: metrics.path) {
+                out.append(.log(.info, "\(metrics.path): not there yet, waiting"))
+            }
+            // The age of the file tells a finished run from a running one.
+            if let m = (try? FileManager.default.attributesOfItem(atPath: metrics.path))?[.modificationDate] as? Date {
+                lastGrowth = m
+            }
+        }
+        let newMetrics = metrics.readNewLines()
+        for (n, line) in newMetrics { out += MetricsLineParser.parse(line, file: metrics.path, lineNumber: n) }
+        for (_, line) in log.readNewLines() { out.append(Self.logEvent(line)) }
+        // Lines after the first poll mean the run is writing now.
+        if !newMetrics.isEmpty && reportedState != nil { lastGrowth = now }
+        let state: EngineState = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
+        if state != reportedState { out.append(.state(state)); reportedState = state }
+        return out
+    }
+
+    static func logEvent(_ line: String) -> EngineEvent {
+        let l = line.lowercased()
+        if l.contains("error") || l.contains("fatal") { return .log(.error, line) }
+        if l.contains("warn") || l.contains("skipped") || l.contains("nan") { return .log(.warning, line) }
+        return .log(.info, line)
+    }
+
+    /// Starts a thread that polls every `interval` seconds and sends the events to `channel`.
+    public static func follow(directory: String, into channel: MessageChannel<EngineEvent>, interval: Double = 0.25) {
+        let t = Thread {
+            var f = RunDirectoryFollower(directory: directory)
+            while true {
+                let ev = f.poll()
+                if !ev.isEmpty { for e in ev { channel.send(e) } }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        t.name = "run-follower"
+        t.start()
+    }
+}
+
+/// The complete lines appended to a file since the last read (a partial last line waits); starts
+/// over when the file shrinks (rewritten).
+struct LineTail {
+    let path: String
+    private var offset: UInt64 = 0
+    private var partial = Data()
+    private var lineNumber = 0
+
+    init(path: String) { self.path = path }
+
+    mutating func readNewLines() -> [(Int, String)] {
+        guard let h = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? h.close() }
+        let size = (try? h.seekToEnd()) ?? 0
+        if size < offset { offset = 0; partial.removeAll(); lineNumber = 0 }
+        guard size > offset else { return [] }
+        try? h.seek(toOffset: offset)
+        guard let data = try? h.read(upToCount: Int(size - offset)) else { return [] }
+        offset += UInt64(data.count)
+        partial.append(data)
+        var out: [(Int, String)] = []
+        while let nl = partial.firstIndex(of: 0x0A) {
+            let lineData = partial[partial.startIndex..<nl]
+            partial.removeSubrange(partial.startIndex...nl)
+            lineNumber += 1
+            out.append((lineNumber, String(decoding: lineData, as: UTF8.self)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import MCNTrain
+
+/// The screen loop: owns the terminal, ticks on the key-read timeout, folds engine events into the
+/// snapshot, renders, handles keys, and always restores the terminal.
+public enum Workbench {
+    /// Why the loop ended.
+    public enum Exit: Sendable, Equatable { case quit, signal(Int32) }
+
+    @discardableResult
+    public static func run(events: MessageChannel<EngineEvent>, commands: MessageChannel<EngineCommand>,
+                           options: WorkbenchOptions) throws -> Exit {
+        let backend = try NcursesBackend(timeoutMs: 50)
+        defer { backend.close() }
+        var loop = ScreenLoop(options: options)
+        while true {
+            let key = backend.readKey()
+            if key == .resize { backend.invalidate() }
+            let (w, h) = backend.size
+            let step = loop.tick(events: events.drain(), key: key, width: w, height: h)
+            for c in step.commands { commands.send(c) }
+            if step.quit { return .quit }
+            let sig = backend.takeQuitSignal()
+            if sig != 0 {
+                if !options.readOnly { commands.send(.stop) }
+                return .signal(sig)
+            }
+            if let frame = step.frame { backend.present(frame) }
+        }
+    }
+}
+
+/// The loop's state and one tick of it, without a terminal (tests drive it directly).
+public struct ScreenLoop {
+    public let options: WorkbenchOptions
+    public private(set) var builder = SnapshotBuilder()
+    public private(set) var ui: UIState
+    /// The snapshot shown while the display is frozen.
+    private var frozen: Snapshot?
+    private var lastDrawn: (version: Int, ui: UIState, width: Int, height: Int)?
+    private var lastDrawTime = Date.distantPast
+
+    public init(options: WorkbenchOptions) {
+        self.options = options
+        ui = UIState(readOnly: options.readOnly, vimKeys: options.vimKeys)
+    }
+
+    public struct Tick {
+        public var frame: ScreenBuffer?
+        public var commands: [EngineCommand]
+        public var quit: Bool
+    }
+
+    /// Folds `events`, handles `key`, and renders when anything changed (or the idle interval passed).
+    public mutating func tick(events: [EngineEvent], key: Key?, width: Int, height: Int, now: Date = Date()) -> Tick {
+        builder.apply(events)
+        var commands: [EngineCommand] = []
+        var current = builder.snapshot()
+        if let key, key != .resize {
+            let small = width < ScreenLayout.minWidth || height < ScreenLayout.minHeight
+            if small {
+                // Only quitting makes sense on a too-small screen.
+                if key == .char("q") { return Tick(frame: nil, commands: options.readOnly ? [] : [.stop], quit: true) }
+            } else {
+                let ctx = KeyContext(snapshot: current, ui: ui, quitConfirmSteps: options.quitConfirmSteps,
+                                     pageRows: ScreenRenderer.queryPageRows(width: width, height: height, ui: ui))
+                let r = KeyDispatch.handle(ui, key, ctx)
+                commands = r.commands
+                if r.quit { return Tick(frame: nil, commands: commands, quit: true) }
+                if r.ui.frozen && !ui.frozen { frozen = current }
+                if !r.ui.frozen { frozen = nil }
+                ui = r.ui
+            }
+        }
+        if let f = frozen {
+            // Frozen: the run's data stays, the engine state and log stay live enough to steer by.
+            var shown = f; shown.state = current.state; shown.version = current.version
+            current = shown
+        }
+        let changed = lastDrawn.map { $0.version != current.version || $0.ui != ui || $0.width != width || $0.height != height } ?? true
+        guard changed || now.timeIntervalSince(lastDrawTime) >= options.idleRedrawSeconds else {
+            return Tick(frame: nil, commands: commands, quit: false)
+        }
+        lastDrawn = (current.version, ui, width, height)
+        lastDrawTime = now
+        let frame = ScreenRenderer.render(current, ui, width: width, height: height, options.renderContext)
+        return Tick(frame: frame, commands: commands, quit: false)
+    }
+}

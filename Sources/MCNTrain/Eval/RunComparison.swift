@@ -1,0 +1,127 @@
+import Foundation
+
+/// `mcn-tui eval compare RUN...`: the runs' results side by side (same columns, protocol shown),
+/// then the published figures under their own heading.
+public struct RunComparison: Sendable {
+    public struct Entry: Sendable {
+        public let name: String
+        public let path: String
+        /// Nil when the run has no results.json yet.
+        public let results: RunResults?
+    }
+
+    public let entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// Loads each run: a run directory path, or a name under `root`. A missing run is an error; a
+    /// run without results.json is listed with empty cells and a note.
+    public static func load(runs: [String], root: String = "runs") throws -> RunComparison {
+        var entries: [Entry] = []
+        for arg in runs {
+            var isDir: ObjCBool = false
+            let candidates = [arg, "\(root)/\(arg)"]
+            guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }) else {
+                throw FileError("\(arg): no such run (looked for \(candidates.joined(separator: " and ")))")
+            }
+            let run = RunDirectory(path: path)
+            let results = FileManager.default.fileExists(atPath: run.resultsPath) ? try RunResults.read(path: run.resultsPath) : nil
+            entries.append(Entry(name: run.name, path: path, results: results))
+        }
+        return RunComparison(entries: entries)
+    }
+
+    /// Protocol keys whose values differ between runs, as `key (a vs b)`.
+    public var protocolDifferences: [String] {
+        let protocols = entries.compactMap { $0.results?.protocol }
+        let keys = Set(protocols.flatMap(\.keys)).sorted()
+        return keys.compactMap { key in
+            let values = protocols.map { $0[key]?.description ?? "–" }
+            var seen: [String] = []
+            for v in values where !seen.contains(v) { seen.append(v) }
+            return seen.count > 1 ? "\(key) (\(seen.joined(separator: " vs ")))" : nil
+        }
+    }
+
+    static let runColumns = ["run", "backbone", "dataset", "split", "feature",
+                             "R@1", "R@5", "R@10", "R@20", "R@50", "probe top-1", "probe top-5", "finetune top-1"]
+
+    /// One table row per run: protocol cells, then figures in % with one decimal.
+    func runCells(_ e: Entry) -> [String] {
+        let p = e.results?.protocol ?? [:]
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.1f", $0 * 100) } ?? "" }
+        var cells = [e.name, p["backbone"]?.description ?? "", (p["dataset"] ?? p["data"])?.description ?? "",
+                     p["split"]?.description ?? "", p["feature"]?.description ?? ""]
+        for k in PublishedResults.ks { cells.append(pct(e.results?.retrieval?["R@\(k)"])) }
+        cells += [pct(e.results?.probe?["top1"]), pct(e.results?.probe?["top5"]), pct(e.results?.finetune?["top1"])]
+        return cells
+    }
+
+    /// The report as markdown.
+    public func markdown() -> String {
+        var out = "## Runs (measured by mcn-tui, %)\n\n"
+        out += Self.table(Self.runColumns, entries.map(runCells))
+        let diffs = protocolDifferences
+        if !diffs.isEmpty { out += "\nProtocol differs between runs in: \(diffs.joined(separator: "; ")). Compare with care.\n" }
+        let missing = entries.filter { $0.results == nil }.map(\.name)
+        if !missing.isEmpty { out += "\nNo results.json yet (run `mcn-tui eval retrieval` / `probe`): \(missing.joined(separator: ", ")).\n" }
+
+        out += "\n## \(PublishedResults.heading)\n\n"
+        out += "Figures reported by the papers themselves (source column, as checked in \(PublishedResults.file)), "
+        out += "on the full datasets with their own backbones, clip sizes and training budgets; empty = no checked figure. "
+        out += "They are not measured by this tool.\n\n"
+        out += "### Retrieval on UCF101 (%)\n\n"
+        out += Self.table(["method", "backbone", "R@1", "R@5", "R@10", "R@20", "R@50", "source"],
+                          PublishedResults.retrievalUCF101.map(Self.retrievalCells))
+        out += "\n### Retrieval on HMDB51 (%)\n\n"
+        out += Self.table(["method", "backbone", "R@1", "R@5", "R@10", "R@20", "R@50", "source"],
+                          PublishedResults.retrievalHMDB51.map(Self.retrievalCells))
+        out += "\n### Action recognition after fine-tuning (top-1 %)\n\n"
+        out += Self.table(["method", "backbone", "pre-trained on", "UCF101", "HMDB51", "source"],
+                          PublishedResults.finetune.map { [$0.method, $0.backbone, $0.pretrainedOn, $0.ucf101, $0.hmdb51, $0.source] })
+        return out
+    }
+
+    static func retrievalCells(_ r: PublishedResults.RetrievalRow) -> [String] {
+        [r.method, r.backbone] + r.recall.map { $0.map { String(format: "%.1f", $0) } ?? "" } + [r.source]
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        return line(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(line).joined()
+    }
+
+    /// The report as JSON: `runs` (name, path, results or null), `protocol_differences`, and
+    /// `published` (heading, source file, and its three tables; figures in %, null when absent).
+    public func json() throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func any(_ r: RunResults?) throws -> Any {
+            guard let r else { return NSNull() }
+            return try JSONSerialization.jsonObject(with: enc.encode(r))
+        }
+        let runs: [[String: Any]] = try entries.map { ["name": $0.name, "path": $0.path, "results": try any($0.results)] }
+        func retrieval(_ rows: [PublishedResults.RetrievalRow]) -> [[String: Any]] {
+            rows.map { r in
+                var d: [String: Any] = ["method": r.method, "backbone": r.backbone, "source": r.source]
+                for (k, v) in zip(PublishedResults.ks, r.recall) { d["R@\(k)"] = v.map { $0 as Any } ?? NSNull() }
+                return d
+            }
+        }
+        let published: [String: Any] = [
+            "heading": PublishedResults.heading,
+            "source_file": PublishedResults.file,
+            "retrieval_ucf101": retrieval(PublishedResults.retrievalUCF101),
+            "retrieval_hmdb51": retrieval(PublishedResults.retrievalHMDB51),
+            "finetune_top1": PublishedResults.finetune.map {
+                ["method": $0.method, "backbone": $0.backbone, "pretrained_on": $0.pretrainedOn,
+                 "UCF101": $0.ucf101, "HMDB51": $0.hmdb51, "source": $0.source]
+            },
+        ]
+        let object: [String: Any] = ["runs": runs, "protocol_differences": protocolDifferences, "published": published]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+/// Drives the real binary (`mcn-tui demo`, a synthetic engine) in a detached tmux session: the
+/// header moves, p pauses and resumes, c writes a checkpoint, e fills the retrieval panel, arrows
+/// move the query, ? opens help, a resize to 80×24 reflows, q exits 0 with the terminal restored.
+/// Skips when tmux or the built binary is absent.
+final class EndToEndTmuxTests: XCTestCase {
+    var session = ""
+    var tmp: URL!
+
+    static func binary() -> URL? {
+        let candidates = [
+            Bundle(for: EndToEndTmuxTests.self).bundleURL.deletingLastPathComponent().appendingPathComponent("mcn-tui"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/mcn-tui"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    static func tmuxPath() -> String? {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs tmux and returns its output. Output goes through a file, not a pipe: the tmux server
+    /// that `new-session` starts would inherit a pipe and keep it open forever.
+    @discardableResult
+    func tmux(_ args: String...) -> String {
+        let outFile = tmp.appendingPathComponent("tmux-out")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        guard let out = try? FileHandle(forWritingTo: outFile) else { return "" }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.tmuxPath()!)
+        p.arguments = args
+        p.standardOutput = out; p.standardError = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+        try? out.close()
+        return (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+    }
+
+    func screen() -> String { tmux("capture-pane", "-p", "-t", session) }
+
+    /// Polls the screen until `ok` holds (at most `seconds`).
+    @discardableResult
+    func waitFor(_ what: String, seconds: Double = 8, _ ok: (String) -> Bool) -> String {
+        let end = Date().addingTimeInterval(seconds)
+        var s = screen()
+        while !ok(s) && Date() < end { Thread.sleep(forTimeInterval: 0.05); s = screen() }
+        XCTAssertTrue(ok(s), "timed out waiting for \(what); screen:\n\(s)")
+        return s
+    }
+
+    func step(_ s: String) -> Int? {
+        guard let r = s.range(of: #"step (\d+)/"#, options: .regularExpression) else { return nil }
+        return Int(s[r].dropFirst(5).dropLast())
+    }
+
+    override func tearDown() {
+        if !session.isEmpty, tmp != nil, Self.tmuxPath() != nil { tmux("kill-session", "-t", session) }
+        if let tmp { try? FileManager.default.removeItem(at: tmp) }
+    }
+
+    func testDemoInTmux() throws {
+        guard Self.tmuxPath() != nil else { throw XCTSkip("tmux is not installed") }
+        guard let bin = Self.binary() else { throw XCTSkip("the mcn-tui binary is not built (swift build)") }
+        tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        session = "mcn-tui-e2e-\(getpid())"
+        let exitFile = tmp.appendingPathComponent("exit").path
+        let ckpt = tmp.appendingPathComponent("ckpt").path
+        let cmd = "LANG=C.UTF-8 '\(bin.path)' demo --steps-per-second 40 --quit-confirm-steps 1000000 --checkpoint-dir '\(ckpt)'; echo $? > '\(exitFile)'; sleep 3"
+        tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+
+        // The header and curves move.
+        var s = waitFor("the running header") { $0.contains("RUNNING") && (self.step($0) ?? 0) > 2 }
+        XCTAssertTrue(s.contains("Loss curves"))
+        let s1 = step(s) ?? 0
+        s = waitFor("the step to advance") { (self.step($0) ?? 0) > s1 + 3 }
+
+        // p pauses: the header says so and the step stops; p again resumes.
+        tmux("send-keys", "-t", session, "p")
+        s = waitFor("PAUSED") { $0.contains("PAUSED") }
+        let p1 = step(s)
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(step(screen()), p1, "paused: the step count stops")
+        tmux("send-keys", "-t", session, "p")
+        s = waitFor("running again") { $0.contains("RUNNING") && (self.step($0) ?? 0) > (p1 ?? 0) }
+
+        // c writes a checkpoint file; e fills the retrieval panel.
+        tmux("send-keys", "-t", session, "c")
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: ckpt))?.isEmpty ?? true) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertFalse((try? FileManager.default.contentsOfDirectory(atPath: ckpt))?.isEmpty ?? true, "c wrote no checkpoint")
+        tmux("send-keys", "-t", session, "e")
+        s = waitFor("retrieval results") { $0.contains("R@1 ") }
+
+        // Arrows move the selected query once the browser has focus.
+        tmux("send-keys", "-t", session, "Tab", "Tab")
+        s = waitFor("browser focus") { $0.contains("Enter detail") }
+        let before = s.split(separator: "\n").firstIndex { $0.contains("▶") }
+        tmux("send-keys", "-t", session, "Down")
+        s = waitFor("the selection to move") { $0.split(separator: "\n").firstIndex { $0.contains("▶") } != before }
+
+        // ? opens help, Esc closes it.
+        tmux("send-keys", "-t", session, "?")
+        waitFor("help") { $0.contains("Keys (? or Esc closes)") }
+        tmux("send-keys", "-t", session, "Escape")
+        waitFor("help closed") { !$0.contains("Keys (? or Esc closes)") }
+
+        // Resize to 80×24: everything reflows into 80 columns.
+        tmux("resize-window", "-t", session, "-x", "80", "-y", "24")
+        s = waitFor("the 80×24 layout") { s in
+            let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+            return s.contains("1 Loss curves") && lines.filter { !$0.isEmpty }.count >= 23 && lines.allSatisfy { $0.count <= 80 }
+        }
+
+        // q exits 0 and the screen is back to the shell (the alternate screen is gone).
+        tmux("send-keys", "-t", session, "q")
+        let end = Date().addingTimeInterval(3)
+        while Date() < end && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
+        let code = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(code, "0")
+        XCTAssertFalse(screen().contains("Loss curves"), "the terminal was not restored")
+    }
+}

@@ -1,0 +1,146 @@
+import XCTest
+import MCNTrain
+@testable import MCNTUI
+
+final class KeyTableTests: XCTestCase {
+    let ctx = KeyContext(state: .running, step: 50, lastCheckpointStep: 0, queryCount: 10, logCount: 30, quitConfirmSteps: 100, pageRows: 4)
+
+    func press(_ ui: UIState, _ keys: Key..., ctx: KeyContext? = nil) -> KeyResult {
+        var r = KeyResult(ui: ui, commands: [], quit: false)
+        var cmds: [EngineCommand] = []
+        for k in keys {
+            r = KeyDispatch.handle(r.ui, k, ctx ?? self.ctx)
+            cmds += r.commands
+        }
+        r.commands = cmds
+        return r
+    }
+
+    func testEveryFooterHintAndHelpRowComesFromTheTable() {
+        let labels = Set(KeyTable.bindings.map(\.label))
+        var states: [UIState] = [UIState(), UIState(vimKeys: true)]
+        var u = UIState(); u.focus = .retrieval; states.append(u)
+        u = UIState(); u.focus = .log; states.append(u)
+        u = UIState(); u.detailOpen = true; states.append(u)
+        u = UIState(); u.helpOpen = true; states.append(u)
+        u = UIState(); u.confirmQuit = true; states.append(u)
+        u = UIState(); u.focus = .retrieval; u.filterEditing = true; states.append(u)
+        for st in states {
+            for h in KeyTable.footerHints(st) { XCTAssertTrue(labels.contains(h.keys), "footer \(h.keys) not in table") }
+        }
+        for vim in [false, true] {
+            let rows = HelpOverlay.lines(vimKeys: vim).filter { !$0.section && !$0.keys.isEmpty }
+            for r in rows { XCTAssertTrue(labels.contains(r.keys), "help \(r.keys) not in table") }
+            // And every binding of the key set appears in the help.
+            let expected = KeyTable.bindings.filter { $0.applies(vimKeys: vim) }.count
+            XCTAssertEqual(rows.count, expected)
+        }
+    }
+
+    func testFooterOnScreenShowsTableHints() {
+        let b = ScreenRenderer.render(Fixtures.snapshot, UIState(), width: 200, height: 40, Fixtures.dark)
+        let footer = b.rowText(39)
+        for h in KeyTable.footerHints(UIState()) { XCTAssertTrue(footer.contains(" \(h.keys) \(h.hint)"), h.hint) }
+    }
+
+    func testNoKeyIsBoundTwiceInOneScope() {
+        for vim in [false, true] {
+            for scope in KeyScope.allCases {
+                let keys = KeyTable.bindings.filter { $0.scope == scope && $0.applies(vimKeys: vim) }.flatMap(\.keys)
+                XCTAssertEqual(keys.count, Set(keys).count, "\(scope) vim=\(vim)")
+            }
+        }
+    }
+
+    func testPauseResumeCheckpointEvaluate() {
+        XCTAssertEqual(press(UIState(), .char("p")).commands, [.pause])
+        XCTAssertEqual(press(UIState(), .char(" ")).commands, [.pause])
+        var paused = ctx; paused.state = .paused
+        XCTAssertEqual(press(UIState(), .char("p"), ctx: paused).commands, [.resume])
+        XCTAssertEqual(press(UIState(), .char("c"), .char("e")).commands, [.checkpointNow, .evaluateNow])
+        // View mode steers nothing and says so.
+        let r = press(UIState(readOnly: true), .char("p"))
+        XCTAssertEqual(r.commands, []); XCTAssertNotNil(r.ui.message)
+    }
+
+    func testQuitConfirmsOnlyWhenTheCheckpointIsOld() {
+        let fresh = press(UIState(), .char("q"))
+        XCTAssertTrue(fresh.quit); XCTAssertEqual(fresh.commands, [.stop])
+        var old = ctx; old.step = 500
+        let asked = press(UIState(), .char("q"), ctx: old)
+        XCTAssertFalse(asked.quit); XCTAssertTrue(asked.ui.confirmQuit)
+        XCTAssertFalse(press(asked.ui, .char("n"), ctx: old).ui.confirmQuit)
+        XCTAssertFalse(press(asked.ui, .char("p"), ctx: old).quit, "other keys do nothing in the dialog")
+        XCTAssertEqual(press(asked.ui, .char("p"), ctx: old).commands, [])
+        let yes = press(asked.ui, .char("y"), ctx: old)
+        XCTAssertTrue(yes.quit); XCTAssertEqual(yes.commands, [.stop])
+        XCTAssertTrue(press(UIState(readOnly: true), .char("q"), ctx: old).quit)
+        XCTAssertEqual(press(UIState(readOnly: true), .char("q"), ctx: old).commands, [])
+    }
+
+    func testFocusPanelsAndHelp() {
+        XCTAssertEqual(press(UIState(), .tab).ui.focus, .tasks)
+        XCTAssertEqual(press(UIState(), .backTab).ui.focus, .log)
+        let hidden = press(UIState(), .char("2"), .tab)
+        XCTAssertFalse(hidden.ui.visible.contains(.tasks)); XCTAssertEqual(hidden.ui.focus, .retrieval)
+        XCTAssertTrue(press(UIState(), .char("2"), .char("2")).ui.visible.contains(.tasks))
+        var only = UIState(); only.visible = [.log]; only.focus = .log
+        XCTAssertEqual(press(only, .char("5")).ui.visible, [.log], "the last panel stays")
+        let help = press(UIState(), .char("?"))
+        XCTAssertTrue(help.ui.helpOpen)
+        XCTAssertFalse(press(help.ui, .escape).ui.helpOpen)
+        XCTAssertFalse(press(help.ui, .char("q")).quit, "q closes the help first")
+    }
+
+    func testCurveKeys() {
+        let r = press(UIState(), .char("s"), .char("s"), .char("l"), .char("v"))
+        // The default is 0.6; s cycles 0.6 → 0.9 → 0.99 → 0 → 0.6.
+        XCTAssertEqual(r.ui.smoothing, 0.99); XCTAssertTrue(r.ui.logY); XCTAssertEqual(r.ui.seriesSet, 1)
+        XCTAssertEqual(press(UIState(), .char("s")).ui.smoothing, 0.9)
+        XCTAssertEqual(press(UIState(), .char("s"), .char("s"), .char("s")).ui.smoothing, 0)
+        var big = ctx; big.step = 1000
+        XCTAssertEqual(press(UIState(), .char("+"), ctx: big).ui.zoomSteps, 500)
+        XCTAssertEqual(press(UIState(), .char("+"), .char("+"), ctx: big).ui.zoomSteps, 250)
+        XCTAssertEqual(press(UIState(), .char("+"), .char("+"), .char("-"), ctx: big).ui.zoomSteps, 500)
+        XCTAssertNil(press(UIState(), .char("+"), .char("+"), .char("="), ctx: big).ui.zoomSteps)
+        XCTAssertFalse(press(UIState(vimKeys: true), .char("l")).ui.logY, "vim keys move log-y to L")
+        XCTAssertTrue(press(UIState(vimKeys: true), .char("L")).ui.logY)
+    }
+
+    func testRetrievalBrowserKeys() {
+        var ui = UIState(); ui.focus = .retrieval
+        XCTAssertEqual(press(ui, .down, .down, .up).ui.selectedQuery, 1)
+        XCTAssertEqual(press(ui, .up).ui.selectedQuery, 0)
+        XCTAssertEqual(press(ui, .end).ui.selectedQuery, 9)
+        XCTAssertEqual(press(ui, .pageDown).ui.selectedQuery, 4)
+        XCTAssertEqual(press(ui, .right, .right, .right).ui.selectedQuery, 9)
+        XCTAssertEqual(press(UIState(), .down).ui.selectedQuery, 0, "arrows need the browser focused")
+        let filtered = press(ui, .char("/"), .char("a"), .char("b"), .backspace, .enter)
+        XCTAssertEqual(filtered.ui.filter, "a"); XCTAssertFalse(filtered.ui.filterEditing)
+        XCTAssertEqual(press(filtered.ui, .char("/"), .char("x"), .escape).ui.filter, "")
+        let typing = press(ui, .char("/"), .char("q"), .char("p"))
+        XCTAssertFalse(typing.quit); XCTAssertEqual(typing.commands, []); XCTAssertEqual(typing.ui.filter, "qp")
+        let detail = press(ui, .enter)
+        XCTAssertTrue(detail.ui.detailOpen)
+        XCTAssertEqual(press(detail.ui, .down).ui.selectedQuery, 1)
+        XCTAssertFalse(press(detail.ui, .escape).ui.detailOpen)
+        var none = ctx; none.queryCount = 0
+        XCTAssertFalse(press(ui, .enter, ctx: none).ui.detailOpen)
+    }
+
+    func testVimKeys() {
+        var ui = UIState(vimKeys: true); ui.focus = .retrieval
+        XCTAssertEqual(press(ui, .char("j"), .char("j"), .char("k")).ui.selectedQuery, 1)
+        XCTAssertEqual(press(ui, .char("G")).ui.selectedQuery, 9)
+        XCTAssertEqual(press(ui, .char("G"), .char("g"), .char("g")).ui.selectedQuery, 0)
+        XCTAssertEqual(press(ui, .char("G"), .char("g"), .char("j"), .char("g")).ui.selectedQuery, 9)
+        XCTAssertEqual(press(UIState(), .char("j")).ui.selectedQuery, 0, "no vim keys without --vim-keys")
+    }
+
+    func testLogScroll() {
+        var ui = UIState(); ui.focus = .log
+        XCTAssertEqual(press(ui, .up, .up).ui.logScroll, 2)
+        XCTAssertEqual(press(ui, .pageUp, .down).ui.logScroll, 3)
+        XCTAssertEqual(press(ui, .pageUp, .end).ui.logScroll, 0)
+    }
+}

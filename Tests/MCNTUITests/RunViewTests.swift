@@ -1,0 +1,76 @@
+import XCTest
+import MCNTrain
+@testable import MCNTUI
+
+final class RunViewTests: XCTestCase {
+    func testStepLines() {
+        let ev = MetricsLineParser.parse(#"{"step": 12, "epoch": 1, "loss_con_support": 2.5, "loss_meta_query": 0.4, "acc_meta_query": 0.75, "lr": 0.001, "my_new_thing": 3, "step_s": 0.5, "data_wait_s": 0.1, "clips_per_s": 64, "note": "x"}"#, lineNumber: 1)
+        guard case .step(let m)? = ev.first, ev.count == 1 else { return XCTFail("\(ev)") }
+        XCTAssertEqual(m.step, 12); XCTAssertEqual(m.epoch, 1)
+        XCTAssertEqual(Set(m.values.keys), ["loss_con_support", "loss_meta_query", "acc_meta_query", "lr", "my_new_thing"])
+        XCTAssertEqual(m.stepSeconds, 0.5); XCTAssertEqual(m.dataWaitSeconds, 0.1); XCTAssertEqual(m.clipsPerSecond, 64)
+    }
+
+    func testEvalMonitorCheckpointAndBadLines() {
+        let eval = MetricsLineParser.parse(#"{"kind": "eval", "step": 500, "R@1": 0.2, "R@5": 0.4, "r@10": 0.5, "recall@20": 0.6, "R50": 0.8, "knn_top1": 0.3}"#, lineNumber: 2)
+        guard case .retrieval(let r)? = eval.first else { return XCTFail("\(eval)") }
+        XCTAssertEqual(r.recall, [1: 0.2, 5: 0.4, 10: 0.5, 20: 0.6, 50: 0.8]); XCTAssertEqual(r.step, 500)
+        XCTAssertEqual(eval.last, .monitors(step: 500, ["knn_top1": 0.3]))
+        XCTAssertEqual(MetricsLineParser.parse(#"{"kind": "monitor", "step": 3, "embedding_std": 0.9}"#, lineNumber: 3),
+                       [.monitors(step: 3, ["embedding_std": 0.9])])
+        XCTAssertEqual(MetricsLineParser.parse(#"{"kind": "checkpoint", "step": 3, "path": "c/step-3"}"#, lineNumber: 4),
+                       [.checkpointSaved(step: 3, path: "c/step-3")])
+        XCTAssertEqual(MetricsLineParser.parse("{oops", file: "m.jsonl", lineNumber: 5), [.log(.warning, "m.jsonl:5: not a JSON object, skipped")])
+        XCTAssertEqual(MetricsLineParser.parse(#"{"loss": 1}"#, file: "m.jsonl", lineNumber: 6), [.log(.warning, "m.jsonl:6: no `step`, skipped")])
+        XCTAssertEqual(MetricsLineParser.parse("   ", lineNumber: 7), [])
+        if case .step(let m)? = MetricsLineParser.parse(#"{"step": 1, "loss_total": "NaN", "ok": true}"#, lineNumber: 8).first {
+            XCTAssertTrue(m.values["loss_total"]!.isNaN); XCTAssertNil(m.values["ok"])
+        } else { XCTFail() }
+    }
+
+    func testFollowerReadsAGrowingRunDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        [run]
+        name = "ucf-mcn"
+        method = "mcn"
+        mode = "first-order"
+        total_steps = 1000
+        steps_per_epoch = 50
+        [model]
+        backbone = "r21d-vcop"
+        [data]
+        clip = [8, 64, 64]
+        batch_videos = 8
+        """.write(to: dir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        let metrics = dir.appendingPathComponent("metrics.jsonl")
+        try #"{"step": 1, "epoch": 0, "loss_total": 3.0}"#.appending("\n{\"step\": 2, \"epo").write(to: metrics, atomically: true, encoding: .utf8)
+        try "started\nwarning: skipped a.avi\n".write(to: dir.appendingPathComponent("train.log"), atomically: true, encoding: .utf8)
+
+        XCTAssertNoThrow(try RunDirectoryFollower.validate(directory: dir.path))
+        XCTAssertThrowsError(try RunDirectoryFollower.validate(directory: dir.path + "-missing"))
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        var s = b.snapshot()
+        XCTAssertEqual(s.run?.name, "ucf-mcn"); XCTAssertEqual(s.run?.mode, "first-order"); XCTAssertEqual(s.run?.backbone, "r21d-vcop")
+        XCTAssertEqual(s.run?.totalSteps, 1000); XCTAssertEqual(s.run?.clipShape, [8, 64, 64]); XCTAssertEqual(s.run?.batchVideos, 8)
+        XCTAssertEqual(s.step, 1, "the partial second line waits")
+        XCTAssertEqual(s.logs.map(\.level), [.info, .warning])
+        // The run grows: the rest of line 2 and an evaluation arrive.
+        let h = try FileHandle(forWritingTo: metrics)
+        h.seekToEndOfFile()
+        h.write("ch\": 0, \"loss_total\": 2.5}\n{\"kind\": \"eval\", \"step\": 2, \"R@1\": 0.25}\n".data(using: .utf8)!)
+        try h.close()
+        b.apply(f.poll())
+        s = b.snapshot()
+        XCTAssertEqual(s.series["loss_total"]?.values, [3.0, 2.5])
+        XCTAssertEqual(s.retrieval?.recall[1], 0.25)
+        XCTAssertEqual(f.poll(), [], "nothing new, nothing sent")
+        // The view renders without a terminal.
+        let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark)
+        XCTAssertTrue(frame.rowText(0).contains("ucf-mcn")); XCTAssertTrue(frame.rowText(0).contains("VIEW"))
+    }
+}

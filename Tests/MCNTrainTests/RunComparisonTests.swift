@@ -1,0 +1,65 @@
+import XCTest
+@testable import MCNTrain
+
+final class RunComparisonTests: XCTestCase {
+    private func makeRuns() throws -> String {
+        let root = try temporaryDirectory()
+        let a = RunDirectory(root: root, name: "mcn-a")
+        try a.create()
+        try RunResults.update(a) {
+            $0.retrieval = ["R@1": 0.125, "R@5": 0.25, "R@10": 0.5, "R@20": 0.625, "R@50": 0.75, "queries": 8]
+            $0.protocol = ["backbone": .string("r3d-tiny"), "dataset": .string("sample-data"), "split": .number(1),
+                           "feature": .string("gap"), "centre": .bool(false)]
+        }
+        try RunResults.update(a) { $0.probe = ["top1": 0.3, "top5": 0.6] }
+        let b = RunDirectory(root: root, name: "contrastive-b")
+        try b.create()
+        try RunResults(retrieval: ["R@1": 0.1], protocol: ["backbone": .string("r3d-tiny"), "feature": .string("conv5-maxpool")])
+            .write(to: b.resultsPath)
+        try RunDirectory(root: root, name: "empty-c").create()
+        return root
+    }
+
+    func testMarkdownKeepsRunsAndPublishedApart() throws {
+        let root = try makeRuns()
+        let c = try RunComparison.load(runs: ["mcn-a", root + "/contrastive-b", "empty-c"], root: root)
+        let md = c.markdown()
+        let runsPart = md.components(separatedBy: "## Published (full UCF101/HMDB51, split 1)")
+        XCTAssertEqual(runsPart.count, 2)
+        XCTAssertTrue(runsPart[0].contains("| mcn-a | r3d-tiny | sample-data | 1 | gap | 12.5 | 25.0 | 50.0 | 62.5 | 75.0 | 30.0 | 60.0 |  |"), md)
+        XCTAssertTrue(runsPart[0].contains("| contrastive-b | r3d-tiny |  |  | conv5-maxpool | 10.0 |"), md)
+        XCTAssertTrue(runsPart[0].contains("feature (gap vs conv5-maxpool)"), md)
+        XCTAssertTrue(runsPart[0].contains("No results.json yet"), md)
+        XCTAssertTrue(runsPart[0].contains("empty-c"), md)
+        XCTAssertFalse(runsPart[0].contains("VCOP"))
+        XCTAssertFalse(runsPart[1].contains("mcn-a"))
+        XCTAssertTrue(runsPart[1].contains("| MCN | R(2+1)D | 52.5 |  |  |  |  | MCN abstract |"), md)
+        XCTAssertTrue(runsPart[1].contains("| IIC | R3D | 36.5 | 54.1 | 62.9 | 72.4 | 83.4 | IIC README |"), md)
+        XCTAssertTrue(runsPart[1].contains("| MCN | R(2+1)D | 23.7 |"), md)
+        XCTAssertTrue(runsPart[1].contains("| PRP | R3D / R(2+1)D / C3D | UCF101 | 66.5 / 72.1 / 69.1 |"), md)
+        XCTAssertFalse(md.contains("CoCLR"))   // not in the checked file: no row, no figure
+    }
+
+    func testJSONAndErrors() throws {
+        let root = try makeRuns()
+        let c = try RunComparison.load(runs: ["mcn-a", "empty-c"], root: root)
+        let obj = try JSONSerialization.jsonObject(with: Data(try c.json().utf8)) as! [String: Any]
+        let runs = obj["runs"] as! [[String: Any]]
+        XCTAssertEqual(runs.map { $0["name"] as! String }, ["mcn-a", "empty-c"])
+        XCTAssertEqual(((runs[0]["results"] as! [String: Any])["retrieval"] as! [String: Double])["R@1"], 0.125)
+        XCTAssertTrue(runs[1]["results"] is NSNull)
+        let published = obj["published"] as! [String: Any]
+        XCTAssertEqual(published["heading"] as? String, "Published (full UCF101/HMDB51, split 1)")
+        let mcn = (published["retrieval_ucf101"] as! [[String: Any]])[0]
+        XCTAssertEqual(mcn["R@1"] as? Double, 52.5)
+        XCTAssertTrue(mcn["R@5"] is NSNull)
+        XCTAssertThrowsError(try RunComparison.load(runs: ["nope"], root: root)) { XCTAssertTrue("\($0)".contains("nope")) }
+        try "{\"retrieval\": 3}".write(toFile: root + "/empty-c/results.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunComparison.load(runs: ["empty-c"], root: root)) { XCTAssertTrue("\($0)".contains("results.json")) }
+    }
+
+    func testRetrievalSectionFromResult() throws {
+        let r = try Retrieval.evaluate(queries: [1, 0], gallery: [1, 0, 0, 1], dim: 2, queryLabels: [1], galleryLabels: [0, 1], ks: [1, 5])
+        XCTAssertEqual(RunResults.retrievalSection(r), ["R@1": 0, "R@5": 1, "queries": 1, "gallery": 2, "absent_class_queries": 0])
+    }
+}

@@ -55,8 +55,9 @@ struct EvalFinetuneCommand: ParsableCommand {
             let augText = String(format: "random resized crop (area %.2f–1), ", aug.cropAreaMin)
                 + "flip \(aug.flip ? "on" : "off"), no colour changes; one clip per video per step"
             let report = FineTuneReport(result: result, config: config, augmentation: augText, protocolJSON: proto)
-            if options.json { print(report.json.text()) } else { print(report.table, terminator: "") }
-            try options.saveResults(model, ["finetune": report.json])
+            if options.json { print(report.json.merging(.object(evalSource(model))).text()) } else { print(report.table, terminator: "") }
+            try options.saveResults(model, ["finetune": report.section, "protocol": proto,
+                                              "finetune_details": report.details.merging(.object(evalSource(model)))])
         }
     }
 }

@@ -40,12 +40,13 @@ struct EvalProbeCommand: ParsableCommand {
             let proto = evalProtocol(model, dataset: dataset, extractor: extractor)
             let report = try ProbeReport(features: features, dataset: dataset, protocolJSON: proto, config: config)
             if options.json {
-                print(report.json.text())
+                print(report.json.merging(.object(evalSource(model))).text())
             } else {
                 print(report.table, terminator: "")
                 print(String(format: "features extracted in %.1f s, probe trained in %.1f s", features.seconds, report.seconds))
             }
-            try options.saveResults(model, ["probe": report.json, "protocol": proto])
+            try options.saveResults(model, ["probe": report.section, "protocol": proto,
+                                              "probe_details": report.details.merging(.object(evalSource(model)))])
         }
     }
 }

@@ -79,8 +79,19 @@ final class EvalModelTests: XCTestCase {
             let v = try XCTUnwrap(json[k]?.double, k)
             XCTAssertTrue((0...1).contains(v))
         }
-        XCTAssertEqual(json["queries_with_absent_class"]?.double, Double(report.result.queriesWithAbsentClass))
-        XCTAssertEqual(json["protocol"]?["clips_per_video"]?.double, 2)
+        XCTAssertEqual(json["absent_class_queries"]?.double, Double(report.result.queriesWithAbsentClass))
+        XCTAssertEqual(json["protocol"]?["clips"]?.double, 2)
+        XCTAssertNotNil(json["per_class_R@1"])
+
+        // results.json as written reads back through RunResults (what `eval compare` uses).
+        try EvalResultsFile.update(model.run.resultsPath, sections: [
+            "retrieval": report.section, "protocol": report.protocolJSON,
+            "retrieval_details": report.details.merging(.object(evalSource(model))),
+        ])
+        let back = try RunResults.read(path: model.run.resultsPath)
+        XCTAssertEqual(back.retrieval?["R@1"], report.result.recall[1])
+        XCTAssertEqual(back.retrieval?["absent_class_queries"], Double(report.result.queriesWithAbsentClass))
+        XCTAssertEqual(back.protocol?["backbone"], .string("r3d-tiny"))
         XCTAssertFalse(report.table.isEmpty)
         XCTAssertFalse(try XCTUnwrap(dataset.missingLine).contains("\n"))
     }

@@ -11,16 +11,23 @@ public struct FineTuneReport {
         self.result = result; self.config = config; self.augmentation = augmentation; self.protocolJSON = protocolJSON
     }
 
-    public var json: EvalJSON {
+    /// The `finetune` section of results.json: numbers only.
+    public var section: EvalJSON {
         let r = result
-        return [
-            "top1": EvalJSON(r.testTop1), "top5": EvalJSON(r.testTop5),
-            "best_step": EvalJSON(r.bestStep), "best_validation_top1": r.bestValidationTop1.map { EvalJSON($0) } ?? .null,
-            "train_videos": EvalJSON(r.trainVideos), "validation_videos": EvalJSON(r.validationVideos),
-            "test_videos": EvalJSON(r.testVideos),
-            "skipped_videos": EvalJSON(r.skipped.count), "skipped": EvalJSON(r.skipped),
-            "seconds": EvalJSON(r.seconds),
-            "checks": .array(r.checks.map { c in
+        var o: [String: EvalJSON] = [
+            "top1": EvalJSON(r.testTop1), "top5": EvalJSON(r.testTop5), "best_step": EvalJSON(r.bestStep),
+            "steps": EvalJSON(config.steps), "train_videos": EvalJSON(r.trainVideos),
+            "validation_videos": EvalJSON(r.validationVideos), "test_videos": EvalJSON(r.testVideos),
+            "skipped_videos": EvalJSON(r.skipped.count), "seconds": EvalJSON(r.seconds),
+        ]
+        if let v = r.bestValidationTop1 { o["best_validation_top1"] = EvalJSON(v) }
+        return .object(o)
+    }
+
+    /// The recipe, the validation checks and the skipped videos' reasons.
+    public var details: EvalJSON {
+        [
+            "checks": .array(result.checks.map { c in
                 ["step": EvalJSON(c.step), "train_loss": EvalJSON(c.trainLoss),
                  "validation_top1": c.validationTop1.map { EvalJSON($0) } ?? .null,
                  "validation_loss": c.validationLoss.map { EvalJSON($0) } ?? .null]
@@ -34,10 +41,12 @@ public struct FineTuneReport {
                 "augmentation": .string(augmentation), "seed": EvalJSON(Int(config.seed)),
                 "scoring": .string("softmax averaged over \(config.clips) centre-cropped clips, BatchNorm running statistics"),
             ],
-            "protocol": protocolJSON,
-            "evaluated_at": .string(TrainLog.timestamp()),
+            "skipped": EvalJSON(result.skipped),
         ]
     }
+
+    /// The `--json` output.
+    public var json: EvalJSON { section.merging(["protocol": protocolJSON]).merging(details) }
 
     public var table: String {
         let r = result

@@ -35,14 +35,19 @@ public struct ProbeReport {
         seconds = Date().timeIntervalSince(t0)
     }
 
-    /// The `probe` section of results.json (and the `--json` output).
-    public var json: EvalJSON {
+    /// The `probe` section of results.json: numbers only.
+    public var section: EvalJSON {
         [
             "top1": EvalJSON(top1), "top5": EvalJSON(top5),
             "train_top1": EvalJSON(training.trainTop1), "final_train_loss": EvalJSON(training.finalLoss),
             "train_videos": EvalJSON(trainVideos), "test_videos": EvalJSON(testVideos),
-            "classes": EvalJSON(classNames.count),
-            "skipped_videos": EvalJSON(skipped.count), "skipped": EvalJSON(skipped),
+            "classes": EvalJSON(classNames.count), "skipped_videos": EvalJSON(skipped.count),
+        ]
+    }
+
+    /// The classifier's recipe and the skipped videos' reasons.
+    public var details: EvalJSON {
+        [
             "classifier": [
                 "kind": "linear on L2-normalised, standardised features",
                 "optimizer": "sgd", "epochs": EvalJSON(config.epochs), "lr": EvalJSON(config.lr),
@@ -50,10 +55,12 @@ public struct ProbeReport {
                 "weight_decay": EvalJSON(config.weightDecay), "batch_size": EvalJSON(config.batchSize),
                 "seed": EvalJSON(Int(config.seed)),
             ],
-            "protocol": protocolJSON,
-            "evaluated_at": .string(TrainLog.timestamp()),
+            "skipped": EvalJSON(skipped),
         ]
     }
+
+    /// The `--json` output.
+    public var json: EvalJSON { section.merging(["protocol": protocolJSON]).merging(details) }
 
     public var table: String {
         var s = "linear probe: \(trainVideos) training videos, \(testVideos) test videos, \(classNames.count) classes, \(config.epochs) epochs\n"

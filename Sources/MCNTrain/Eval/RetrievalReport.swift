@@ -23,24 +23,29 @@ public struct RetrievalReport {
 
     func className(_ label: Int) -> String { label < classNames.count ? classNames[label] : "class \(label)" }
 
-    /// The `retrieval` section of results.json (and the `--json` output).
-    public var json: EvalJSON {
+    /// The `retrieval` section of results.json: numbers only (R@k as fractions, counts).
+    public var section: EvalJSON {
         var o: [String: EvalJSON] = [:]
-        for k in result.ks {
-            o["R@\(k)"] = EvalJSON(result.recall[k]!)
-        }
-        o["hits"] = .object(Dictionary(uniqueKeysWithValues: result.ks.map { ("R@\($0)", EvalJSON(result.hits[$0]!)) }))
+        for k in result.ks { o["R@\(k)"] = EvalJSON(result.recall[k]!) }
         o["queries"] = EvalJSON(result.queryCount)
         o["gallery"] = EvalJSON(result.galleryCount)
-        o["queries_with_absent_class"] = EvalJSON(result.queriesWithAbsentClass)
+        o["absent_class_queries"] = EvalJSON(result.queriesWithAbsentClass)
         o["skipped_videos"] = EvalJSON(skipped.count)
-        o["skipped"] = EvalJSON(skipped)
         o["missing_listed_videos"] = EvalJSON(missingListed)
-        o["per_class_R@1"] = .object(Dictionary(uniqueKeysWithValues: result.perClassR1.map { (className($0.key), EvalJSON($0.value)) }))
-        o["protocol"] = protocolJSON
-        o["evaluated_at"] = .string(TrainLog.timestamp())
         return .object(o)
     }
+
+    /// The rest: hits per k, per-class R@1 by class name, the skipped videos' reasons.
+    public var details: EvalJSON {
+        [
+            "hits": .object(Dictionary(uniqueKeysWithValues: result.ks.map { ("R@\($0)", EvalJSON(result.hits[$0]!)) })),
+            "per_class_R@1": .object(Dictionary(uniqueKeysWithValues: result.perClassR1.map { (className($0.key), EvalJSON($0.value)) })),
+            "skipped": EvalJSON(skipped),
+        ]
+    }
+
+    /// The `--json` output: the section's numbers, the protocol and the details in one object.
+    public var json: EvalJSON { section.merging(["protocol": protocolJSON]).merging(details) }
 
     /// A text table: R@k, then per-class R@1.
     public var table: String {

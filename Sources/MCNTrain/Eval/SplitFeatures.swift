@@ -41,18 +41,31 @@ public struct SplitFeatures {
     }
 }
 
-/// How an evaluation was made, recorded beside its numbers.
-public func evalProtocol(_ model: EvalModel, dataset: VideoDataset, extractor: FeatureExtractor, centre: Bool? = nil) -> EvalJSON {
-    var o: [String: EvalJSON] = [
+/// How an evaluation was made, recorded as results.json's `protocol` (scalars only, the same
+/// keys from every command, so `eval compare` lines runs up key by key). Which weights were
+/// evaluated is provenance, not protocol: see `evalSource`.
+public func evalProtocol(_ model: EvalModel, dataset: VideoDataset, extractor: FeatureExtractor) -> EvalJSON {
+    [
         "dataset": .string(dataset.root), "format": .string(dataset.format.rawValue), "split": EvalJSON(dataset.split),
-        "train_split": "gallery / training rows", "test_split": "queries / test rows",
-        "clips_per_video": EvalJSON(extractor.clips), "clip_frames": EvalJSON(extractor.clipFrames),
+        "clips": EvalJSON(extractor.clips), "clip_frames": EvalJSON(extractor.clipFrames),
         "clip_size": EvalJSON(extractor.clipSize), "crop": "centre", "clip_starts": "uniform",
-        "feature": .string(extractor.feature.rawValue), "batchnorm": "running statistics",
-        "clip_aggregation": "mean of clip features",
+        "feature": .string(extractor.feature.rawValue), "centre": .bool(model.config.eval.centre),
+        "batchnorm": "running statistics", "clip_aggregation": "mean",
         "backbone": .string(model.config.model.backbone), "width": EvalJSON(model.config.model.width),
-        "weights": .string(model.source), "step": model.step.map { EvalJSON($0) } ?? .null,
     ]
-    if let centre { o["centre"] = .bool(centre) }
-    return .object(o)
+}
+
+/// Which weights were evaluated, and when.
+public func evalSource(_ model: EvalModel) -> [String: EvalJSON] {
+    var o: [String: EvalJSON] = ["weights": .string(model.source), "evaluated_at": .string(TrainLog.timestamp())]
+    if let step = model.step { o["step"] = EvalJSON(step) }
+    return o
+}
+
+extension EvalJSON {
+    /// The keys of two objects together (`other` wins); non-objects give `self`.
+    public func merging(_ other: EvalJSON) -> EvalJSON {
+        guard case .object(let a) = self, case .object(let b) = other else { return self }
+        return .object(a.merging(b) { _, new in new })
+    }
 }

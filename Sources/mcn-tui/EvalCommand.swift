@@ -17,51 +17,6 @@ struct EvalError: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// Options shared by the evaluations of one checkpoint.
-struct EvalCheckpointOptions: ParsableArguments {
-    @Option(help: "Checkpoint (.safetensors or .json) or run directory (its newest valid checkpoint).")
-    var checkpoint: String
-
-    @Option(help: "Dataset directory.")
-    var data: String = "sample-data"
-
-    @Option(help: "Official split number (1-3).")
-    var split: Int = 1
-
-    @Flag(help: "Print the result as JSON.")
-    var json = false
-}
-
-struct EvalRetrievalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "retrieval",
-        abstract: "Video retrieval R@1/5/10/20/50: test-split queries against the training split.")
-
-    @OptionGroup var options: EvalCheckpointOptions
-
-    func run() throws { throw EvalError("'eval retrieval' is not yet available") }
-}
-
-struct EvalProbeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "probe",
-        abstract: "Linear probe on frozen features: video-level top-1 and top-5.")
-
-    @OptionGroup var options: EvalCheckpointOptions
-
-    func run() throws { throw EvalError("'eval probe' is not yet available") }
-}
-
-struct EvalFinetuneCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "finetune",
-        abstract: "Fine-tune the backbone with a new classifier: video-level top-1 from 10 clips.")
-
-    @OptionGroup var options: EvalCheckpointOptions
-
-    func run() throws { throw EvalError("'eval finetune' is not yet available") }
-}
-
 struct EvalCompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",

@@ -1,0 +1,88 @@
+import Foundation
+import MCNModel
+import MCNTensor
+import MCNVideo
+
+/// A network to evaluate: the config it was trained with, its weights (from a checkpoint, or
+/// freshly initialised), and the run directory its results belong in.
+public struct EvalModel {
+    public let config: RunConfig
+    public let network: MCNNetwork
+    public let theta: Slab
+    public let buffers: Slab
+    /// The checkpoint's parameters file, or `random (seed N)`.
+    public let source: String
+    /// Training steps behind the weights (nil: random weights).
+    public let step: Int?
+    /// Where results.json goes.
+    public let run: RunDirectory
+
+    public var isRandom: Bool { step == nil }
+
+    /// Loads a checkpoint (a checkpoint file or stem, or a run directory: its newest valid
+    /// checkpoint) with the config recorded beside it; `overrides` (`key=value`) apply on top,
+    /// e.g. another `data.dir` or `eval.feature`. Results go to the checkpoint's run directory
+    /// unless `runDir` is given.
+    public static func load(checkpoint path: String, overrides: [String] = [], runDir: String? = nil,
+                            warn: (String) -> Void = { _ in }) throws -> EvalModel {
+        let ckpt = try RunDirectory.checkpoint(at: path, warn: warn)
+        let dir = ckpt.files.directory
+        let runPath = (dir as NSString).lastPathComponent == "checkpoints" ? (dir as NSString).deletingLastPathComponent : dir
+        var config: RunConfig
+        if !ckpt.meta.config.isEmpty {
+            let (c, unknown) = try RunConfig.recorded(ckpt.meta.config, source: ckpt.files.meta)
+            if !unknown.isEmpty { warn("\(ckpt.files.meta): ignoring config keys this version does not know: \(unknown.joined(separator: ", "))") }
+            config = c
+        } else {
+            config = try RunConfig.load(file: "\(runPath)/config.toml")
+        }
+        for o in overrides { try config.set(o) }
+        let network = try makeNetwork(config)
+        let theta = Slab(count: network.params.count), buffers = Slab(count: network.buffers.count)
+        try ModelState.load(network, theta: theta, buffers: buffers, from: ckpt.files.parameters)
+        return EvalModel(config: config, network: network, theta: theta, buffers: buffers,
+                         source: ckpt.files.parameters, step: ckpt.meta.step,
+                         run: RunDirectory(path: runDir ?? runPath))
+    }
+
+    /// Random weights (the network's initialisation from `run.seed`) of the network `config`
+    /// describes, for comparison. Results go to `runDir`, default `runs/random-<backbone>-seed<N>`.
+    public static func random(config: RunConfig, runDir: String? = nil) throws -> EvalModel {
+        let network = try makeNetwork(config)
+        let seed = config.run.seed
+        let (theta, buffers) = network.initialValues(seed: UInt64(seed))
+        let dir = runDir ?? "runs/random-\(config.model.backbone)-seed\(seed)"
+        return EvalModel(config: config, network: network, theta: theta, buffers: buffers,
+                         source: "random (seed \(seed))", step: nil, run: RunDirectory(path: dir))
+    }
+
+    /// The decoding pipeline for this model's clips (the run's frame cache setting).
+    public func pipeline(log: (@Sendable (String) -> Void)? = nil) throws -> VideoPipeline {
+        VideoPipeline(cache: try openFrameCache(config), shortSide: FrameCache.shortSide(forCrop: config.data.clipSize), log: log)
+    }
+
+    /// A feature extractor with the config's clip shape and `eval.*` choices.
+    public func extractor(pipeline: VideoPipeline) -> FeatureExtractor {
+        var e = FeatureExtractor(network: network, theta: theta, buffers: buffers, pipeline: pipeline,
+                                 clipFrames: config.data.clipFrames, clipSize: config.data.clipSize)
+        e.clips = config.eval.clips
+        e.feature = EvalFeature(rawValue: config.eval.feature) ?? .gap
+        return e
+    }
+}
+
+extension RunConfig {
+    /// The config a checkpoint recorded (key → TOML literal, `CheckpointMeta.config`), checked
+    /// like a config file. Keys this version does not know are returned, not applied.
+    public static func recorded(_ keyValues: [String: String], source: String) throws -> (RunConfig, unknown: [String]) {
+        var toml = ""
+        for section in ConfigSchema.sections {
+            toml += "[\(section)]\n"
+            for k in ConfigSchema.keys where k.section == section {
+                if let v = keyValues[k.dotted] { toml += "\(k.name) = \(v)\n" }
+            }
+        }
+        let unknown = keyValues.keys.filter { ConfigSchema.byName[$0] == nil }.sorted()
+        return (try RunConfig.parse(toml: toml, source: source), unknown)
+    }
+}

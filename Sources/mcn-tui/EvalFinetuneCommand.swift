@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import MCNTrain
+import MCNVideo
+
+/// `mcn-tui eval finetune`: the backbone with a new fc, trained end to end on the dataset's labels.
+struct EvalFinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Fine-tune a checkpoint (or random weights: the supervised-from-scratch bound) with a new fc; video-level top-1 on the test split from 10 clips' averaged scores.")
+
+    @OptionGroup var options: EvalModelOptions
+
+    @Option(help: "Training steps.")
+    var steps = 300
+
+    @Option(help: "Base learning rate (warm-up, then cosine).")
+    var lr = 0.05
+
+    @Option(help: "Videos per batch (one augmented clip each).")
+    var batchVideos = 8
+
+    @Option(help: "Weight decay.")
+    var weightDecay = 5e-4
+
+    @Option(help: "Share of each class's training videos held out for model selection.")
+    var validation = 0.1
+
+    @Option(help: "Steps between validations.")
+    var validateEvery = 50
+
+    func run() throws {
+        try runEval {
+            guard steps >= 1, lr > 0, batchVideos >= 1, weightDecay >= 0, (0..<1).contains(validation), validateEvery >= 1 else {
+                throw ValidationError("--steps, --batch-videos and --validate-every must be at least 1, --lr positive, --weight-decay not negative, --validation in [0, 1)")
+            }
+            let model = try options.loadModel()
+            let dataset = try options.openData(model)
+            let pipeline = try model.pipeline(log: { printError($0) })
+            var config = FineTuneConfig()
+            config.steps = steps; config.lr = lr; config.batchVideos = batchVideos; config.weightDecay = weightDecay
+            config.validationFraction = validation; config.validateEvery = validateEvery
+            config.clips = model.config.eval.clips
+            config.seed = UInt64(model.config.run.seed)
+            config.warmupSteps = min(config.warmupSteps, steps / 10)
+            let aug = fineTuneAugmentation(model.config, datasetRoot: dataset.root)
+            let c = model.config.data
+            printError("finetune: \(model.source), clips \(c.clipFrames)×\(c.clipSize)×\(c.clipSize)")
+            let tuner = try FineTuner(network: model.network, theta: model.theta, buffers: model.buffers, dataset: dataset,
+                                      pipeline: pipeline, clipFrames: c.clipFrames, clipSize: c.clipSize,
+                                      augmentation: aug, config: config)
+            let result = try tuner.run(progress: { printError($0) })
+            let extractor = model.extractor(pipeline: pipeline)
+            let proto = evalProtocol(model, dataset: dataset, extractor: extractor)
+            let augText = String(format: "random resized crop (area %.2f–1), ", aug.cropAreaMin)
+                + "flip \(aug.flip ? "on" : "off"), no colour changes; one clip per video per step"
+            let report = FineTuneReport(result: result, config: config, augmentation: augText, protocolJSON: proto)
+            if options.json { print(report.json.merging(.object(evalSource(model))).text()) } else { print(report.table, terminator: "") }
+            try options.saveResults(model, ["finetune": report.section, "protocol": proto,
+                                              "finetune_details": report.details.merging(.object(evalSource(model)))])
+        }
+    }
+}

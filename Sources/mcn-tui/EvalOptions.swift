@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import MCNTensor
+import MCNTrain
+import MCNVideo
+
+/// The options every `eval` subcommand takes: which weights, which data, which protocol.
+struct EvalModelOptions: ParsableArguments {
+    @Option(help: "A checkpoint (.safetensors/.json/stem) or a run directory (its newest checkpoint); 'random' for random weights.")
+    var checkpoint: String?
+
+    @Flag(help: "Random weights (the same as --checkpoint random).")
+    var randomInit = false
+
+    @Option(help: "Backbone preset for random weights (r3d-tiny, r2plus1d-tiny, r3d-18, r2plus1d-18).")
+    var backbone: String?
+
+    @Option(help: "Seed of the random weights (and of the probe / fine-tuning).")
+    var seed: Int?
+
+    @Option(help: "Dataset directory (default: the checkpoint's data.dir; for random weights, the sample data).")
+    var data: String?
+
+    @Option(help: "Official split number (1, 2 or 3).")
+    var split: Int?
+
+    @Option(help: "Pooled feature: gap or conv5-maxpool.")
+    var feature: String?
+
+    @Option(help: "Clips per video (uniformly spaced, centre-cropped).")
+    var clips: Int?
+
+    @Flag(help: "Centre each feature set by its mean before cosine similarity (CoCLR's variant).")
+    var centre = false
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one config key, e.g. data.clip_size=112 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Where results.json goes (default: the checkpoint's run directory; runs/random-<backbone>-seed<N> for random weights).")
+    var runDir: String?
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @Flag(help: "Do not write results.json.")
+    var noResults = false
+
+    @Flag(help: "Extract features even when the run directory holds them for this model and protocol.")
+    var freshFeatures = false
+
+    var isRandom: Bool { randomInit || checkpoint == "random" }
+
+    /// The config overrides these flags make.
+    var allOverrides: [String] {
+        var o = overrides
+        if let data { o.append("data.dir=\(data)") }
+        if let split { o.append("data.split=\(split)") }
+        if let feature { o.append("eval.feature=\(feature)") }
+        if let clips { o.append("eval.clips=\(clips)") }
+        if centre { o.append("eval.centre=true") }
+        return o
+    }
+
+    /// Loads the model (one-line errors), sets the BLAS threads.
+    func loadModel() throws -> EvalModel {
+        let model: EvalModel
+        if isRandom {
+            var o: [String] = []
+            if data == nil && !overrides.contains(where: { $0.hasPrefix("data.dir=") }) { o.append("data.dir=\(defaultSampleData())") }
+            if let backbone { o.append("model.backbone=\(backbone)") }
+            if let seed { o.append("run.seed=\(seed)") }
+            model = try EvalModel.random(config: try RunConfig.load(file: nil, overrides: o + allOverrides), runDir: runDir)
+        } else {
+            guard let checkpoint else {
+                throw ValidationError("give --checkpoint PATH (a checkpoint or run directory) or --checkpoint random")
+            }
+            if backbone != nil { throw ValidationError("--backbone is for random weights; a checkpoint's backbone comes from its config") }
+            model = try EvalModel.load(checkpoint: checkpoint, overrides: allOverrides, runDir: runDir,
+                                       warn: { printError("warning: \($0)") })
+        }
+        BLAS.setThreads(model.config.optim.blasThreads)
+        return model
+    }
+
+    /// The dataset the model's config names, with a one-line summary of listed videos that are missing.
+    func openData(_ model: EvalModel) throws -> VideoDataset {
+        let d = try openDataset(model.config)
+        printError(d.summary)
+        return d
+    }
+
+    /// Writes `sections` into the run's results.json unless --no-results.
+    func saveResults(_ model: EvalModel, _ sections: [String: EvalJSON]) throws {
+        guard !noResults else { return }
+        try EvalResultsFile.update(model.run.resultsPath, sections: sections)
+        if model.isRandom && !FileManager.default.fileExists(atPath: model.run.configPath) {
+            try model.run.writeConfig(model.config)
+        }
+        printError("results written to \(model.run.resultsPath)")
+    }
+}
+
+/// Runs an eval command body, turning errors into one line on stderr and exit status 2.
+func runEval(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as ValidationError {
+        throw e
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// One line naming the videos that could not be read, or nil.
+func skippedLine(_ skipped: [String]) -> String? {
+    guard !skipped.isEmpty else { return nil }
+    let shown = skipped.prefix(3).joined(separator: "; ")
+    return "\(skipped.count) unreadable video\(skipped.count == 1 ? "" : "s") skipped: \(shown)\(skipped.count > 3 ? "; ..." : "")"
+}

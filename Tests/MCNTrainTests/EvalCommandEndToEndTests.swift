@@ -1,0 +1,71 @@
+import XCTest
+@testable import MCNTrain
+
+/// `mcn-tui eval retrieval|probe|finetune` as a user runs them, on the real clips.
+final class EvalCommandEndToEndTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func binary() throws -> String {
+        for config in ["debug", "release"] {
+            let p = Self.packageRoot.appendingPathComponent(".build/\(config)/mcn-tui").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        throw XCTSkip("mcn-tui binary not built")
+    }
+
+    func realData(_ name: String) throws -> String {
+        let p = Self.packageRoot.appendingPathComponent("../shared/data/real-clips/\(name)").standardized.path
+        guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("\(p) is absent") }
+        return p
+    }
+
+    static let tiny = ["--set", "model.width=0.25", "--set", "data.clip_frames=4", "--set", "data.clip_size=16",
+                       "--set", "data.cache_dir=none", "--clips", "2"]
+
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try binary())
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// The UCF101 split files name 13,320 videos of which five exist: numbers, and one line
+    /// about the missing ones.
+    func testRetrievalOnRealUCF101ClipsFinishesWithNumbers() throws {
+        let data = try realData("ucf101")
+        let root = NSTemporaryDirectory() + "mcn-eval-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try run(["eval", "retrieval", "--checkpoint", "random", "--data", data, "--run-dir", root + "/random",
+                         "--json", "--save-features", root + "/features"] + Self.tiny)
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try XCTUnwrap(EvalJSON.parse(Data(r.out.utf8)), r.out)
+        for k in ["R@1", "R@5", "R@10", "R@20", "R@50"] { XCTAssertNotNil(json[k]?.double, k) }
+        XCTAssertEqual((json["queries"]?.double ?? 0) + (json["gallery"]?.double ?? 0), 5)
+        XCTAssertEqual(json["missing_listed_videos"]?.double, 13_315)
+        XCTAssertEqual(r.err.components(separatedBy: "\n").filter { $0.contains("13315 listed videos are missing") }.count, 1, r.err)
+        XCTAssertNotNil(try RunResults.read(path: root + "/random/results.json").retrieval?["R@1"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/features/test.npy"))
+
+        // The probe reuses the features the retrieval kept.
+        let p = try run(["eval", "probe", "--checkpoint", "random", "--data", data, "--run-dir", root + "/random", "--epochs", "5"] + Self.tiny)
+        XCTAssertEqual(p.status, 0, p.err)
+        XCTAssertTrue(p.err.contains("features: reusing"), p.err)
+        XCTAssertTrue(p.out.contains("top-1"), p.out)
+        let results = try RunResults.read(path: root + "/random/results.json")
+        XCTAssertNotNil(results.probe?["top1"])
+        XCTAssertNotNil(results.retrieval?["R@1"])
+    }
+
+    func testBadCheckpointIsOneLine() throws {
+        let r = try run(["eval", "probe", "--checkpoint", "/nonexistent/step-00000001.safetensors"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.err.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n").count, 1, r.err)
+        XCTAssertTrue(r.err.contains("/nonexistent/step-00000001"), r.err)
+    }
+}

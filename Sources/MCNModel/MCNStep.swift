@@ -33,6 +33,8 @@ public struct MCNStepOutput: Sendable {
     public var values: [String: Double]
     /// The query set's tasks: (video index in the batch, meta loss, pair accuracy).
     public var tasks: [TaskMeasure]
+    /// With `diagnose`, the first op whose output was NaN or Inf, with its shapes.
+    public var firstNonFinite: String?
 }
 
 public struct TaskMeasure: Sendable, Equatable {
@@ -58,9 +60,15 @@ public final class MCNStep {
     ///   - clips: video-major views, row = video·V + view
     ///   - rng: draws the meta pairs of this step
     ///   - measureInnerDrop: also evaluate L(Q; θ) to report L(Q; θ) − L(Q; θ')
+    ///   - diagnose: scan every op's output for NaN/Inf and name the first (slower)
     // clips: [N·V, 3, T, H, W]
     public func run(theta: Slab, buffers: Slab, grad: Slab, clips: Tensor, videos: Int,
-                    rng: inout RNG, measureInnerDrop: Bool = false) -> MCNStepOutput {
+                    rng: inout RNG, measureInnerDrop: Bool = false, diagnose: Bool = false) -> MCNStepOutput {
+        var firstBad: String?
+        func watch(_ t: Tape) { t.checkFinite = diagnose }
+        func note(_ t: Tape, _ pass: String) {
+            if firstBad == nil, let f = t.firstNonFinite { firstBad = "\(pass) pass, \(f)" }
+        }
         let v = clips.shape[0] / videos
         precondition(v * videos == clips.shape[0], "MCNStep: \(clips.shape[0]) clips for \(videos) videos")
         let bufferViews = BufferViews(layout: network.buffers, slab: buffers)
@@ -69,11 +77,14 @@ public final class MCNStep {
         if config.method == .contrastive {
             grad.zero()
             let t = Tape()
+            watch(t)
             let p = BoundParameters(tape: t, layout: layout, values: theta, grads: grad)
             let groups = (0..<clips.shape[0]).map { $0 / v }
             let r = network.setLoss(t, p, bufferViews, clips: t.constant(clips), groups: groups, pairs: nil)
+            note(t, "contrastive")
             t.backward(r.total)
-            return MCNStepOutput(values: ["loss_con": Double(r.contrastive), "loss_total": Double(r.total.scalar)], tasks: [])
+            return MCNStepOutput(values: ["loss_con": Double(r.contrastive), "loss_total": Double(r.total.scalar)], tasks: [],
+                                 firstNonFinite: firstBad)
         }
 
         // Support and query sets: clips, video ids, meta pairs.
@@ -90,9 +101,11 @@ public final class MCNStep {
         let result = meta.compute(theta: theta, grad: grad, work: workspace) { pass, params, grads in
             let isQuery = pass == .query
             let t = Tape(recording: true, training: true, updateRunningStats: pass == .support || pass == .query)
+            watch(t)
             let p = BoundParameters(tape: t, layout: layout, values: params, grads: grads)
             let r = network.setLoss(t, p, bufferViews, clips: t.constant(isQuery ? qClips : sClips),
                                     groups: isQuery ? qGroups : sGroups, pairs: isQuery ? qPairs : sPairs)
+            note(t, "\(pass)")
             t.backward(r.total)
             if pass == .support { support = r } else if isQuery { query = r }
             return r.total.scalar
@@ -113,7 +126,7 @@ public final class MCNStep {
             values["inner_drop"] = Double(before.total.scalar) - Double(result.queryLoss)
         }
         let tasks = query!.tasks.map { TaskMeasure(video: $0.video, loss: $0.loss, accuracy: $0.accuracy) }
-        return MCNStepOutput(values: values, tasks: tasks)
+        return MCNStepOutput(values: values, tasks: tasks, firstNonFinite: firstBad)
     }
 
     /// Rows of the support and query sets in a video-major batch.

@@ -100,6 +100,7 @@ final class TrainingEngineTests: XCTestCase {
         }
         XCTAssertTrue(sawPause, "a non-finite loss pauses the run")
         XCTAssertTrue(logged.contains("non-finite"), logged)
+        XCTAssertTrue(logged.contains("first at"), "the first op with a NaN/Inf is named: \(logged)")
         engine.commands.send(.stop)
         var finished = false
         while !finished && Date() < deadline {

@@ -160,13 +160,22 @@ public final class TrainingEngine: @unchecked Sendable {
         let t1 = Date()
         let lr = schedule.rate(base: baseLR, step: step, total: totalSteps, warmup: config.optim.warmupSteps)
         var rng = RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step)
+        // BatchNorm running statistics are updated during the step: keep them to roll back a bad one.
+        let buffersBefore = Slab(copying: buffers)
         let logging = (step + 1) % config.run.logEvery == 0
         let out = stepper.run(theta: theta, buffers: buffers, grad: grad, clips: batch.clips,
                               videos: batch.videoNames.count, rng: &rng, measureInnerDrop: logging)
         let bad = out.values.filter { !$0.value.isFinite }.map(\.key).sorted()
         if !bad.isEmpty || !grad.allFinite() {
             let what = bad.isEmpty ? "the gradient" : bad.map { "\($0)=\(out.values[$0]!)" }.joined(separator: ", ")
-            say(.error, "step \(step + 1): non-finite \(what); paused without applying the update (no checkpoint of it is written). Lower optim.lr or method.alpha1, then resume.")
+            // Run the step again with every op's output checked, to name where it first went wrong.
+            var again = RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step)
+            buffers.copy(from: buffersBefore)
+            let scratch = Slab(copying: buffers)
+            let diag = stepper.run(theta: theta, buffers: scratch, grad: Slab(count: grad.count), clips: batch.clips,
+                                   videos: batch.videoNames.count, rng: &again, diagnose: true)
+            let origin = diag.firstNonFinite.map { " (first at \($0))" } ?? ""
+            say(.error, "step \(step + 1): non-finite \(what)\(origin); paused without applying the update (no checkpoint of it is written). Lower optim.lr or method.alpha1, then resume.")
             return false
         }
         optimizer.step(params: theta, grads: grad, lr: Float(lr))

@@ -28,6 +28,7 @@ final class ConvReferenceTests: XCTestCase {
             ([2, 3, 5, 6, 7], [2, 3, 3, 1, 1], (2, 1, 1), (1, 0, 0)),
             ([2, 64, 2, 4, 4], [128, 64, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // a last stage: tiny output
             ([2, 3, 8, 32, 32], [16, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // the R3D stem
+            ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // one sample a GEMM, several plane blocks
             ([2, 16, 8, 16, 16], [32, 16, 1, 1, 1], (2, 2, 2), (0, 0, 0)),  // strided shortcut
         ]
         for (xs, ws, s, p) in cases {
@@ -38,6 +39,42 @@ final class ConvReferenceTests: XCTestCase {
             for i in 0..<y.count {
                 XCTAssertEqual(y[i], ref[i], accuracy: 1e-3 * max(1, Swift.abs(ref[i])), "case \(ws) element \(i)")
                 if Swift.abs(y[i] - ref[i]) > 1e-3 * max(1, Swift.abs(ref[i])) { break }
+            }
+        }
+    }
+
+    /// Backward (dW, and dX by both of its paths) against direct loops, on shapes that take the
+    /// chunked, the blocked and the transposed-convolution paths.
+    func testBackwardMatchesDirectLoops() {
+        var rng = RNG(seed: 12)
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, transposed-conv dX
+            ([1, 3, 9, 48, 48], [2, 3, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // blocked, col2vol dX
+            ([3, 4, 4, 5, 5], [6, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),       // chunked
+        ]
+        for (xs, ws, s, p) in cases {
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let dw = Tensor.zeros(ws), dx = Tensor.zeros(xs)
+            conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer)
+            var rw = [Double](repeating: 0, count: w.count), rx = [Double](repeating: 0, count: x.count)
+            let (kt, kh, kw) = g.kernel
+            for n in 0..<g.n { for o in 0..<g.o { for a in 0..<g.to { for b in 0..<g.ho { for d in 0..<g.wo {
+                let gy = Double(dy[(((n * g.o + o) * g.to + a) * g.ho + b) * g.wo + d])
+                for c in 0..<g.c { for i in 0..<kt { for j in 0..<kh { for k in 0..<kw {
+                    let t = a * s.0 - p.0 + i, h = b * s.1 - p.1 + j, ww = d * s.2 - p.2 + k
+                    if t < 0 || t >= g.t || h < 0 || h >= g.h || ww < 0 || ww >= g.w { continue }
+                    let xi = (((n * g.c + c) * g.t + t) * g.h + h) * g.w + ww
+                    let wi = (((o * g.c + c) * kt + i) * kh + j) * kw + k
+                    rw[wi] += gy * Double(x[xi]); rx[xi] += gy * Double(w[wi])
+                } } } }
+            } } } } }
+            for i in 0..<w.count where Swift.abs(Double(dw[i]) - rw[i]) > 1e-3 * max(1, Swift.abs(rw[i])) {
+                XCTFail("dW case \(ws) element \(i): \(dw[i]) vs \(rw[i])"); break
+            }
+            for i in 0..<x.count where Swift.abs(Double(dx[i]) - rx[i]) > 1e-3 * max(1, Swift.abs(rx[i])) {
+                XCTFail("dX case \(ws) element \(i): \(dx[i]) vs \(rx[i])"); break
             }
         }
     }

@@ -37,6 +37,10 @@ public struct Conv3dGeometry: Sendable, Equatable {
         kernel == (1, 1, 1) && stride == (1, 1, 1) && padding == (0, 0, 0)
     }
 
+    /// Output planes per vol2col block when a sample is processed alone: the block (about 2 MB)
+    /// stays in cache between being written and being read by the GEMM.
+    var planesPerBlock: Int { max(1, min(to, (1 << 19) / max(1, k * ho * wo))) }
+
     /// Samples per GEMM: enough columns to keep the product efficient, few enough to bound the
     /// vol2col buffer (16 M floats).
     var chunk: Int {
@@ -47,11 +51,15 @@ public struct Conv3dGeometry: Sendable, Equatable {
 }
 
 /// Lays samples [n0, n0+cn) of x out as the vol2col matrix col: [K, cn·L], row (c, a, b, d),
-/// column j·L + (t'·H' + h')·W' + w'. Zero where the kernel reads padding.
+/// column j·L + (t'·H' + h')·W' + w'. Zero where the kernel reads padding. With `planes`, only
+/// output planes t' in that range (L then counts those planes' positions only).
 // x: [N, C, T, H, W]
-func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, col: UnsafeMutablePointer<Float>) {
+func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, col: UnsafeMutablePointer<Float>,
+             planes: Range<Int>? = nil) {
     let (kt, kh, kw) = g.kernel, (st, sh, sw) = g.stride, (pt, ph, pw) = g.padding
-    let (to, ho, wo, L) = (g.to, g.ho, g.wo, g.l)
+    let tRange = planes ?? 0..<g.to
+    let (ho, wo) = (g.ho, g.wo)
+    let L = tRange.count * ho * wo
     let thw = g.t * g.h * g.w, hw = g.h * g.w, W = g.w
     // Every row of col is written by one iteration, so rows run in parallel safely.
     parallelFor(g.k, work: g.k * cn * L) { row in
@@ -63,7 +71,7 @@ func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, c
             for j in 0..<cn {
                 let xs = x + ((n0 + j) * g.c + ci) * thw
                 var dst = col + row * cn * L + j * L
-                for tt in 0..<to {
+                for tt in tRange {
                     let ti = tt * st - pt + a
                     if ti < 0 || ti >= g.t { dst.update(repeating: 0, count: ho * wo); dst += ho * wo; continue }
                     for hh in 0..<ho {
@@ -85,11 +93,15 @@ func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, c
     }
 }
 
-/// The adjoint of vol2col: adds col: [K, cn·L] back into dx for samples [n0, n0+cn).
+/// The adjoint of vol2col: adds col: [K, cn·L] back into dx for samples [n0, n0+cn) (and, with
+/// `planes`, those output planes only).
 // dx: [N, C, T, H, W]
-func col2vol(_ col: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, dx: UnsafeMutablePointer<Float>) {
+func col2vol(_ col: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, dx: UnsafeMutablePointer<Float>,
+             planes: Range<Int>? = nil) {
     let (kt, kh, kw) = g.kernel, (st, sh, sw) = g.stride, (pt, ph, pw) = g.padding
-    let (to, ho, wo, L) = (g.to, g.ho, g.wo, g.l)
+    let tRange = planes ?? 0..<g.to
+    let (ho, wo) = (g.ho, g.wo)
+    let L = tRange.count * ho * wo
     let thw = g.t * g.h * g.w, hw = g.h * g.w, W = g.w
     // Each input channel is written by its own rows only, so channels run in parallel safely.
     parallelFor(g.c, work: g.k * cn * L) { ci in
@@ -101,7 +113,7 @@ func col2vol(_ col: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int,
             for j in 0..<cn {
                 let xs = dx + ((n0 + j) * g.c + ci) * thw
                 var src = UnsafePointer(col + row * cn * L + j * L)
-                for tt in 0..<to {
+                for tt in tRange {
                     let ti = tt * st - pt + a
                     if ti < 0 || ti >= g.t { src += ho * wo; continue }
                     for hh in 0..<ho {
@@ -124,6 +136,7 @@ func col2vol(_ col: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int,
 /// Convolution forward: y = W ⊛ x through one sgemm per chunk of samples.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> y: [N, O, T', H', W']
 public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tensor {
+    if g.chunk == 1 && !g.isPointwise { return conv3dForwardBlocked(x, w, g) }
     let y = Tensor(uninitialized: g.outputShape)
     let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
     let col = (g.isPointwise && cnMax == 1) ? nil : Tensor(uninitialized: [K * cnMax * L])
@@ -150,6 +163,52 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
         n0 += cn
     }
     return y
+}
+
+/// Forward one sample at a time, in blocks of output planes: vol2col of a block, then its GEMM
+/// straight into the output.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> y: [N, O, T', H', W']
+func conv3dForwardBlocked(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tensor {
+    let y = Tensor(uninitialized: g.outputShape)
+    let (K, L, O, plane, pb) = (g.k, g.l, g.o, g.ho * g.wo, g.planesPerBlock)
+    let col = Tensor(uninitialized: [K * pb * plane])
+    defer { withExtendedLifetime(col) {} }
+    for n in 0..<g.n {
+        for t0 in stride(from: 0, to: g.to, by: pb) {
+            let planes = t0..<min(g.to, t0 + pb)
+            let cols = planes.count * plane
+            vol2col(x.pointer, g, n0: n, cn: 1, col: col.pointer, planes: planes)
+            BLAS.gemm(m: O, n: cols, k: K, a: w.pointer, lda: K, b: col.pointer, ldb: cols,
+                      c: y.pointer + n * O * L + t0 * plane, ldc: L)
+        }
+    }
+    return y
+}
+
+/// Backward one sample at a time in blocks of output planes (see `conv3dForwardBlocked`).
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
+func conv3dBackwardBlocked(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+    let (K, L, O, plane, pb) = (g.k, g.l, g.o, g.ho * g.wo, g.planesPerBlock)
+    let col = Tensor(uninitialized: [K * pb * plane])
+    defer { withExtendedLifetime(col) {} }
+    for n in 0..<g.n {
+        for t0 in stride(from: 0, to: g.to, by: pb) {
+            let planes = t0..<min(g.to, t0 + pb)
+            let cols = planes.count * plane
+            let d = dy + n * O * L + t0 * plane
+            if let dw {
+                vol2col(x.pointer, g, n0: n, cn: 1, col: col.pointer, planes: planes)
+                BLAS.gemm(transB: true, m: O, n: K, k: cols, a: d, lda: L, b: col.pointer, ldb: cols,
+                          beta: 1, c: dw, ldc: K)
+            }
+            if let dx {
+                BLAS.gemm(transA: true, m: K, n: cols, k: O, a: w.pointer, lda: K, b: d, ldb: L,
+                          c: col.pointer, ldc: cols)
+                col2vol(col.pointer, g, n0: n, cn: 1, dx: dx, planes: planes)
+            }
+        }
+    }
 }
 
 /// Convolution backward: adds dW = dy · colᵀ into dw and, when dx is given, the input gradient.
@@ -193,6 +252,7 @@ func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>
 
 func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                         dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+    if g.chunk == 1 && !g.isPointwise { return conv3dBackwardBlocked(x, w, dy, g, dw: dw, dx: dx) }
     let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
     let direct = g.isPointwise && cnMax == 1
     let col = direct ? nil : Tensor(uninitialized: [K * cnMax * L])

@@ -4,12 +4,14 @@ import Synchronization
 /// Recycles float buffers by exact size. A training step allocates the same shapes every time,
 /// so after the first step every activation, gradient and vol2col buffer comes from here and
 /// the process stops growing.
-final class BufferPool: Sendable {
-    static let shared = BufferPool(limitBytes: 1 << 30)
+public final class BufferPool: Sendable {
+    public static let shared = BufferPool(limitBytes: 1 << 30)
 
     private struct State {
         var free: [Int: [UInt]] = [:]  // addresses, so the state stays Sendable
         var pooledFloats = 0
+        var freshAllocations = 0
+        var freshFloats = 0
     }
     private let state = Mutex(State())
     private let limitFloats: Int
@@ -36,6 +38,7 @@ final class BufferPool: Sendable {
             return p
         }
         if let reused { return UnsafeMutablePointer(bitPattern: reused)! }
+        state.withLock { $0.freshAllocations += 1; $0.freshFloats += count }
         let extra = Self.guarded ? Self.guardCount : 0
         let raw = UnsafeMutableRawPointer.allocate(byteCount: (max(count, 1) + extra) * 4, alignment: 64)
         return raw.bindMemory(to: Float.self, capacity: max(count, 1) + extra)
@@ -68,6 +71,9 @@ final class BufferPool: Sendable {
         for p in all { UnsafeMutablePointer<Float>(bitPattern: p)!.deallocate() }
     }
 
+    /// Buffers (and their floats) that had to be allocated because none of their size was free.
+    public var freshAllocations: (count: Int, floats: Int) { state.withLock { ($0.freshAllocations, $0.freshFloats) } }
+
     /// Floats currently held for reuse.
-    var pooledFloats: Int { state.withLock { $0.pooledFloats } }
+    public var pooledFloats: Int { state.withLock { $0.pooledFloats } }
 }

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A pointer handed to worker threads; the caller guarantees it outlives their use.
 private struct SendablePointer<T>: @unchecked Sendable {
@@ -10,7 +13,7 @@ private struct SendablePointer<T>: @unchecked Sendable {
 /// Callers pass bodies whose iterations write disjoint memory.
 @inline(__always)
 func parallelFor(_ n: Int, work: Int, _ body: (Int) -> Void) {
-    guard n > 1 && work >= 1 << 16 else {
+    guard n > 1 && work >= 1 << 16 && !serialOnly else {
         for i in 0..<n { body(i) }
         return
     }
@@ -24,6 +27,9 @@ func parallelFor(_ n: Int, work: Int, _ body: (Int) -> Void) {
         }
     }
 }
+
+/// MCN_SERIAL=1 runs every parallel section on the calling thread (for measurements).
+let serialOnly = getenv("MCN_SERIAL") != nil
 
 /// Splits 0..<count into two contiguous halves run in parallel when large.
 @inline(__always)

@@ -85,7 +85,9 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
     for name in BenchNetworks.names where options.wants("profile.\(name)") {
         let inst = BenchNetworks.make(name)
         let prof = OpProfile()
+        var fresh = BufferPool.shared.freshAllocations
         for i in 0..<4 {
+            if i == 1 { fresh = BufferPool.shared.freshAllocations }
             inst.grads.zero()
             let t = Tape(training: true, updateRunningStats: false)
             if i > 0 { t.startProfiling(prof) }
@@ -93,6 +95,8 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
             let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
             t.backward(t.mean(h))
         }
-        report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table)
+        let now = BufferPool.shared.freshAllocations
+        report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table
+            + "\nfresh buffer allocations in those passes: \(now.count - fresh.count) (\(((now.floats - fresh.floats) * 4) >> 20) MB), pooled now \((BufferPool.shared.pooledFloats * 4) >> 20) MB")
     }
 }

@@ -87,3 +87,27 @@ final class MCNStepTests: XCTestCase {
         for (i, l) in p.labels.enumerated() { XCTAssertEqual(l == 1, [0, 0, 1, 1, 2, 2][p.u[i]] == [0, 0, 1, 1, 2, 2][p.v[i]]) }
     }
 }
+
+/// After the first steps every buffer of a step comes from the pool: the process stops growing.
+final class MemoryReuseTests: XCTestCase {
+    func testStepsAllocateNothingNewOnceWarm() {
+        let net = MCNNetwork(backbone: BackboneSpec.preset("r2plus1d-tiny", width: 0.25)!, projectionDim: 16, metaHidden: 8)
+        let (theta, buffers) = net.initialValues(seed: 1)
+        var rng = RNG(seed: 2)
+        let clips = Tensor.randn([8, 3, 4, 16, 16], rng: &rng)
+        var cfg = MCNStepConfig()
+        cfg.order = .secondOrder
+        let step = MCNStep(network: net, config: cfg)
+        let grad = Slab(count: theta.count)
+        let opt = SGD(count: theta.count, momentum: 0.9)
+        func run() {
+            var r = RNG(seed: 3)
+            _ = step.run(theta: theta, buffers: buffers, grad: grad, clips: clips, videos: 4, rng: &r, measureInnerDrop: true)
+            opt.step(params: theta, grads: grad, lr: 0.01)
+        }
+        run(); run()
+        let before = BufferPool.shared.freshAllocations
+        for _ in 0..<5 { run() }
+        XCTAssertEqual(BufferPool.shared.freshAllocations.count, before.count, "steps allocated new buffers once warm")
+    }
+}

@@ -3,15 +3,9 @@ import XCTest
 
 /// `mcn-tui eval retrieval|probe|finetune` as a user runs them, on the real clips.
 final class EvalCommandEndToEndTests: XCTestCase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuiltBinary.packageRoot
 
-    func binary() throws -> String {
-        for config in ["debug", "release"] {
-            let p = Self.packageRoot.appendingPathComponent(".build/\(config)/mcn-tui").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        throw XCTSkip("mcn-tui binary not built")
-    }
+    func binary() throws -> String { try BuiltBinary.path() }
 
     func realData(_ name: String) throws -> String {
         let p = Self.packageRoot.appendingPathComponent("../shared/data/real-clips/\(name)").standardized.path

@@ -3,15 +3,9 @@ import XCTest
 
 /// `mcn-tui train` as a user runs it: SIGKILL in the middle, `--resume auto`, identical metrics.
 final class TrainCommandEndToEndTests: XCTestCase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuiltBinary.packageRoot
 
-    func binary() throws -> String {
-        for config in ["debug", "release"] {
-            let p = Self.packageRoot.appendingPathComponent(".build/\(config)/mcn-tui").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        throw XCTSkip("mcn-tui binary not built")
-    }
+    func binary() throws -> String { try BuiltBinary.path() }
 
     /// A small dataset: the bundled sample data, else the real HMDB51 clips as class folders.
     func dataArgs() throws -> [String] {

@@ -1,8 +1,9 @@
 /// Small helpers for JSON written by hand, where key order matters (safetensors headers,
 /// metrics lines).
 enum JSONText {
-    /// A JSON string literal with the escapes JSON requires.
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal with the escapes JSON requires (TOML's basic strings use the same,
+    /// plus DEL: `escapeDelete`).
+    static func quote(_ s: String, escapeDelete: Bool = false) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -12,7 +13,7 @@ enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 {
+                if u.value < 0x20 || (escapeDelete && u.value == 0x7F) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -17,15 +17,26 @@ struct SampleDataCommand: ParsableCommand {
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 2021
 
-    @Option(help: "Clips per class group (videos per class = 6 groups × this).")
-    var clipsPerGroup: Int = 4
+    @Option(help: "Scenes (groups) per class; the first --test-groups of them form the test split.")
+    var groups: Int = SampleDataGenerator().groups
+
+    @Option(help: "Clips per group (videos per class = groups × this).")
+    var clipsPerGroup: Int = SampleDataGenerator().clipsPerGroup
+
+    @Option(help: "Groups per class in the test split.")
+    var testGroups: Int = SampleDataGenerator().testGroups
 
     @Option(help: "MPEG-4 quantiser: 2 (best) ... 31 (smallest files).")
     var quality: Int = SampleDataGenerator().quality
 
     func run() throws {
         var g = SampleDataGenerator(seed: seed, hard: hard)
+        guard groups >= 2, testGroups >= 1, testGroups < groups, clipsPerGroup >= 1 else {
+            throw ValidationError("need groups ≥ 2, 1 ≤ test-groups < groups and clips-per-group ≥ 1")
+        }
+        g.groups = groups
         g.clipsPerGroup = clipsPerGroup
+        g.testGroups = testGroups
         g.quality = quality
         let t0 = Date()
         do {

@@ -100,7 +100,7 @@ public enum ConfigSchema {
         ConfigKey("data", "color_jitter", .double(0.8), .double(lo: 0, hi: 1), "probability of colour jitter"),
         ConfigKey("data", "grayscale", .double(0.2), .double(lo: 0, hi: 1), "probability of grayscale"),
         ConfigKey("data", "blur", .bool(false), .bool, "random Gaussian blur"),
-        ConfigKey("data", "cache_dir", .string(""), .anyString, "decoded-clip cache directory (\"\" = none)", resumable: true),
+        ConfigKey("data", "cache_dir", .string(""), .anyString, "decoded-frame cache directory (\"\" = ~/.cache/mcn-tui/frames, \"none\" = no cache)", resumable: true),
         ConfigKey("data", "cache_max_mb", .int(2048), .int(0...Int.max), "cache size limit in MB", resumable: true),
         ConfigKey("data", "prefetch", .int(2), .int(0...64), "batches decoded ahead", resumable: true),
         // [model]

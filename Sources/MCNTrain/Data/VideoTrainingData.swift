@@ -12,7 +12,8 @@ public final class VideoTrainingData: TrainingData, @unchecked Sendable {
     init(dataset: VideoDataset, config: RunConfig, viewsPerVideo: Int) throws {
         self.dataset = dataset
         let d = config.data
-        var aug = dataset.root.hasSuffix("sample-data") ? AugmentationConfig.sampleData : AugmentationConfig.standard
+        // The config's data.* keys set the recipe (flip, crop area, jitter, grayscale, blur).
+        var aug = AugmentationConfig.standard
         aug.flip = d.flip
         aug.cropAreaMin = Float(d.cropMinArea)
         aug.jitterProbability = Float(d.colorJitter)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// Drives the real binary (`mcn-tui demo`, a synthetic engine) in a detached tmux session: the
@@ -23,20 +26,29 @@ final class EndToEndTmuxTests: XCTestCase {
     }
 
     /// Runs tmux and returns its output. Output goes through a file, not a pipe: the tmux server
-    /// that `new-session` starts would inherit a pipe and keep it open forever.
+    /// that `new-session` starts would inherit a pipe and keep it open forever. The child is
+    /// spawned and reaped here with waitpid and a deadline: Foundation's Process was seen to miss
+    /// the exit of a tmux client (left a zombie) and wait forever.
     @discardableResult
     func tmux(_ args: String...) -> String {
-        let outFile = tmp.appendingPathComponent("tmux-out")
-        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        guard let out = try? FileHandle(forWritingTo: outFile) else { return "" }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.tmuxPath()!)
-        p.arguments = args
-        p.standardOutput = out; p.standardError = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
-        try? p.run()
-        p.waitUntilExit()
-        try? out.close()
-        return (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+        let outPath = tmp.appendingPathComponent("tmux-out").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([Self.tmuxPath()!] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, Self.tmuxPath()!, &actions, nil, argv, environ) == 0 else { return "" }
+        let deadline = Date().addingTimeInterval(10)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline { kill(pid, SIGKILL); waitpid(pid, &status, 0); break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 
     func screen() -> String { tmux("capture-pane", "-p", "-t", session) }

@@ -51,7 +51,7 @@ struct InspectCommand: ParsableCommand {
             do {
                 ds = try VideoDataset.load(dir: data, format: DatasetFormat(rawValue: format)!, split: split, strict: strict)
             } catch let e as VideoError {
-                FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+                printError("error: \(e.description)")
                 throw ExitCode.failure
             }
             dataset = ds

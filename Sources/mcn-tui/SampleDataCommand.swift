@@ -46,7 +46,7 @@ struct SampleDataCommand: ParsableCommand {
             print(String(format: "wrote %d videos (%d classes) to %@ in %.1f s", n, SampleDataGenerator.classNames.count,
                          out, Date().timeIntervalSince(t0)))
         } catch let e as VideoError {
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            printError("error: \(e.description)")
             throw ExitCode.failure
         }
     }

@@ -24,6 +24,8 @@ public final class TrainingEngine: @unchecked Sendable {
     let data: TrainingData
     let stepper: MCNStep
     let theta, buffers, grad: Slab
+    /// BatchNorm running statistics as they were before the current step (to roll back a bad one).
+    let buffersBeforeStep: Slab
     let optimizer: Optimizer
     let schedule: LRSchedule
     private(set) public var step = 0
@@ -46,6 +48,7 @@ public final class TrainingEngine: @unchecked Sendable {
         stepper = MCNStep(network: network, config: makeStepConfig(config))
         (theta, buffers) = network.initialValues(seed: UInt64(config.run.seed))
         grad = Slab(count: theta.count)
+        buffersBeforeStep = Slab(count: buffers.count)
         optimizer = makeOptimizer(config, count: theta.count)
         schedule = makeSchedule(config)
         baseLR = config.optim.lr
@@ -161,7 +164,7 @@ public final class TrainingEngine: @unchecked Sendable {
         let lr = schedule.rate(base: baseLR, step: step, total: totalSteps, warmup: config.optim.warmupSteps)
         var rng = RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step)
         // BatchNorm running statistics are updated during the step: keep them to roll back a bad one.
-        let buffersBefore = Slab(copying: buffers)
+        buffersBeforeStep.copy(from: buffers)
         let logging = (step + 1) % config.run.logEvery == 0
         // L(Q; θ) costs one more forward pass: measure the inner-step drop every 10th step only.
         let measureDrop = logging && (step + 1) % 10 == 0
@@ -172,7 +175,7 @@ public final class TrainingEngine: @unchecked Sendable {
             let what = bad.isEmpty ? "the gradient" : bad.map { "\($0)=\(out.values[$0]!)" }.joined(separator: ", ")
             // Run the step again with every op's output checked, to name where it first went wrong.
             var again = RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step)
-            buffers.copy(from: buffersBefore)
+            buffers.copy(from: buffersBeforeStep)
             let scratch = Slab(copying: buffers)
             let diag = stepper.run(theta: theta, buffers: scratch, grad: Slab(count: grad.count), clips: batch.clips,
                                    videos: batch.videoNames.count, rng: &again, diagnose: true)

@@ -1,6 +1,7 @@
 import Foundation
 import MCNModel
 import MCNTensor
+import MCNTrain
 
 /// `step.<network>.<mode>`: the full training step of the reference networks (8 videos × 2 views
 /// of 3×8×64×64, meta head on every pair of a set), in clips per second, with its conv GFLOP/s.
@@ -41,8 +42,5 @@ let stepSuites: [BenchSuite] = [BenchSuite(prefix: "step") { report, options in
 
 /// The process's peak resident set so far (VmHWM), in MB.
 func peakResidentMB() -> Double {
-    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kb / 1024
+    Double(ProcessStats.read()?.peakResidentBytes ?? 0) / 1_048_576
 }

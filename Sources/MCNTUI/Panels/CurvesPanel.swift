@@ -28,7 +28,7 @@ public enum CurvesPanel {
         let chartCols = inner.width - axisWidth
         let dotCols = chartCols * ctx.glyphs.plot.dotsPerCell.x
         struct Line {
-            var name: String; var steps: ArraySlice<Int>; var raw: ArraySlice<Double>; var smooth: ArraySlice<Double>
+            var name: String; var steps: [Int]; var raw: ChartTrack; var legendValue: Double?
             var rawCols: ColumnAggregate; var smoothCols: ColumnAggregate?
         }
         var lines: [Line] = []
@@ -36,31 +36,32 @@ public enum CurvesPanel {
         var unplottable = 0
         for m in metrics {
             guard let h = s.series[m] else { continue }
-            // Smooth over the whole history so the window's first values are not a cold start.
-            let start = lowerBound(h.steps, x0)
-            let smooth = beta > 0 ? Smoothing.debiasedEMA(h.values, beta: beta)[start...] : []
-            let raw = h.values[start...], steps = h.steps[start...]
-            let rawCols = ColumnAggregate(steps: steps, values: raw, x0: x0, x1: x1, columns: dotCols, log: ui.logY)
-            let smoothCols = beta > 0 ? ColumnAggregate(steps: steps, values: smooth, x0: x0, x1: x1, columns: dotCols, log: ui.logY) : nil
+            // The history keeps its smoothed values (over the whole run, so the window's first values
+            // are not a cold start) and range summaries: reducing to columns reads those.
+            let smooth = beta > 0 ? h.smoothed(beta: beta) : nil
+            let inWindow = (h.lastStep ?? Int.min) >= x0
+            let rawCols = h.raw.columns(steps: h.steps, x0: x0, x1: x1, columns: dotCols, log: ui.logY)
+            let smoothCols = smooth?.columns(steps: h.steps, x0: x0, x1: x1, columns: dotCols, log: ui.logY)
             unplottable += rawCols.unplottable
             for agg in [rawCols] + (smoothCols.map { [$0] } ?? []) {
                 for c in 0..<dotCols where agg.count[c] > 0 {
                     mins.append(agg.min[c]); maxs.append(agg.max[c]); means.append(agg.sum[c] / Double(agg.count[c]))
                 }
             }
-            lines.append(Line(name: m, steps: steps, raw: raw, smooth: smooth, rawCols: rawCols, smoothCols: smoothCols))
+            let legend = inWindow ? (smooth ?? h.raw).last : nil
+            lines.append(Line(name: m, steps: h.steps, raw: h.raw, legendValue: legend, rawCols: rawCols, smoothCols: smoothCols))
         }
         var scale = AxisScale.fit(mins: mins, maxs: maxs, typical: means, log: ui.logY, unplottable: unplottable)
         if (maxs.max() ?? 0) > scale.hi || (mins.min() ?? 0) < scale.lo {
             for l in lines {
-                let o = ColumnAggregate.countOutside(values: l.raw, steps: l.steps, x0: x0, x1: x1, scale: scale)
+                let o = l.raw.countOutside(steps: l.steps, x0: x0, x1: x1, scale: scale)
                 scale.clippedAbove += o.above; scale.clippedBelow += o.below
             }
         }
         // Row 0 legend; chart; last row x range and notes.
         var lx = inner.x
         for (i, l) in lines.enumerated() {
-            let v = beta > 0 ? l.smooth.last : l.raw.last
+            let v = l.legendValue
             let entry = "\(ctx.glyphs.plot == .ascii ? "*" : "━")\(CurveSeriesSet.label(l.name)) \(v.map(Format.short) ?? "--")  "
             if lx + entry.count > inner.maxX { break }
             lx = b.text(entry, x: lx, y: inner.y, style: ctx.theme.seriesStyle(colourIndex(l.name, i)), clip: inner)
@@ -136,11 +137,5 @@ public enum CurvesPanel {
             for r in top...bottom { canvas.set(c, r, pen: pen, priority: priority) }
             prev = (c, scale.dotRow(coordinate: agg.last[c], dots: h))
         }
-    }
-
-    static func lowerBound(_ a: [Int], _ x: Int) -> Int {
-        var lo = 0, hi = a.count
-        while lo < hi { let m = (lo + hi) / 2; if a[m] < x { lo = m + 1 } else { hi = m } }
-        return lo
     }
 }

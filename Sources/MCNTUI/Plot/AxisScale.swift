@@ -36,14 +36,37 @@ public struct AxisScale: Sendable, Equatable {
         }
         let step = max(1, typical.count / 2000)
         var sample = stride(from: 0, to: typical.count, by: step).map { typical[$0] }
-        sample.sort()
-        let p1 = sample[sample.count / 100], p99 = sample[sample.count - 1 - sample.count / 100]
+        // The two order statistics of the sorted sample, by selection (this runs every frame).
+        let lowRank = sample.count / 100, highRank = sample.count - 1 - sample.count / 100
+        let p99 = select(&sample, rank: highRank, in: 0..<sample.count)
+        let p1 = select(&sample, rank: lowRank, in: 0..<(highRank + 1))
         let spread = max(p99 - p1, 1e-12 * max(1, abs(p99)))
         var lo = mn, hi = mx
         if mx > p99 + 3 * spread { hi = p99 + 0.5 * spread }
         if mn < p1 - 3 * spread { lo = p1 - 0.5 * spread }
         if hi - lo < 1e-12 { let pad = max(abs(hi) * 0.05, 0.5); lo -= pad; hi += pad }
         return AxisScale(lo: lo, hi: hi, log: log, unplottable: unplottable)
+    }
+
+    /// The value of rank `rank` (0-based, ascending) among `a[range]`, as `sorted()[rank]` gives it;
+    /// reorders `a[range]` so that smaller values come before it (quickselect, median of three).
+    static func select(_ a: inout [Double], rank: Int, in range: Range<Int>) -> Double {
+        var lo = range.lowerBound, hi = range.upperBound - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while pivot < a[j] { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if rank <= j { hi = j } else if rank >= i { lo = i } else { return a[rank] }
+        }
+        return a[rank]
     }
 
     /// The axis coordinate of a value (log10 on a log axis), or nil when it cannot be shown.

@@ -62,6 +62,62 @@ public struct ColumnAggregate {
         return bad
     }
 
+    /// The same reduction read from a track's summaries: each column's run of points is found by a
+    /// binary search and reduced in O(log n), so a frame costs O(columns · log n), not O(points).
+    public init(steps: [Int], track: ChartTrack, x0: Int, x1: Int, columns w: Int, log: Bool) {
+        first = Array(repeating: 0, count: w); last = first; min = Array(repeating: .infinity, count: w)
+        max = Array(repeating: -.infinity, count: w); sum = first; count = Array(repeating: 0, count: w)
+        guard w > 0 else { return }
+        let n = Swift.min(steps.count, track.values.count)
+        let k = Double(w - 1) / Double(Swift.max(1, x1 - x0))
+        @inline(__always) func column(_ step: Int) -> Int { Swift.min(w - 1, Int(Double(step - x0) * k + 0.5)) }
+        @inline(__always) func plottable(_ v: Double) -> Bool { v.isFinite && (!log || v > 0) }
+        var bad = 0
+        steps.withUnsafeBufferPointer { st in
+            track.values.withUnsafeBufferPointer { vs in
+                var i = Self.lowerBound(st, x0, 0, n)
+                let stop = Self.lowerBound(st, x1 + 1, i, n)
+                while i < stop {
+                    let col = column(st[i])
+                    // The run of points in this column ends at the first step of the next column.
+                    var end = x1 + 1
+                    if col < w - 1 {
+                        end = x0 + Int(((Double(col) + 0.5) / k).rounded(.up))
+                        while end > st[i] + 1 && column(end - 1) > col { end -= 1 }
+                        while column(end) == col { end += 1 }
+                    }
+                    // Steps strictly increase, so the step `end` lies at most end − st[i] points on.
+                    let j = Self.lowerBound(st, end, i + 1, Swift.min(stop, i + Swift.max(1, end - st[i])))
+                    let r = track.summary.reduce(vs, i, j, log: log).plotted(log: log)
+                    bad += (j - i) - r.count
+                    if r.count > 0 {
+                        var a = i; while !plottable(vs[a]) { a += 1 }
+                        var z = j - 1; while !plottable(vs[z]) { z -= 1 }
+                        let fc = log ? Foundation.log10(vs[a]) : vs[a], lc = log ? Foundation.log10(vs[z]) : vs[z]
+                        if count[col] == 0 { first[col] = fc }
+                        last[col] = lc
+                        min[col] = Swift.min(min[col], r.lo); max[col] = Swift.max(max[col], r.hi)
+                        sum[col] += r.sum; count[col] += Int32(r.count)
+                    }
+                    i = j
+                }
+            }
+        }
+        unplottable = bad
+    }
+
+    /// The first index in [lo, hi) whose step is ≥ x (hi when none).
+    @inline(__always)
+    static func lowerBound(_ a: UnsafeBufferPointer<Int>, _ x: Int, _ lo: Int, _ hi: Int) -> Int {
+        var lo = lo, hi = hi
+        while lo < hi { let m = (lo + hi) >> 1; if a[m] < x { lo = m + 1 } else { hi = m } }
+        return lo
+    }
+
+    static func lowerBound(_ a: [Int], _ x: Int, _ lo: Int, _ hi: Int) -> Int {
+        a.withUnsafeBufferPointer { lowerBound($0, x, lo, hi) }
+    }
+
     /// Points above `hi` / below `lo` (a pass over the data; callers only ask when the axis cuts).
     public static func countOutside(values: ArraySlice<Double>, steps: ArraySlice<Int>, x0: Int, x1: Int, scale: AxisScale) -> (above: Int, below: Int) {
         var above = 0, below = 0

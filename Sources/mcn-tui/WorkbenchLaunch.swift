@@ -12,8 +12,12 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
     // The screen is gone; say what happens while the engine finishes its step and checkpoint.
     engine.commands.send(.stop)
     if case .signal = exit { StopSignals.install(onFirst: {}) }  // a further Ctrl-C exits at once
-    printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints …")
+    if engine.outcome == nil {
+        printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints …")
+    }
     while true {
+        // Read before draining: the engine sends its last events before it records how it ended.
+        let ended = engine.outcome
         for event in engine.events.drain() {
             switch event {
             case .checkpointSaved(_, let path): printError("checkpoint written: \(path)")
@@ -23,6 +27,16 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
             case .failed(let message): printError("error: \(message)"); return 1
             default: break
             }
+        }
+        // The run had ended while the screen was open (the screen took its last events).
+        switch ended {
+        case .finished(let step)?:
+            printError("the run had ended at step \(step): \(session.run.path)")
+            return 0
+        case .failed(let message)?:
+            printError("error: \(message)")
+            return 1
+        case nil: break
         }
         Thread.sleep(forTimeInterval: 0.05)
     }

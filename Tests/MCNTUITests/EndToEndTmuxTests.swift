@@ -104,6 +104,27 @@ final class EndToEndTmuxTests: XCTestCase {
                      checkpointDir: run + "/checkpoints", patience: 60)
     }
 
+    /// A run that finished while the screen was open: q exits 0 at once (the screen had taken the
+    /// engine's last events, and the command once waited for them forever).
+    func testQuitAfterTheRunFinished() throws {
+        let bin = try prepare()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = root.appendingPathComponent("sample-data").path
+        guard FileManager.default.fileExists(atPath: data + "/ucfTrainTestlist") else { throw XCTSkip("no sample-data") }
+        let sets = ["model.width=0.25", "model.feature_dim=32", "model.proj_dim=16", "model.meta_hidden=8",
+                    "data.clip_frames=4", "data.clip_size=16", "run.monitor_every=0",
+                    "data.cache_dir=\(tmp.appendingPathComponent("cache").path)"].map { "--set \($0)" }.joined(separator: " ")
+        let exitFile = tmp.appendingPathComponent("exit").path
+        let cmd = "LANG=C.UTF-8 '\(bin.path)' --data '\(data)' --run-dir '\(tmp.appendingPathComponent("run").path)' --steps 3 \(sets); echo $? > '\(exitFile)'; sleep 3"
+        tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+        waitFor("FINISHED", seconds: 60) { $0.contains("FINISHED") }
+        tmux("send-keys", "-t", session, "q")
+        let end = Date().addingTimeInterval(20)
+        while Date() < end && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
+        let code = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(code, "0", "q after the run finished did not exit")
+    }
+
     /// Launch, watch, pause/resume, checkpoint, evaluate, browse, help, resize, quit.
     func scenario(command: String, checkpointDir ckpt: String, patience: Double) throws {
         let exitFile = tmp.appendingPathComponent("exit").path

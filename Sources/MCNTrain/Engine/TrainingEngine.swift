@@ -1,6 +1,7 @@
 import Foundation
 import MCNModel
 import MCNTensor
+import Synchronization
 
 /// Evaluations the engine runs during training (retrieval on the test split, cheap monitors).
 public protocol RunEvaluator: AnyObject {
@@ -8,6 +9,12 @@ public protocol RunEvaluator: AnyObject {
     func retrieval(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> RetrievalSummary
     /// Cheap monitors (kNN top-1, small retrieval R@1, collapse meter), by metrics name.
     func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double]
+}
+
+/// How a training loop ended.
+public enum EngineOutcome: Sendable, Equatable {
+    case finished(step: Int)
+    case failed(String)
 }
 
 /// Trains one run on a background thread: takes `EngineCommand`s at step boundaries and emits
@@ -37,6 +44,11 @@ public final class TrainingEngine: @unchecked Sendable {
     private var lastSystemEmit = Date.distantPast
     private var computeSeconds = 0.0
     private var cpu = CPUMeter()
+    private let ending = Mutex<EngineOutcome?>(nil)
+
+    /// How the loop ended, once it has (its last events are sent before this is set). A screen
+    /// that drained the `.finished` event itself can still learn that there is nothing to wait for.
+    public var outcome: EngineOutcome? { ending.withLock { $0 } }
 
     /// Builds the model and, when `resume` is given, restores parameters, buffers, optimiser state
     /// and data position from it (refusing a checkpoint of another config, naming the keys).
@@ -83,9 +95,11 @@ public final class TrainingEngine: @unchecked Sendable {
             events.send(.log(.error, message))
             events.send(.state(.error))
             events.send(.failed(message))
+            ending.withLock { $0 = .failed(message) }
         }
         metrics?.close()
         log?.close()
+        ending.withLock { if $0 == nil { $0 = .finished(step: step) } }
     }
 
     private func open() throws {

@@ -62,4 +62,28 @@ final class RunComparisonTests: XCTestCase {
         let r = try Retrieval.evaluate(queries: [1, 0], gallery: [1, 0, 0, 1], dim: 2, queryLabels: [1], galleryLabels: [0, 1], ks: [1, 5])
         XCTAssertEqual(RunResults.retrievalSection(r), ["R@1": 0, "R@5": 1, "queries": 1, "gallery": 2, "absent_class_queries": 0])
     }
+
+    /// A results update through `RunResults` keeps the sections it does not know (the eval
+    /// commands' `*_details`), and one through `EvalResultsFile` keeps RunResults' sections.
+    func testUpdateKeepsTheDetailsOfEarlierResults() throws {
+        let root = try temporaryDirectory()
+        let run = RunDirectory(root: root, name: "r")
+        try run.create()
+        try EvalResultsFile.update(run.resultsPath, sections: [
+            "retrieval": ["R@1": 0.25], "retrieval_details": ["per_class_R@1": ["A": 0.5]],
+            "probe_details": ["epochs": 30]])
+        try RunResults.update(run) { $0.probe = ["top1": 0.3] }
+        try RunResults.update(run) { $0.finetune = ["top1": 0.4] }
+        var o = try EvalResultsFile.read(run.resultsPath)
+        XCTAssertEqual(o["retrieval_details"], ["per_class_R@1": ["A": 0.5]])
+        XCTAssertEqual(o["probe_details"], ["epochs": 30])
+        XCTAssertEqual(o["retrieval"], ["R@1": 0.25])
+        XCTAssertEqual(o["probe"], ["top1": 0.3])
+        XCTAssertEqual(o["finetune"], ["top1": 0.4])
+        // A section set to nil goes; the others stay.
+        try RunResults.update(run) { $0.finetune = nil }
+        o = try EvalResultsFile.read(run.resultsPath)
+        XCTAssertNil(o["finetune"]); XCTAssertEqual(o["probe_details"], ["epochs": 30])
+        XCTAssertEqual(try RunResults.read(path: run.resultsPath).probe, ["top1": 0.3])
+    }
 }

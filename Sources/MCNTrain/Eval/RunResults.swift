@@ -70,11 +70,22 @@ public struct RunResults: Codable, Sendable, Equatable {
         try AtomicFile.write(enc.encode(self), to: path)
     }
 
-    /// Read-modify-write of a run's results.json (created when missing).
+    /// The sections this type reads and writes; a results.json may hold others (the commands'
+    /// `retrieval_details`, `probe_details`, `finetune_details`, ...).
+    static let sectionNames = ["retrieval", "probe", "finetune", "protocol"]
+
+    /// Read-modify-write of a run's results.json (created when missing). Only this type's sections
+    /// are replaced (a section set to nil is removed); every other section of the file stays.
     public static func update(_ run: RunDirectory, _ change: (inout RunResults) -> Void) throws {
-        var r = FileManager.default.fileExists(atPath: run.resultsPath) ? try read(path: run.resultsPath) : RunResults()
+        let path = run.resultsPath
+        var r = FileManager.default.fileExists(atPath: path) ? try read(path: path) : RunResults()
         change(&r)
-        try r.write(to: run.resultsPath)
+        guard case .object(let mine)? = EvalJSON.parse(try JSONEncoder().encode(r)) else {
+            throw FileError("\(path): cannot encode the results")
+        }
+        var all = try EvalResultsFile.read(path)
+        for name in sectionNames { all[name] = mine[name] }
+        try AtomicFile.write(EvalJSON.object(all).text() + "\n", to: path)
     }
 
     /// The retrieval section for a `RetrievalResult` (R@k as fractions plus the counts).

@@ -94,6 +94,24 @@ final class RetrievalTests: XCTestCase {
         XCTAssertEqual(r.queriesWithAbsentClass, q)
     }
 
+    /// The selector alone (SIMD pre-filter, chunks of 16 and a tail) gives exactly a full sort's
+    /// first k, indices included, also with many ties and rows shorter than k or than a chunk.
+    func testSelectorGivesTheFullSortExactly() {
+        var rng = SplitMix(seed: 9)
+        for (n, k) in [(1, 5), (15, 5), (16, 16), (17, 3), (100, 50), (333, 7), (1000, 50)] {
+            for quantised in [false, true] {
+                let row = (0..<n).map { _ in quantised ? (rng.nextFloat() * 6).rounded() : rng.nextFloat() }
+                var selector = TopKSelector(k: k)
+                let m = min(k, n)
+                var scores = [Float](repeating: 0, count: m), indices = [Int32](repeating: 0, count: m)
+                row.withUnsafeBufferPointer { selector.select($0.baseAddress!, n: n, outScores: &scores, outIndices: &indices) }
+                let expected = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(m)
+                XCTAssertEqual(indices.map(Int.init), Array(expected), "n \(n) k \(k)")
+                XCTAssertEqual(scores, expected.map { row[$0] })
+            }
+        }
+    }
+
     func testBadShapesThrow() {
         XCTAssertThrowsError(try Retrieval.evaluate(queries: [1, 2, 3], gallery: [1, 2], dim: 2, queryLabels: [0], galleryLabels: [0]))
     }

@@ -1,5 +1,5 @@
 /// Exact top-k of a row of scores by a bounded min-heap (no full sort): O(n + k·log k·log(n/k))
-/// on typical data. Ranking: higher score first; equal scores by lower index first, so results
+/// on typical data, the O(n) part a SIMD comparison against the heap's worst score. Ranking: higher score first; equal scores by lower index first, so results
 /// are deterministic.
 struct TopKSelector {
     let k: Int
@@ -34,15 +34,27 @@ struct TopKSelector {
                     Self.siftUp(s, ix, j)
                 }
                 var rootScore = s[0]
-                for j in m..<n {
+                // Later indices lose ties, so only a strictly greater score enters.
+                @inline(__always) func offer(_ j: Int) {
                     let v = row[j]
-                    // Later indices lose ties, so only a strictly greater score enters.
                     if v > rootScore {
                         s[0] = v; ix[0] = Int32(j)
                         Self.siftDown(s, ix, 0, m)
                         rootScore = s[0]
                     }
                 }
+                // Once the heap is full almost no score beats its root: compare 16 at a time with
+                // SIMD and look at single scores only in a chunk where one does.
+                var j = m
+                let raw = UnsafeRawPointer(row)
+                while j + 16 <= n {
+                    let chunk = raw.loadUnaligned(fromByteOffset: j * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
+                    if any(chunk .> SIMD16(repeating: rootScore)) {
+                        for q in j..<(j + 16) { offer(q) }
+                    }
+                    j += 16
+                }
+                while j < n { offer(j); j += 1 }
                 // Pop the heap from the back: worst first, leaving the best at position 0.
                 var count = m
                 while count > 1 {

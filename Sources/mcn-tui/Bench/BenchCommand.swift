@@ -23,7 +23,7 @@ struct BenchOptions: Sendable {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput (sgemm, convolutions, backbones, steps, decoding, retrieval).")
+        abstract: "Measure throughput (sgemm, convolutions, backbones, steps, decoding, retrieval, feature extraction).")
 
     @Flag(help: "Print one JSON object per line and per measurement.")
     var json = false
@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     var data: String?
 
     /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
-    static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
+    static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites + extractSuites
 
     func run() throws {
         let report = BenchReport(json: json)

@@ -32,14 +32,16 @@ public struct RunInfo: Sendable, Codable, Equatable {
     public var batchVideos: Int
     public var clipShape: [Int]  // [T, H, W]
     public var datasetSummary: String
+    /// The base learning rate the engine starts with (before the schedule); nil when unknown.
+    public var baseLearningRate: Double?
 
     public init(name: String, runDirectory: String, method: String, mode: String, backbone: String,
                 totalSteps: Int, stepsPerEpoch: Int, startStep: Int, batchVideos: Int,
-                clipShape: [Int], datasetSummary: String) {
+                clipShape: [Int], datasetSummary: String, baseLearningRate: Double? = nil) {
         self.name = name; self.runDirectory = runDirectory; self.method = method; self.mode = mode
         self.backbone = backbone; self.totalSteps = totalSteps; self.stepsPerEpoch = stepsPerEpoch
         self.startStep = startStep; self.batchVideos = batchVideos; self.clipShape = clipShape
-        self.datasetSummary = datasetSummary
+        self.datasetSummary = datasetSummary; self.baseLearningRate = baseLearningRate
     }
 }
 
@@ -136,12 +138,15 @@ public struct SystemStats: Sendable, Codable, Equatable {
     public var cacheHits: Int
     public var cacheMisses: Int
     public var skippedVideos: Int
+    /// Cores of the machine (0 when unknown).
+    public var machineCores: Int
 
     public init(cpuCores: Double, residentBytes: Int, blasThreads: Int, decodeSeconds: Double,
-                computeSeconds: Double, cacheHits: Int, cacheMisses: Int, skippedVideos: Int) {
+                computeSeconds: Double, cacheHits: Int, cacheMisses: Int, skippedVideos: Int, machineCores: Int = 0) {
         self.cpuCores = cpuCores; self.residentBytes = residentBytes; self.blasThreads = blasThreads
         self.decodeSeconds = decodeSeconds; self.computeSeconds = computeSeconds
         self.cacheHits = cacheHits; self.cacheMisses = cacheMisses; self.skippedVideos = skippedVideos
+        self.machineCores = machineCores
     }
 }
 

@@ -63,6 +63,30 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(r.commands, []); XCTAssertNotNil(r.ui.message)
     }
 
+    func testLearningRateKeysHalveAndDoubleTheBaseRate() {
+        var known = ctx; known.baseLearningRate = 0.1
+        let down = press(UIState(), .char("["), ctx: known)
+        XCTAssertEqual(down.commands, [.setLearningRate(0.05)])
+        XCTAssertEqual(down.ui.requestedLearningRate, 0.05)
+        XCTAssertEqual(down.ui.message, "base learning rate 0.1 → 0.05 from the next step")
+        // Presses build on the rate asked last, not on the run's starting rate.
+        XCTAssertEqual(press(UIState(), .char("["), .char("["), .char("]"), ctx: known).commands,
+                       [.setLearningRate(0.05), .setLearningRate(0.025), .setLearningRate(0.05)])
+        // Unknown rate, a finished run or a read-only view: nothing is sent and the footer says why.
+        let unknown = press(UIState(), .char("]"))
+        XCTAssertEqual(unknown.commands, []); XCTAssertNotNil(unknown.ui.message)
+        var ended = known; ended.state = .finished
+        XCTAssertEqual(press(UIState(), .char("]"), ctx: ended).commands, [])
+        XCTAssertEqual(press(UIState(readOnly: true), .char("]"), ctx: known).commands, [])
+        XCTAssertNil(press(UIState(readOnly: true), .char("]"), ctx: known).ui.requestedLearningRate)
+        // The context reads the rate from the run's start event.
+        var b = SnapshotBuilder()
+        b.apply(.started(RunInfo(name: "r", runDirectory: "r", method: "mcn", mode: "first-order", backbone: "r3d-tiny",
+                                 totalSteps: 10, stepsPerEpoch: 5, startStep: 0, batchVideos: 8, clipShape: [8, 64, 64],
+                                 datasetSummary: "", baseLearningRate: 0.2)))
+        XCTAssertEqual(KeyContext(snapshot: b.snapshot(), ui: UIState(), quitConfirmSteps: 100).baseLearningRate, 0.2)
+    }
+
     func testQuitConfirmsOnlyWhenTheCheckpointIsOld() {
         let fresh = press(UIState(), .char("q"))
         XCTAssertTrue(fresh.quit); XCTAssertEqual(fresh.commands, [.stop])

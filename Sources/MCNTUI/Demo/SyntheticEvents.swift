@@ -22,7 +22,7 @@ public struct SyntheticEvents: Sendable {
     public var runInfo: RunInfo {
         RunInfo(name: "demo-mcn", runDirectory: "runs/demo-mcn", method: "mcn", mode: "second-order",
                 backbone: "r3d-18 ×0.25", totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, startStep: 0,
-                batchVideos: 16, clipShape: [8, 64, 64], datasetSummary: "sample-data 40 videos")
+                batchVideos: 16, clipShape: [8, 64, 64], datasetSummary: "sample-data 40 videos", baseLearningRate: 0.05)
     }
 
     /// A uniform number in [0, 1) from (seed, a, b): splitmix64.

@@ -1,6 +1,8 @@
 /// What a key does. Dispatch turns an action into a UIState change and/or engine commands.
 public enum KeyAction: Hashable, Sendable {
     case pauseResume, checkpoint, evaluate, freeze
+    /// Halve / double the engine's base learning rate.
+    case lowerLearningRate, raiseLearningRate
     case focusNext, focusPrevious, togglePanel(PanelID)
     case toggleHelp, closeHelp, quit, confirmQuit, cancelQuit
     case cycleSmoothing, toggleLogY, zoomIn, zoomOut, zoomAll, nextSeriesSet

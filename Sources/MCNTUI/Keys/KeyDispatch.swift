@@ -1,3 +1,4 @@
+import Foundation
 import MCNTrain
 
 /// What a key press did: the new UI state, commands for the engine, and whether to quit.
@@ -19,18 +20,21 @@ public struct KeyContext: Sendable {
     public var quitConfirmSteps: Int
     /// Rows of the query list / log pane on screen, for paging.
     public var pageRows: Int
+    /// The base learning rate the run started with (nil when unknown).
+    public var baseLearningRate: Double?
 
     public init(state: EngineState = .running, step: Int = 0, lastCheckpointStep: Int = 0, queryCount: Int = 0,
-                logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10) {
+                logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10, baseLearningRate: Double? = nil) {
         self.state = state; self.step = step; self.lastCheckpointStep = lastCheckpointStep
         self.queryCount = queryCount; self.logCount = logCount; self.quitConfirmSteps = quitConfirmSteps
-        self.pageRows = pageRows
+        self.pageRows = pageRows; self.baseLearningRate = baseLearningRate
     }
 
     public init(snapshot: Snapshot, ui: UIState, quitConfirmSteps: Int, pageRows: Int = 10) {
         self.init(state: snapshot.paused ? .paused : snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
                   queryCount: RetrievalBrowser.filteredQueries(snapshot.retrieval, filter: ui.filter).count,
-                  logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows)
+                  logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows,
+                  baseLearningRate: snapshot.run?.baseLearningRate)
     }
 }
 
@@ -70,6 +74,17 @@ public enum KeyDispatch {
             steer(.evaluateNow)
             if !commands.isEmpty { ui.message = "evaluation requested" }
         case .freeze: ui.frozen.toggle()
+        case .lowerLearningRate, .raiseLearningRate:
+            guard let current = ui.requestedLearningRate ?? ctx.baseLearningRate, current > 0 else {
+                ui.message = "the run's base learning rate is not known here"
+                break
+            }
+            let next = action == .raiseLearningRate ? current * 2 : current / 2
+            steer(.setLearningRate(next))
+            if !commands.isEmpty {
+                ui.requestedLearningRate = next
+                ui.message = "base learning rate \(String(format: "%g", current)) → \(String(format: "%g", next)) from the next step"
+            }
         case .focusNext, .focusPrevious:
             let order = ui.focusOrder
             if let i = order.firstIndex(of: ui.focus) {

@@ -6,6 +6,8 @@ public enum KeyTable {
         KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt"),
         KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval"),
         KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze"),
+        KeyBinding([.char("["), .char("]")], [.lowerLearningRate, .raiseLearningRate],
+                   "halve / double the base learning rate", footer: "lr"),
         KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus"),
         KeyBinding([.backTab], .focusPrevious, "focus the previous panel"),
         KeyBinding([.char("1")], .togglePanel(.curves), "show or hide the loss curves"),

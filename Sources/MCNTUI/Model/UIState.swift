@@ -16,6 +16,8 @@ public struct UIState: Sendable, Equatable {
     /// Index into `CurveSeriesSet.presets`.
     public var seriesSet = 0
     public var frozen = false
+    /// The base learning rate last asked of the engine from this screen (`[`/`]`).
+    public var requestedLearningRate: Double?
     public var helpOpen = false
     public var confirmQuit = false
     public var detailOpen = false

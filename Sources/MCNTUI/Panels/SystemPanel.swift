@@ -8,7 +8,7 @@ public enum SystemPanel {
         guard inner.height >= 1, inner.width >= 20 else { return }
         var rows: [(String, String)] = []
         if let sys = s.system {
-            rows.append(("CPU", String(format: "%.2f cores", sys.cpuCores)))
+            rows.append(("CPU", String(format: "%.2f cores", sys.cpuCores) + (sys.machineCores > 0 ? " of \(sys.machineCores)" : "")))
             rows.append(("RSS", Format.bytes(sys.residentBytes) + "   BLAS \(sys.blasThreads) thr"))
             let total = sys.decodeSeconds + sys.computeSeconds
             rows.append(("step", "decode \(Format.milliseconds(sys.decodeSeconds)) / compute \(Format.milliseconds(sys.computeSeconds))"
@@ -30,8 +30,8 @@ public enum SystemPanel {
         }
         // CPU bar where there is room to the right of the first row.
         if let sys = s.system, inner.width >= 40 {
-            // SystemStats has no core count; scale to the cores in use, at least 2.
-            let cores = max(2, sys.cpuCores.rounded(.up))
+            // Scale to the machine's cores; when unknown, to the cores in use, at least 2.
+            let cores = sys.machineCores > 0 ? Double(sys.machineCores) : max(2, sys.cpuCores.rounded(.up))
             let w = min(16, inner.width - labelW - 14)
             if w >= 4 { b.bar(x: inner.maxX - w, y: inner.y, width: w, fraction: sys.cpuCores / cores, style: t[.barAccuracy], track: t[.dim], glyphs: g, clip: inner) }
         }

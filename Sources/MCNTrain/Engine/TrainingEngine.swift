@@ -113,7 +113,7 @@ public final class TrainingEngine: @unchecked Sendable {
             backbone: config.model.backbone, totalSteps: totalSteps, stepsPerEpoch: data.stepsPerEpoch,
             startStep: step, batchVideos: data.videosPerBatch,
             clipShape: [config.data.clipFrames, config.data.clipSize, config.data.clipSize],
-            datasetSummary: data.summary)
+            datasetSummary: data.summary, baseLearningRate: baseLR)
         events.send(.started(info))
         say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps)" : "training \(totalSteps) steps: \(data.summary)")
         say(.info, "\(network.params.count) parameters, BLAS threads \(BLAS.threads)")
@@ -230,7 +230,8 @@ public final class TrainingEngine: @unchecked Sendable {
         let proc = cpu.sample()
         events.send(.system(SystemStats(cpuCores: proc?.cores ?? 0, residentBytes: proc?.stats.residentBytes ?? 0, blasThreads: BLAS.threads,
                                         decodeSeconds: decodeSeconds, computeSeconds: computeSeconds,
-                                        cacheHits: s.cacheHits, cacheMisses: s.cacheMisses, skippedVideos: s.skippedVideos)))
+                                        cacheHits: s.cacheHits, cacheMisses: s.cacheMisses, skippedVideos: s.skippedVideos,
+                                        machineCores: ProcessInfo.processInfo.activeProcessorCount)))
     }
 
     /// Writes a checkpoint of the current state (never of a non-finite one).

@@ -104,10 +104,14 @@ final class RetrievalTests: XCTestCase {
                 var selector = TopKSelector(k: k)
                 let m = min(k, n)
                 var scores = [Float](repeating: 0, count: m), indices = [Int32](repeating: 0, count: m)
-                row.withUnsafeBufferPointer { selector.select($0.baseAddress!, n: n, outScores: &scores, outIndices: &indices) }
                 let expected = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(m)
-                XCTAssertEqual(indices.map(Int.init), Array(expected), "n \(n) k \(k)")
-                XCTAssertEqual(scores, expected.map { row[$0] })
+                for simd in [true, false] {
+                    row.withUnsafeBufferPointer {
+                        selector.select($0.baseAddress!, n: n, outScores: &scores, outIndices: &indices, simdPrefilter: simd)
+                    }
+                    XCTAssertEqual(indices.map(Int.init), Array(expected), "n \(n) k \(k) simd \(simd)")
+                    XCTAssertEqual(scores, expected.map { row[$0] })
+                }
             }
         }
     }

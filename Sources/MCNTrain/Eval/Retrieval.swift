@@ -138,10 +138,12 @@ public enum Retrieval {
     }
 
     /// The top min(k, g) of each row of `scores`, ranked (ties by lower index), split over
-    /// `threads` threads.
+    /// `threads` threads. `simdPrefilter: false` scans one score at a time (the benchmark's
+    /// reference; the results are the same).
     // scores: [rows, g] -> outScores, outIndices: [rows, min(k, g)]
     public static func selectTopK(_ scores: UnsafePointer<Float>, rows: Int, g: Int, k: Int, threads: Int,
-                                  outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>) {
+                                  outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>,
+                                  simdPrefilter: Bool = true) {
         let k = min(k, g)
         guard rows > 0, k > 0 else { return }
         let parts = max(1, min(threads, rows))
@@ -150,7 +152,8 @@ public enum Retrieval {
             var selector = TopKSelector(k: k)
             let lo = rows * part / parts, hi = rows * (part + 1) / parts
             for r in lo..<hi {
-                selector.select(s.pointer + r * g, n: g, outScores: os.pointer + r * k, outIndices: oi.pointer + r * k)
+                selector.select(s.pointer + r * g, n: g, outScores: os.pointer + r * k, outIndices: oi.pointer + r * k,
+                                simdPrefilter: simdPrefilter)
             }
         }
     }

@@ -19,6 +19,10 @@ let retrievalSuites: [BenchSuite] = [BenchSuite(prefix: "retrieval") { report, o
     let threads = BLAS.threads
     var bestSim = Double.infinity, bestSel = Double.infinity
     var sortSeconds = 0.0, selectOneThread = 0.0
+    // One thread, in this thread's CPU time (little moved by other work on the machine): the
+    // selection with and without the SIMD pre-filter, on rows fresh from memory (a block is
+    // far larger than the caches) and on rows already in cache.
+    var cpuSIMD = Double.infinity, cpuScalar = Double.infinity, cpuSIMDCached = Double.infinity, cpuScalarCached = Double.infinity
     queries.withUnsafeBufferPointer { qp in
         gallery.withUnsafeBufferPointer { gp in
             block.withUnsafeMutableBufferPointer { bp in
@@ -48,6 +52,23 @@ let retrievalSuites: [BenchSuite] = [BenchSuite(prefix: "retrieval") { report, o
                         // A full sort per row against the selection, both on one thread, on a
                         // sample of rows of the last block.
                         let sample = min(200, rowsPerBlock)
+                        let cachedRows = max(1, min(sample, (256 << 10) / (g * 4)))
+                        func cpuTime(rows: Int, from first: Int, simd: Bool) -> Double {
+                            let t0 = benchThreadCPUSeconds()
+                            Retrieval.selectTopK(bp.baseAddress! + first * g, rows: rows, g: g, k: k, threads: 1,
+                                                 outScores: sp.baseAddress!, outIndices: ip.baseAddress!, simdPrefilter: simd)
+                            return (benchThreadCPUSeconds() - t0) / Double(rows)
+                        }
+                        for pass in 0..<(options.quick ? 2 : 4) {
+                            // Rows not touched since the product wrote them: alternate halves of the block.
+                            let first = (pass % 2) * (rowsPerBlock / 2)
+                            let rows = min(sample, rowsPerBlock / 2)
+                            if pass < 2 { cpuSIMD = min(cpuSIMD, cpuTime(rows: rows, from: first, simd: true)) }
+                            else { cpuScalar = min(cpuScalar, cpuTime(rows: rows, from: first + rows, simd: false)) }
+                            _ = cpuTime(rows: cachedRows, from: 0, simd: true)
+                            cpuSIMDCached = min(cpuSIMDCached, cpuTime(rows: cachedRows, from: 0, simd: true))
+                            cpuScalarCached = min(cpuScalarCached, cpuTime(rows: cachedRows, from: 0, simd: false))
+                        }
                         selectOneThread = benchTime(warmup: 0, minSeconds: 0, maxIters: options.quick ? 1 : 3) {
                             Retrieval.selectTopK(bp.baseAddress!, rows: sample, g: g, k: k, threads: 1,
                                                  outScores: sp.baseAddress!, outIndices: ip.baseAddress!)
@@ -73,6 +94,11 @@ let retrievalSuites: [BenchSuite] = [BenchSuite(prefix: "retrieval") { report, o
     report.record("retrieval.topk", bestSel / bestSim * 100, unit: "% of sim",
                   extra: ["seconds": bestSel, "full_sort_x": sortSeconds / max(selectOneThread, 1e-9)],
                   note: "top-\(k) by bounded heap, \(threads) thread(s); full_sort_x = full sort time / selection time")
+    report.record("retrieval.topk.row", cpuSIMD * 1e6, unit: "us CPU/row",
+                  extra: ["scalar_us": cpuScalar * 1e6, "simd_speedup": cpuScalar / cpuSIMD,
+                          "cached_us": cpuSIMDCached * 1e6, "cached_scalar_us": cpuScalarCached * 1e6,
+                          "cached_simd_speedup": cpuScalarCached / cpuSIMDCached],
+                  note: "one thread, thread CPU time per row of \(g): SIMD pre-filter vs one score at a time, rows from memory and from cache")
 }]
 
 /// Scales each row to unit length (the retrieval inputs are normalised before the product).
@@ -85,4 +111,10 @@ private func normaliseRows(_ x: inout [Float], dim: Int) {
         let inv = 1 / max(s.squareRoot(), 1e-12)
         for c in 0..<dim { x[r * dim + c] *= inv }
     }
+}
+
+private func benchThreadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

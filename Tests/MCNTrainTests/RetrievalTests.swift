@@ -107,7 +107,7 @@ final class RetrievalTests: XCTestCase {
                 let expected = row.indices.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(m)
                 for simd in [true, false] {
                     row.withUnsafeBufferPointer {
-                        selector.select($0.baseAddress!, n: n, outScores: &scores, outIndices: &indices, simdPrefilter: simd)
+                        selector.select($0.baseAddress!, n: n, outScores: &scores, outIndices: &indices, chunkPrefilter: simd)
                     }
                     XCTAssertEqual(indices.map(Int.init), Array(expected), "n \(n) k \(k) simd \(simd)")
                     XCTAssertEqual(scores, expected.map { row[$0] })

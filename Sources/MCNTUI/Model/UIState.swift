@@ -1,7 +1,7 @@
 /// What the person at the screen has chosen, apart from the run's data. A value; key handling maps
 /// (UIState, key) to a new UIState.
 public struct UIState: Sendable, Equatable {
-    public static let smoothingLevels: [Double] = [0, 0.6, 0.9, 0.99]
+    public static let smoothingLevels: [Double] = Smoothing.levels
 
     public var focus: PanelID = .curves
     public var visible: Set<PanelID> = Set(PanelID.allCases)

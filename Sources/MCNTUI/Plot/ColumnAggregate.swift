@@ -117,19 +117,6 @@ public struct ColumnAggregate {
     static func lowerBound(_ a: [Int], _ x: Int, _ lo: Int, _ hi: Int) -> Int {
         a.withUnsafeBufferPointer { lowerBound($0, x, lo, hi) }
     }
-
-    /// Points above `hi` / below `lo` (a pass over the data; callers only ask when the axis cuts).
-    public static func countOutside(values: ArraySlice<Double>, steps: ArraySlice<Int>, x0: Int, x1: Int, scale: AxisScale) -> (above: Int, below: Int) {
-        var above = 0, below = 0
-        var si = steps.startIndex, vi = values.startIndex
-        while si < steps.endIndex && vi < values.endIndex {
-            let st = steps[si], v = values[vi]
-            si += 1; vi += 1
-            guard st >= x0, st <= x1, let c = scale.coordinate(v) else { continue }
-            if c > scale.hi { above += 1 } else if c < scale.lo { below += 1 }
-        }
-        return (above, below)
-    }
 }
 
 import Foundation

@@ -138,12 +138,12 @@ public enum Retrieval {
     }
 
     /// The top min(k, g) of each row of `scores`, ranked (ties by lower index), split over
-    /// `threads` threads. `simdPrefilter: false` scans one score at a time (the benchmark's
-    /// reference; the results are the same).
+    /// `threads` threads. `chunkPrefilter: false` skips the 16-score pre-filter and scans one
+    /// score at a time (the benchmark's reference; the results are the same).
     // scores: [rows, g] -> outScores, outIndices: [rows, min(k, g)]
     public static func selectTopK(_ scores: UnsafePointer<Float>, rows: Int, g: Int, k: Int, threads: Int,
                                   outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>,
-                                  simdPrefilter: Bool = true) {
+                                  chunkPrefilter: Bool = true) {
         let k = min(k, g)
         guard rows > 0, k > 0 else { return }
         let parts = max(1, min(threads, rows))
@@ -153,7 +153,7 @@ public enum Retrieval {
             let lo = rows * part / parts, hi = rows * (part + 1) / parts
             for r in lo..<hi {
                 selector.select(s.pointer + r * g, n: g, outScores: os.pointer + r * k, outIndices: oi.pointer + r * k,
-                                simdPrefilter: simdPrefilter)
+                                chunkPrefilter: chunkPrefilter)
             }
         }
     }

@@ -23,7 +23,7 @@ struct TopKSelector {
     // row: [n]
     mutating func select(_ row: UnsafePointer<Float>, n: Int,
                          outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>,
-                         simdPrefilter: Bool = true) {
+                         chunkPrefilter: Bool = true) {
         let m = min(k, n)
         if m == 0 { return }
         scores.withUnsafeMutableBufferPointer { hs in
@@ -50,7 +50,7 @@ struct TopKSelector {
                 // in a chunk whose maximum does.
                 @inline(__always) func mx(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
                 var j = m
-                while simdPrefilter && j + 16 <= n {
+                while chunkPrefilter && j + 16 <= n {
                     let p = row + j
                     let top = mx(mx(mx(mx(p[0], p[1]), mx(p[2], p[3])), mx(mx(p[4], p[5]), mx(p[6], p[7]))),
                                  mx(mx(mx(p[8], p[9]), mx(p[10], p[11])), mx(mx(p[12], p[13]), mx(p[14], p[15]))))

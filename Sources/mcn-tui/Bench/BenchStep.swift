@@ -27,7 +27,7 @@ let stepSuites: [BenchSuite] = [BenchSuite(prefix: "step") { report, options in
             cfg.order = order
             let step = MCNStep(network: net, config: cfg)
             let opt = SGD(count: theta.count, momentum: 0.9)
-            let seconds = benchTime(warmup: 1, minSeconds: options.quick ? 0.5 : 2, maxIters: 20) {
+            let (seconds, cpu) = benchTimes(warmup: 1, minSeconds: options.quick ? 0.5 : 2, maxIters: 20) {
                 var r = RNG(seed: 1)
                 _ = step.run(theta: theta, buffers: buffers, grad: grad, clips: clips, videos: 8, rng: &r)
                 opt.step(params: theta, grads: grad, lr: 1e-4)
@@ -35,7 +35,7 @@ let stepSuites: [BenchSuite] = [BenchSuite(prefix: "step") { report, options in
             let gflops = flops * passes / seconds / 1e9
             report.record("step.\(name).\(mode)", Double(clips.shape[0]) / seconds, unit: "clips/s",
                           extra: ["gflops": gflops, "ratio": gflops / (report.references["sgemm"] ?? .nan),
-                                  "seconds": seconds, "peak_rss_mb": peakResidentMB()])
+                                  "seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peakResidentMB()])
         }
     }
 }]

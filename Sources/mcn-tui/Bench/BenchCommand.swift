@@ -42,6 +42,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
     static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
+        + [pytorchSuite]
 
     func run() throws {
         let report = BenchReport(json: json)

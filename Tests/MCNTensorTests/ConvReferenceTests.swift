@@ -69,6 +69,7 @@ final class ConvReferenceTests: XCTestCase {
             // Gradients accumulate: start from values already there.
             let dw = Tensor.randn(ws, rng: &rng), dx = Tensor.randn(xs, rng: &rng)
             var rw = dw.toArray().map(Double.init), rx = dx.toArray().map(Double.init)
+            let rxStart = rx
             conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer)
             let (kt, kh, kw) = g.kernel
             for n in 0..<g.n { for o in 0..<g.o { for a in 0..<g.to { for b in 0..<g.ho { for d in 0..<g.wo {
@@ -86,6 +87,15 @@ final class ConvReferenceTests: XCTestCase {
             }
             for i in 0..<x.count where Swift.abs(Double(dx[i]) - rx[i]) > 1e-3 * max(1, Swift.abs(rx[i])) {
                 XCTFail("dX case \(ws) element \(i): \(dx[i]) vs \(rx[i])"); break
+            }
+            // A fresh dx (no gradient yet) is overwritten, whatever it held.
+            let fresh = Tensor.filled(xs, .nan)
+            conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: fresh.pointer, dxFresh: true)
+            for i in 0..<x.count {
+                let want = rx[i] - rxStart[i]
+                if !(Swift.abs(Double(fresh[i]) - want) <= 1e-3 * max(1, Swift.abs(want))) {   // NaN fails too
+                    XCTFail("fresh dX case \(ws) element \(i): \(fresh[i]) vs \(want)"); break
+                }
             }
         }
     }

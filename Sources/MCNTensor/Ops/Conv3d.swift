@@ -115,21 +115,23 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
 /// kernel (a GEMM with inner size O·kt·kh·kw); otherwise col2vol(Wᵀ · dy), whose GEMM has inner
 /// size O only and is much slower for narrow layers.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
+/// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
     if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
         conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil)
-        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx)
+        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
         return
     }
+    if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
 }
 
-/// dx += dy ⊛ flip(W)ᵀ for a stride-1 convolution: a forward convolution of dy (padded by k − 1 − p)
-/// with weights W'[c, o, a, b, d] = W[o, c, kt−1−a, kh−1−b, kw−1−d].
+/// dx += dy ⊛ flip(W)ᵀ (dx = … without `accumulate`) for a stride-1 convolution: a forward
+/// convolution of dy (padded by k − 1 − p) with weights W'[c, o, a, b, d] = W[o, c, kt−1−a, kh−1−b, kw−1−d].
 // w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
 func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                                         dx: UnsafeMutablePointer<Float>) {
+                                         dx: UnsafeMutablePointer<Float>, accumulate: Bool = true) {
     let (kt, kh, kw) = g.kernel
     let taps = kt * kh * kw
     let wt = Tensor(uninitialized: [g.c, g.o, kt, kh, kw])
@@ -142,7 +144,7 @@ func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>
     // dy is borrowed, not owned: wrap it as a view for the forward kernel.
     let dyView = Tensor(shape: [g.n, g.o, g.to, g.ho, g.wo],
                         storage: Storage(view: UnsafeMutablePointer(mutating: dy), count: g.n * g.o * g.l, owner: wt.storage))
-    conv3dForward(dyView, wt, gt, into: dx, accumulate: true)
+    conv3dForward(dyView, wt, gt, into: dx, accumulate: accumulate)
 }
 
 /// dW (accumulated) and, by col2vol, dx (accumulated), unit by unit as `ConvPlan` says. Workers
@@ -227,9 +229,11 @@ extension Tape {
         onConv?(g)
         let y = conv3dForward(x.value, w.value, g)
         return output(.conv3d, y, inputs: [x, w]) { out in
-            { conv3dBackward(x.value, w.value, out.grad!.pointer, g,
-                             dw: w.requiresGrad ? w.gradPointer() : nil,
-                             dx: x.requiresGrad ? x.gradPointer() : nil) }
+            {
+                let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
+                conv3dBackward(x.value, w.value, out.grad!.pointer, g,
+                               dw: w.requiresGrad ? w.gradPointer() : nil, dx: dx, dxFresh: fresh)
+            }
         }
     }
 }

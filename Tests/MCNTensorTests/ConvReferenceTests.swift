@@ -18,7 +18,23 @@ final class ConvReferenceTests: XCTestCase {
         return y
     }
 
+    /// Both ways of spreading samples over the cores (see ConvPlan).
     func testMatchesDirectConvolution() {
+        for split in [false, true] { withSplit(split) { forwardCases() } }
+    }
+
+    func testBackwardMatchesDirectLoops() {
+        for split in [false, true] { withSplit(split) { backwardCases() } }
+    }
+
+    private func withSplit(_ on: Bool, _ body: () -> Void) {
+        let saved = ConvPlan.splitUnits
+        ConvPlan.splitUnits = on
+        defer { ConvPlan.splitUnits = saved }
+        body()
+    }
+
+    private func forwardCases() {
         var rng = RNG(seed: 11)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
             ([2, 3, 6, 9, 9], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),
@@ -50,7 +66,7 @@ final class ConvReferenceTests: XCTestCase {
     /// Backward (dW, and dX by both of its paths) against direct loops, on shapes that take the
     /// chunked, the blocked, the pointwise and the transposed-convolution paths, with one and with
     /// several units of work shared by the cores.
-    func testBackwardMatchesDirectLoops() {
+    private func backwardCases() {
         var rng = RNG(seed: 12)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
             ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, transposed-conv dX

@@ -74,6 +74,8 @@ final class RunConfigTests: XCTestCase {
         XCTAssertThrowsError(try c.set("model.layers=1,2,3"))
         XCTAssertThrowsError(try c.set("run.name=a/b"))
         XCTAssertThrowsError(try c.set("data.flip=yes"))
+        XCTAssertThrowsError(try c.set("data.hue=0.6")) { e in XCTAssertTrue("\(e)".contains("data.hue"), "\(e)") }
+        XCTAssertThrowsError(try c.set("data.jitter_strength=-0.1"))
         XCTAssertThrowsError(try c.set("noequals"))
         XCTAssertThrowsError(try RunConfig.parse(toml: "[data]\nsplit = \"one\"\n")) { e in
             XCTAssertTrue("\(e)".contains("data.split must be an integer"), "\(e)")

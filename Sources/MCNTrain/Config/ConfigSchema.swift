@@ -98,6 +98,8 @@ public enum ConfigSchema {
         ConfigKey("data", "flip", .bool(false), .bool, "random horizontal flip"),
         ConfigKey("data", "crop_min_area", .double(0.2), .double(lo: 0, hi: 1, loOpen: true), "smallest random-crop area, as a fraction of the frame"),
         ConfigKey("data", "color_jitter", .double(0.8), .double(lo: 0, hi: 1), "probability of colour jitter"),
+        ConfigKey("data", "jitter_strength", .double(0.4), .double(lo: 0, hi: 1), "colour jitter range of brightness, contrast and saturation (factors in [1 − x, 1 + x])"),
+        ConfigKey("data", "hue", .double(0.1), .double(lo: 0, hi: 0.5), "colour jitter hue shift range, as a fraction of a full turn (0.5 = any hue)"),
         ConfigKey("data", "grayscale", .double(0.2), .double(lo: 0, hi: 1), "probability of grayscale"),
         ConfigKey("data", "blur", .bool(false), .bool, "random Gaussian blur"),
         ConfigKey("data", "cache_dir", .string(""), .anyString, "decoded-frame cache directory (\"\" = ~/.cache/mcn-tui/frames, \"none\" = no cache)", resumable: true),

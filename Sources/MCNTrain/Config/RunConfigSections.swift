@@ -10,6 +10,8 @@ public struct DataConfig: Sendable, Equatable {
     public let flip: Bool
     public let cropMinArea: Double
     public let colorJitter: Double
+    public let jitterStrength: Double
+    public let hue: Double
     public let grayscale: Double
     public let blur: Bool
     public let cacheDir: String
@@ -89,7 +91,8 @@ extension RunConfig {
         DataConfig(dir: string("data.dir"), format: string("data.format"), split: int("data.split"),
                    strict: bool("data.strict"), clipFrames: int("data.clip_frames"), clipSize: int("data.clip_size"),
                    flip: bool("data.flip"), cropMinArea: double("data.crop_min_area"),
-                   colorJitter: double("data.color_jitter"), grayscale: double("data.grayscale"),
+                   colorJitter: double("data.color_jitter"), jitterStrength: double("data.jitter_strength"),
+                   hue: double("data.hue"), grayscale: double("data.grayscale"),
                    blur: bool("data.blur"), cacheDir: string("data.cache_dir"),
                    cacheMaxMB: int("data.cache_max_mb"), prefetch: int("data.prefetch"))
     }

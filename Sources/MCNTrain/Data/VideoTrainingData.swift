@@ -12,11 +12,15 @@ public final class VideoTrainingData: TrainingData, @unchecked Sendable {
     init(dataset: VideoDataset, config: RunConfig, viewsPerVideo: Int) throws {
         self.dataset = dataset
         let d = config.data
-        // The config's data.* keys set the recipe (flip, crop area, jitter, grayscale, blur).
+        // The config's data.* keys set the recipe (flip, crop area, jitter and its strength, hue, grayscale, blur).
         var aug = AugmentationConfig.standard
         aug.flip = d.flip
         aug.cropAreaMin = Float(d.cropMinArea)
         aug.jitterProbability = Float(d.colorJitter)
+        aug.brightness = Float(d.jitterStrength)
+        aug.contrast = Float(d.jitterStrength)
+        aug.saturation = Float(d.jitterStrength)
+        aug.hue = Float(d.hue)
         aug.grayscaleProbability = Float(d.grayscale)
         aug.blurProbability = d.blur ? 0.5 : 0
         let loaderConfig = TrainLoaderConfig(clipFrames: d.clipFrames, size: d.clipSize, viewsPerVideo: viewsPerVideo,

@@ -24,6 +24,17 @@ public final class Variable {
         return g.pointer
     }
 
+    /// The gradient buffer for an op that writes every element of it: when no gradient has
+    /// arrived yet, a new buffer left uninitialised and `fresh` true (the op assigns instead of
+    /// adding, which saves a zero fill and a read pass); else the gradient so far.
+    @inline(__always)
+    func gradForWrite() -> (pointer: UnsafeMutablePointer<Float>, fresh: Bool) {
+        if let g = grad { return (g.pointer, false) }
+        let g = Tensor(uninitialized: value.shape)
+        grad = g
+        return (g.pointer, true)
+    }
+
     /// The single value of a one-element tensor (a loss).
     public var scalar: Float { value.pointer[0] }
 }

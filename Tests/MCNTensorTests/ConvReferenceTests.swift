@@ -18,7 +18,23 @@ final class ConvReferenceTests: XCTestCase {
         return y
     }
 
+    /// Both ways of spreading samples over the cores (see ConvPlan).
     func testMatchesDirectConvolution() {
+        for split in [false, true] { withSplit(split) { forwardCases() } }
+    }
+
+    func testBackwardMatchesDirectLoops() {
+        for split in [false, true] { withSplit(split) { backwardCases() } }
+    }
+
+    private func withSplit(_ on: Bool, _ body: () -> Void) {
+        let saved = ConvPlan.splitUnits
+        ConvPlan.splitUnits = on
+        defer { ConvPlan.splitUnits = saved }
+        body()
+    }
+
+    private func forwardCases() {
         var rng = RNG(seed: 11)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
             ([2, 3, 6, 9, 9], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),
@@ -30,6 +46,10 @@ final class ConvReferenceTests: XCTestCase {
             ([2, 3, 8, 32, 32], [16, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // the R3D stem
             ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // one sample a GEMM, several plane blocks
             ([2, 16, 8, 16, 16], [32, 16, 1, 1, 1], (2, 2, 2), (0, 0, 0)),  // strided shortcut
+            ([3, 5, 7, 33, 31], [6, 5, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // strided shortcut, odd sizes
+            ([3, 4, 4, 32, 32], [5, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),     // pointwise, one sample a GEMM, 3 workers' units
+            ([3, 2, 8, 40, 40], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, units shared by the cores
+            ([6, 2, 4, 16, 16], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // two chunks, the last one short
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
@@ -44,21 +64,29 @@ final class ConvReferenceTests: XCTestCase {
     }
 
     /// Backward (dW, and dX by both of its paths) against direct loops, on shapes that take the
-    /// chunked, the blocked and the transposed-convolution paths.
-    func testBackwardMatchesDirectLoops() {
+    /// chunked, the blocked, the pointwise and the transposed-convolution paths, with one and with
+    /// several units of work shared by the cores.
+    private func backwardCases() {
         var rng = RNG(seed: 12)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
             ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, transposed-conv dX
             ([1, 3, 9, 48, 48], [2, 3, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // blocked, col2vol dX
             ([3, 4, 4, 5, 5], [6, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),       // chunked
+            ([3, 2, 8, 40, 40], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, units shared by the cores
+            ([6, 2, 4, 16, 16], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // two chunks, transposed-conv dX
+            ([5, 2, 8, 32, 32], [3, 2, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // two chunks, col2vol dX
+            ([3, 4, 4, 32, 32], [5, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),     // pointwise, direct GEMMs
+            ([3, 5, 7, 33, 31], [6, 5, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // strided shortcut, odd sizes
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
             let dy = Tensor.randn(g.outputShape, rng: &rng)
-            let dw = Tensor.zeros(ws), dx = Tensor.zeros(xs)
+            // Gradients accumulate: start from values already there.
+            let dw = Tensor.randn(ws, rng: &rng), dx = Tensor.randn(xs, rng: &rng)
+            var rw = dw.toArray().map(Double.init), rx = dx.toArray().map(Double.init)
+            let rxStart = rx
             conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer)
-            var rw = [Double](repeating: 0, count: w.count), rx = [Double](repeating: 0, count: x.count)
             let (kt, kh, kw) = g.kernel
             for n in 0..<g.n { for o in 0..<g.o { for a in 0..<g.to { for b in 0..<g.ho { for d in 0..<g.wo {
                 let gy = Double(dy[(((n * g.o + o) * g.to + a) * g.ho + b) * g.wo + d])
@@ -75,6 +103,15 @@ final class ConvReferenceTests: XCTestCase {
             }
             for i in 0..<x.count where Swift.abs(Double(dx[i]) - rx[i]) > 1e-3 * max(1, Swift.abs(rx[i])) {
                 XCTFail("dX case \(ws) element \(i): \(dx[i]) vs \(rx[i])"); break
+            }
+            // A fresh dx (no gradient yet) is overwritten, whatever it held.
+            let fresh = Tensor.filled(xs, .nan)
+            conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: fresh.pointer, dxFresh: true)
+            for i in 0..<x.count {
+                let want = rx[i] - rxStart[i]
+                if !(Swift.abs(Double(fresh[i]) - want) <= 1e-3 * max(1, Swift.abs(want))) {   // NaN fails too
+                    XCTFail("fresh dX case \(ws) element \(i): \(fresh[i]) vs \(want)"); break
+                }
             }
         }
     }

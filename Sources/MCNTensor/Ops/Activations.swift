@@ -9,8 +9,10 @@ extension Tape {
         parallelRanges(y.count) { r in for i in r { yp[i] = max(xp[i], 0) } }
         return output(.relu, y, inputs: [x]) { out in
             {
-                let dy = out.grad!.pointer, dx = x.gradPointer(), yp = out.value.pointer
-                parallelRanges(out.value.count) { r in for i in r { dx[i] += yp[i] > 0 ? dy[i] : 0 } }
+                let dy = out.grad!.pointer, (dx, fresh) = x.gradForWrite(), yp = out.value.pointer
+                parallelRanges(out.value.count) { r in
+                    if fresh { for i in r { dx[i] = yp[i] > 0 ? dy[i] : 0 } } else { for i in r { dx[i] += yp[i] > 0 ? dy[i] : 0 } }
+                }
             }
         }
     }

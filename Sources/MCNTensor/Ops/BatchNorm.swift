@@ -67,7 +67,7 @@ extension Tape {
                 let dyp = out.grad!.pointer
                 let dg = gamma.requiresGrad ? gamma.gradPointer() : nil
                 let db = beta.requiresGrad ? beta.gradPointer() : nil
-                let dx = x.requiresGrad ? x.gradPointer() : nil
+                let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
                 parallelFor(c, work: x.value.count) { ch in
                     let mu = mp[ch], iv = ip[ch]
                     var sdy = 0.0, sdyx = 0.0
@@ -83,12 +83,13 @@ extension Tape {
                         let a = Float(sdy / Double(m)), b = Float(sdyx / Double(m))
                         for i in 0..<n {
                             let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
-                            for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) }
+                            if fresh { for j in 0..<l { o[j] = gi * (d[j] - a - (s[j] - mu) * iv * b) } }
+                            else { for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) } }
                         }
                     } else {
                         for i in 0..<n {
                             let d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
-                            for j in 0..<l { o[j] += gi * d[j] }
+                            if fresh { for j in 0..<l { o[j] = gi * d[j] } } else { for j in 0..<l { o[j] += gi * d[j] } }
                         }
                     }
                 }

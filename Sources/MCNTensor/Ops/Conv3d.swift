@@ -50,164 +50,63 @@ public struct Conv3dGeometry: Sendable, Equatable {
     }
 }
 
-/// Lays samples [n0, n0+cn) of x out as the vol2col matrix col: [K, cn·L], row (c, a, b, d),
-/// column j·L + (t'·H' + h')·W' + w'. Zero where the kernel reads padding. With `planes`, only
-/// output planes t' in that range (L then counts those planes' positions only).
-// x: [N, C, T, H, W]
-func vol2col(_ x: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, col: UnsafeMutablePointer<Float>,
-             planes: Range<Int>? = nil) {
-    let (kt, kh, kw) = g.kernel, (st, sh, sw) = g.stride, (pt, ph, pw) = g.padding
-    let tRange = planes ?? 0..<g.to
-    let (ho, wo) = (g.ho, g.wo)
-    let L = tRange.count * ho * wo
-    let thw = g.t * g.h * g.w, hw = g.h * g.w, W = g.w
-    // Every row of col is written by one iteration, so rows run in parallel safely.
-    parallelFor(g.k, work: g.k * cn * L) { row in
-        let d = row % kw, b = (row / kw) % kh, a = (row / (kw * kh)) % kt, ci = row / (kw * kh * kt)
-        do {
-            // Valid output columns for this kernel column: 0 <= w'·sw − pw + d < W.
-            let wLo = max(0, (pw - d + sw - 1) / sw)
-            let wHi = min(wo, (W - 1 + pw - d) / sw + 1)
-            for j in 0..<cn {
-                let xs = x + ((n0 + j) * g.c + ci) * thw
-                var dst = col + row * cn * L + j * L
-                for tt in tRange {
-                    let ti = tt * st - pt + a
-                    if ti < 0 || ti >= g.t { dst.update(repeating: 0, count: ho * wo); dst += ho * wo; continue }
-                    for hh in 0..<ho {
-                        let hi = hh * sh - ph + b
-                        if hi < 0 || hi >= g.h || wHi <= wLo { dst.update(repeating: 0, count: wo); dst += wo; continue }
-                        let src = xs + ti * hw + hi * W - pw + d
-                        if wLo > 0 { dst.update(repeating: 0, count: wLo) }
-                        if sw == 1 {
-                            (dst + wLo).update(from: src + wLo, count: wHi - wLo)
-                        } else {
-                            for ww in wLo..<wHi { dst[ww] = src[ww * sw] }
-                        }
-                        if wHi < wo { (dst + wHi).update(repeating: 0, count: wo - wHi) }
-                        dst += wo
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The adjoint of vol2col: adds col: [K, cn·L] back into dx for samples [n0, n0+cn) (and, with
-/// `planes`, those output planes only).
-// dx: [N, C, T, H, W]
-func col2vol(_ col: UnsafePointer<Float>, _ g: Conv3dGeometry, n0: Int, cn: Int, dx: UnsafeMutablePointer<Float>,
-             planes: Range<Int>? = nil) {
-    let (kt, kh, kw) = g.kernel, (st, sh, sw) = g.stride, (pt, ph, pw) = g.padding
-    let tRange = planes ?? 0..<g.to
-    let (ho, wo) = (g.ho, g.wo)
-    let L = tRange.count * ho * wo
-    let thw = g.t * g.h * g.w, hw = g.h * g.w, W = g.w
-    // Each input channel is written by its own rows only, so channels run in parallel safely.
-    parallelFor(g.c, work: g.k * cn * L) { ci in
-        for a in 0..<kt { for b in 0..<kh { for d in 0..<kw {
-            let row = ((ci * kt + a) * kh + b) * kw + d
-            let wLo = max(0, (pw - d + sw - 1) / sw)
-            let wHi = min(wo, (W - 1 + pw - d) / sw + 1)
-            if wHi <= wLo { continue }
-            for j in 0..<cn {
-                let xs = dx + ((n0 + j) * g.c + ci) * thw
-                var src = UnsafePointer(col + row * cn * L + j * L)
-                for tt in tRange {
-                    let ti = tt * st - pt + a
-                    if ti < 0 || ti >= g.t { src += ho * wo; continue }
-                    for hh in 0..<ho {
-                        let hi = hh * sh - ph + b
-                        if hi < 0 || hi >= g.h { src += wo; continue }
-                        let dst = xs + ti * hw + hi * W - pw + d
-                        if sw == 1 {
-                            for ww in wLo..<wHi { dst[ww] += src[ww] }
-                        } else {
-                            for ww in wLo..<wHi { dst[ww * sw] += src[ww] }
-                        }
-                        src += wo
-                    }
-                }
-            }
-        } } }
-    }
-}
-
-/// Convolution forward: y = W ⊛ x through one sgemm per chunk of samples.
+/// Convolution forward: y = W ⊛ x through sgemm (see `ConvPlan` for how samples are grouped).
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> y: [N, O, T', H', W']
 public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tensor {
-    if g.chunk == 1 && !g.isPointwise { return conv3dForwardBlocked(x, w, g) }
     let y = Tensor(uninitialized: g.outputShape)
-    let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
-    let col = (g.isPointwise && cnMax == 1) ? nil : Tensor(uninitialized: [K * cnMax * L])
-    let tmp = cnMax > 1 ? Tensor(uninitialized: [O * cnMax * L]) : nil
+    conv3dForward(x, w, g, into: y.pointer, accumulate: false)
+    return y
+}
+
+/// y = W ⊛ x, or y += W ⊛ x with `accumulate` (the input gradient by transposed convolution adds
+/// straight into dx this way).
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
+func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
+                   accumulate: Bool) {
+    let plan = ConvPlan(g)
+    let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
+    let beta: Float = accumulate ? 1 : 0
+    let inside = plan.parallelInside
+    // Pointwise convolutions one sample a GEMM read x itself; batched ones gather through tmp.
+    let direct = g.isPointwise && cnMax == 1
+    let cols = plan.scratch(direct ? 0 : plan.blocked ? K * pb * plane : K * cnMax * L)
+    let tmps = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
     // Swift may end an object's life after its last use, not at the end of scope: keep the
     // scratch buffers alive while raw pointers into them are in use.
-    defer { withExtendedLifetime(col) {}; withExtendedLifetime(tmp) {} }
-    var n0 = 0
-    while n0 < g.n {
-        let cn = min(cnMax, g.n - n0)
+    defer { withExtendedLifetime(cols) {}; withExtendedLifetime(tmps) {} }
+    plan.run { worker, unit in
+        let r = plan.samples(unit)
+        if plan.blocked {
+            // One sample in blocks of output planes: vol2col of a block, then its GEMM straight
+            // into the output (the block stays in cache between the two).
+            let n = r.lowerBound, col = cols[worker]!.pointer
+            for t0 in stride(from: 0, to: g.to, by: pb) {
+                let planes = t0..<min(g.to, t0 + pb)
+                let nc = planes.count * plane
+                vol2col(x.pointer, g, n0: n, cn: 1, col: col, planes: planes, parallel: inside)
+                BLAS.gemm(m: O, n: nc, k: K, a: w.pointer, lda: K, b: col, ldb: nc,
+                          beta: beta, c: y + n * O * L + t0 * plane, ldc: L)
+            }
+            return
+        }
+        let (n0, cn) = (r.lowerBound, r.count)
         let b: UnsafePointer<Float>
-        if let col { vol2col(x.pointer, g, n0: n0, cn: cn, col: col.pointer); b = UnsafePointer(col.pointer) }
-        else { b = UnsafePointer(x.pointer + n0 * g.c * L) }
-        if tmp == nil {
-            BLAS.gemm(m: O, n: L, k: K, a: w.pointer, lda: K, b: b, ldb: L, c: y.pointer + n0 * O * L, ldc: L)
+        if let col = cols[worker] {
+            vol2col(x.pointer, g, n0: n0, cn: cn, col: col.pointer, parallel: inside)
+            b = UnsafePointer(col.pointer)
         } else {
-            let t = tmp!.pointer
-            BLAS.gemm(m: O, n: cn * L, k: K, a: w.pointer, lda: K, b: b, ldb: cn * L, c: t, ldc: cn * L)
-            // [O, cn·L] -> [cn, O, L]
-            for j in 0..<cn { for oc in 0..<O {
-                (y.pointer + ((n0 + j) * O + oc) * L).update(from: t + oc * cn * L + j * L, count: L)
-            } }
+            b = UnsafePointer(x.pointer + n0 * g.c * L)
         }
-        n0 += cn
-    }
-    return y
-}
-
-/// Forward one sample at a time, in blocks of output planes: vol2col of a block, then its GEMM
-/// straight into the output.
-// x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> y: [N, O, T', H', W']
-func conv3dForwardBlocked(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tensor {
-    let y = Tensor(uninitialized: g.outputShape)
-    let (K, L, O, plane, pb) = (g.k, g.l, g.o, g.ho * g.wo, g.planesPerBlock)
-    let col = Tensor(uninitialized: [K * pb * plane])
-    defer { withExtendedLifetime(col) {} }
-    for n in 0..<g.n {
-        for t0 in stride(from: 0, to: g.to, by: pb) {
-            let planes = t0..<min(g.to, t0 + pb)
-            let cols = planes.count * plane
-            vol2col(x.pointer, g, n0: n, cn: 1, col: col.pointer, planes: planes)
-            BLAS.gemm(m: O, n: cols, k: K, a: w.pointer, lda: K, b: col.pointer, ldb: cols,
-                      c: y.pointer + n * O * L + t0 * plane, ldc: L)
+        guard let t = tmps[worker]?.pointer else {
+            BLAS.gemm(m: O, n: L, k: K, a: w.pointer, lda: K, b: b, ldb: L, beta: beta, c: y + n0 * O * L, ldc: L)
+            return
         }
-    }
-    return y
-}
-
-/// Backward one sample at a time in blocks of output planes (see `conv3dForwardBlocked`).
-// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
-func conv3dBackwardBlocked(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
-    let (K, L, O, plane, pb) = (g.k, g.l, g.o, g.ho * g.wo, g.planesPerBlock)
-    let col = Tensor(uninitialized: [K * pb * plane])
-    defer { withExtendedLifetime(col) {} }
-    for n in 0..<g.n {
-        for t0 in stride(from: 0, to: g.to, by: pb) {
-            let planes = t0..<min(g.to, t0 + pb)
-            let cols = planes.count * plane
-            let d = dy + n * O * L + t0 * plane
-            if let dw {
-                vol2col(x.pointer, g, n0: n, cn: 1, col: col.pointer, planes: planes)
-                BLAS.gemm(transB: true, m: O, n: K, k: cols, a: d, lda: L, b: col.pointer, ldb: cols,
-                          beta: 1, c: dw, ldc: K)
-            }
-            if let dx {
-                BLAS.gemm(transA: true, m: K, n: cols, k: O, a: w.pointer, lda: K, b: d, ldb: L,
-                          c: col.pointer, ldc: cols)
-                col2vol(col.pointer, g, n0: n, cn: 1, dx: dx, planes: planes)
-            }
-        }
+        BLAS.gemm(m: O, n: cn * L, k: K, a: w.pointer, lda: K, b: b, ldb: cn * L, c: t, ldc: cn * L)
+        // [O, cn·L] -> [cn, O, L]
+        for j in 0..<cn { for oc in 0..<O {
+            let dst = y + ((n0 + j) * O + oc) * L, src = t + oc * cn * L + j * L
+            if accumulate { for i in 0..<L { dst[i] += src[i] } } else { dst.update(from: src, count: L) }
+        } }
     }
 }
 
@@ -216,21 +115,23 @@ func conv3dBackwardBlocked(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
 /// kernel (a GEMM with inner size O·kt·kh·kw); otherwise col2vol(Wᵀ · dy), whose GEMM has inner
 /// size O only and is much slower for narrow layers.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
+/// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+                           dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
     if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
         conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil)
-        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx)
+        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
         return
     }
+    if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
 }
 
-/// dx += dy ⊛ flip(W)ᵀ for a stride-1 convolution: a forward convolution of dy (padded by k − 1 − p)
-/// with weights W'[c, o, a, b, d] = W[o, c, kt−1−a, kh−1−b, kw−1−d].
+/// dx += dy ⊛ flip(W)ᵀ (dx = … without `accumulate`) for a stride-1 convolution: a forward
+/// convolution of dy (padded by k − 1 − p) with weights W'[c, o, a, b, d] = W[o, c, kt−1−a, kh−1−b, kw−1−d].
 // w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
 func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                                         dx: UnsafeMutablePointer<Float>) {
+                                         dx: UnsafeMutablePointer<Float>, accumulate: Bool = true) {
     let (kt, kh, kw) = g.kernel
     let taps = kt * kh * kw
     let wt = Tensor(uninitialized: [g.c, g.o, kt, kh, kw])
@@ -243,53 +144,79 @@ func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>
     // dy is borrowed, not owned: wrap it as a view for the forward kernel.
     let dyView = Tensor(shape: [g.n, g.o, g.to, g.ho, g.wo],
                         storage: Storage(view: UnsafeMutablePointer(mutating: dy), count: g.n * g.o * g.l, owner: wt.storage))
-    let d = conv3dForward(dyView, wt, gt)
-    let count = d.count
-    let dp = d.pointer
-    parallelRanges(count) { r in for i in r { dx[i] += dp[i] } }
-    withExtendedLifetime(d) {}
+    conv3dForward(dyView, wt, gt, into: dx, accumulate: accumulate)
 }
 
+/// dW (accumulated) and, by col2vol, dx (accumulated), unit by unit as `ConvPlan` says. Workers
+/// other than the first sum dW in private buffers, added into dw at the end.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
 func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                         dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
-    if g.chunk == 1 && !g.isPointwise { return conv3dBackwardBlocked(x, w, dy, g, dw: dw, dx: dx) }
-    let (K, L, O, cnMax) = (g.k, g.l, g.o, g.chunk)
+    let plan = ConvPlan(g)
+    let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
+    let inside = plan.parallelInside
     let direct = g.isPointwise && cnMax == 1
-    let col = direct ? nil : Tensor(uninitialized: [K * cnMax * L])
-    let dyT = cnMax > 1 ? Tensor(uninitialized: [O * cnMax * L]) : nil
-    defer { withExtendedLifetime(col) {}; withExtendedLifetime(dyT) {} }
-    var n0 = 0
-    while n0 < g.n {
-        let cn = min(cnMax, g.n - n0)
+    let cols = plan.scratch(direct ? 0 : plan.blocked ? K * pb * plane : K * cnMax * L)
+    let dyTs = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
+    let privateDW: [Tensor?] = (0..<plan.workers).map { $0 > 0 && dw != nil ? Tensor.zeros([O * K]) : nil }
+    defer { withExtendedLifetime(cols) {}; withExtendedLifetime(dyTs) {}; withExtendedLifetime(privateDW) {} }
+    plan.run { worker, unit in
+        let r = plan.samples(unit)
+        let dwp = worker == 0 ? dw : privateDW[worker]?.pointer
+        if plan.blocked {
+            let n = r.lowerBound, col = cols[worker]!.pointer
+            for t0 in stride(from: 0, to: g.to, by: pb) {
+                let planes = t0..<min(g.to, t0 + pb)
+                let nc = planes.count * plane
+                let d = dy + n * O * L + t0 * plane
+                if let dwp {
+                    vol2col(x.pointer, g, n0: n, cn: 1, col: col, planes: planes, parallel: inside)
+                    BLAS.gemm(transB: true, m: O, n: K, k: nc, a: d, lda: L, b: col, ldb: nc,
+                              beta: 1, c: dwp, ldc: K)
+                }
+                if let dx {
+                    BLAS.gemm(transA: true, m: K, n: nc, k: O, a: w.pointer, lda: K, b: d, ldb: L,
+                              c: col, ldc: nc)
+                    col2vol(col, g, n0: n, cn: 1, dx: dx, planes: planes, parallel: inside)
+                }
+            }
+            return
+        }
+        let (n0, cn) = (r.lowerBound, r.count)
         // dy of this chunk as [O, cn·L]
         let d: UnsafePointer<Float>
-        if let dyT {
+        if let dyT = dyTs[worker]?.pointer {
             for j in 0..<cn { for oc in 0..<O {
-                (dyT.pointer + oc * cn * L + j * L).update(from: dy + ((n0 + j) * O + oc) * L, count: L)
+                (dyT + oc * cn * L + j * L).update(from: dy + ((n0 + j) * O + oc) * L, count: L)
             } }
-            d = UnsafePointer(dyT.pointer)
+            d = UnsafePointer(dyT)
         } else {
             d = dy + n0 * O * L
         }
-        if let dw {
+        if let dwp {
             let b: UnsafePointer<Float>
-            if let col { vol2col(x.pointer, g, n0: n0, cn: cn, col: col.pointer); b = UnsafePointer(col.pointer) }
-            else { b = UnsafePointer(x.pointer + n0 * g.c * L) }
+            if let col = cols[worker] {
+                vol2col(x.pointer, g, n0: n0, cn: cn, col: col.pointer, parallel: inside)
+                b = UnsafePointer(col.pointer)
+            } else {
+                b = UnsafePointer(x.pointer + n0 * g.c * L)
+            }
             BLAS.gemm(transB: true, m: O, n: K, k: cn * L, a: d, lda: cn * L, b: b, ldb: cn * L,
-                      beta: 1, c: dw, ldc: K)
+                      beta: 1, c: dwp, ldc: K)
         }
         if let dx {
-            if direct {
+            if let col = cols[worker]?.pointer {
+                BLAS.gemm(transA: true, m: K, n: cn * L, k: O, a: w.pointer, lda: K, b: d, ldb: cn * L,
+                          c: col, ldc: cn * L)
+                col2vol(col, g, n0: n0, cn: cn, dx: dx, parallel: inside)
+            } else {
                 BLAS.gemm(transA: true, m: K, n: L, k: O, a: w.pointer, lda: K, b: d, ldb: L,
                           beta: 1, c: dx + n0 * g.c * L, ldc: L)
-            } else {
-                let c = col!.pointer
-                BLAS.gemm(transA: true, m: K, n: cn * L, k: O, a: w.pointer, lda: K, b: d, ldb: cn * L,
-                          c: c, ldc: cn * L)
-                col2vol(c, g, n0: n0, cn: cn, dx: dx)
             }
         }
-        n0 += cn
+    }
+    if let dw {
+        for p in privateDW.compactMap({ $0 }) { BLAS.axpy(n: O * K, alpha: 1, x: p.pointer, y: dw) }
     }
 }
 
@@ -302,9 +229,11 @@ extension Tape {
         onConv?(g)
         let y = conv3dForward(x.value, w.value, g)
         return output(.conv3d, y, inputs: [x, w]) { out in
-            { conv3dBackward(x.value, w.value, out.grad!.pointer, g,
-                             dw: w.requiresGrad ? w.gradPointer() : nil,
-                             dx: x.requiresGrad ? x.gradPointer() : nil) }
+            {
+                let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
+                conv3dBackward(x.value, w.value, out.grad!.pointer, g,
+                               dw: w.requiresGrad ? w.gradPointer() : nil, dx: dx, dxFresh: fresh)
+            }
         }
     }
 }

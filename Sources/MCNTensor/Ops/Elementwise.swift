@@ -9,8 +9,13 @@ extension Tape {
         return output(.add, y, inputs: [a, b]) { out in
             {
                 let dy = out.grad!.pointer, n = out.value.count
-                if a.requiresGrad { let d = a.gradPointer(); parallelRanges(n) { r in for i in r { d[i] += dy[i] } } }
-                if b.requiresGrad { let d = b.gradPointer(); parallelRanges(n) { r in for i in r { d[i] += dy[i] } } }
+                for v in [a, b] where v.requiresGrad {
+                    let (d, fresh) = v.gradForWrite()
+                    parallelRanges(n) { r in
+                        if fresh { (d + r.lowerBound).update(from: dy + r.lowerBound, count: r.count) }
+                        else { for i in r { d[i] += dy[i] } }
+                    }
+                }
             }
         }
     }

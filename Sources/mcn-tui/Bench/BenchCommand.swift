@@ -41,7 +41,8 @@ struct BenchCommand: ParsableCommand {
     var data: String?
 
     /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
-    static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites + extractSuites
+    static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
+        + extractSuites + [pytorchSuite]
 
     func run() throws {
         let report = BenchReport(json: json)

@@ -39,14 +39,16 @@ let convSuite = BenchSuite(prefix: "conv") { report, options in
             let dy = Tensor.randn(g.outputShape, rng: &rng)
             let dw = Tensor.zeros(w.shape), dx = Tensor.zeros(x.shape)
             let needDx = i > 0
-            let tf = benchTime(minSeconds: options.quick ? 0.1 : 0.4) { _ = conv3dForward(x, w, g) }
-            let tt = benchTime(minSeconds: options.quick ? 0.1 : 0.4) {
+            let tf = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) { _ = conv3dForward(x, w, g) }
+            let tt = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) {
                 _ = conv3dForward(x, w, g)
                 conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: needDx ? dx.pointer : nil)
             }
             let f = g.forwardFlops
-            report.record("conv.\(label).forward", f / tf / 1e9, unit: "GFLOP/s", vs: "sgemm")
-            report.record("conv.\(label).train", f * (needDx ? 3 : 2) / tt / 1e9, unit: "GFLOP/s", vs: "sgemm")
+            report.record("conv.\(label).forward", f / tf.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                          extra: ["seconds": tf.wall, "cpu_seconds": tf.cpu])
+            report.record("conv.\(label).train", f * (needDx ? 3 : 2) / tt.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                          extra: ["seconds": tt.wall, "cpu_seconds": tt.cpu])
         }
     }
 }
@@ -58,22 +60,23 @@ let backboneSuite = BenchSuite(prefix: "backbone") { report, options in
         let inst = BenchNetworks.make(name)
         let geoms = BenchNetworks.convGeometries(inst, input: input)
         let fwdFlops = geoms.reduce(0) { $0 + $1.forwardFlops }
-        let tf = benchTime(minSeconds: options.quick ? 0.3 : 1) {
+        let tf = benchTimes(minSeconds: options.quick ? 0.3 : 1) {
             let t = Tape(recording: false)
             let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: nil)
             _ = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
         }
-        let tt = benchTime(minSeconds: options.quick ? 0.3 : 1) {
+        let tt = benchTimes(minSeconds: options.quick ? 0.3 : 1) {
             inst.grads.zero()
             let t = Tape(training: true, updateRunningStats: false)
             let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
             let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
             t.backward(t.mean(h))
         }
-        report.record("backbone.\(name).forward", fwdFlops / tf / 1e9, unit: "GFLOP/s", vs: "sgemm",
-                      extra: ["seconds": tf])
-        report.record("backbone.\(name).train", BenchNetworks.trainFlops(geoms) / tt / 1e9, unit: "GFLOP/s",
-                      vs: "sgemm", extra: ["seconds": tt, "clips_per_s": Double(input.shape[0]) / tt])
+        report.record("backbone.\(name).forward", fwdFlops / tf.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                      extra: ["seconds": tf.wall, "cpu_seconds": tf.cpu])
+        report.record("backbone.\(name).train", BenchNetworks.trainFlops(geoms) / tt.wall / 1e9, unit: "GFLOP/s",
+                      vs: "sgemm", extra: ["seconds": tt.wall, "cpu_seconds": tt.cpu,
+                                           "clips_per_s": Double(input.shape[0]) / tt.wall])
     }
 }
 

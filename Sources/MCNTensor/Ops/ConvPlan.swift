@@ -1,0 +1,65 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How one convolution call spreads its samples over the cores.
+///
+/// Work is cut into independent units: one sample processed in blocks of output planes when a
+/// sample alone fills a GEMM ("blocked"), else chunks of `chunk` samples batched into one GEMM.
+/// With two or more units and more than one BLAS thread, each core takes whole units and runs its
+/// own vol2col and a single-threaded GEMM on its own scratch buffers: no hand-off between the
+/// dispatch and the OpenBLAS thread pools per block, and one core's vol2col overlaps the other's
+/// GEMM (when `splitUnits`). With a single unit (the deep, small layers), or the split off, the
+/// GEMM and vol2col are parallel inside.
+struct ConvPlan {
+    let g: Conv3dGeometry
+    let blocked: Bool
+    let samplesPerUnit: Int
+    let units: Int
+    let workers: Int
+
+    init(_ g: Conv3dGeometry) {
+        self.g = g
+        blocked = g.chunk == 1 && !g.isPointwise
+        samplesPerUnit = blocked ? 1 : g.chunk
+        units = (g.n + samplesPerUnit - 1) / samplesPerUnit
+        workers = serialOnly || !Self.splitUnits ? 1 : max(1, min(units, BLAS.threads))
+    }
+
+    /// Off by default: on the shared 2-core machine the split did not measure faster overall
+    /// (BENCHMARKS.md). MCN_CONV_SPLIT=1 turns it on for measurements; tests set it directly.
+    nonisolated(unsafe) static var splitUnits = getenv("MCN_CONV_SPLIT").map { String(cString: $0) == "1" } ?? false
+
+    /// vol2col and col2vol use all cores themselves only when the units run one at a time.
+    var parallelInside: Bool { workers == 1 }
+
+    /// The samples of unit u.
+    func samples(_ u: Int) -> Range<Int> { u * samplesPerUnit..<min(g.n, (u + 1) * samplesPerUnit) }
+
+    /// One scratch buffer of `count` floats per worker (none when count is 0).
+    func scratch(_ count: Int) -> [Tensor?] {
+        (0..<workers).map { _ in count > 0 ? Tensor(uninitialized: [count]) : nil }
+    }
+
+    /// Runs body(worker, unit) for every unit. Units are handed out in order as workers free up
+    /// (the machine is shared, so a static split would wait for the slower core). Bodies of
+    /// different units must write disjoint memory, apart from per-worker scratch.
+    func run(_ body: (Int, Int) -> Void) {
+        if workers == 1 {
+            for u in 0..<units { body(0, u) }
+            return
+        }
+        let previous = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(previous) }
+        let next = Atomic<Int>(0)
+        parallelFor(workers, work: Int.max) { worker in
+            while true {
+                let u = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if u >= units { return }
+                body(worker, u)
+            }
+        }
+    }
+}

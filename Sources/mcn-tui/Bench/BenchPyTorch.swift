@@ -1,0 +1,81 @@
+import Foundation
+import MCNModel
+import MCNTensor
+import MCNTrain
+
+/// `pytorch.*`: scripts/pytorch-reference.py (the same networks and steps in PyTorch) run beside
+/// our own figures in the same process run, one network at a time, so each ratio compares
+/// measurements taken minutes apart. Runs only when asked for (`--only pytorch`: it takes minutes);
+/// skipped with one line when `import torch` fails.
+let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
+    guard !options.only.isEmpty else { report.comment("pytorch: side-by-side figures with --only pytorch"); return }
+    guard let script = pytorchScript() else {
+        report.comment("pytorch: scripts/pytorch-reference.py not found, skipped"); return
+    }
+    guard runPython(["-c", "import torch"]) != nil else {
+        report.comment("pytorch: python3 cannot import torch, skipped"); return
+    }
+    var rng = RNG(seed: 5)
+    let clips = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    for name in BenchNetworks.names where options.wants("pytorch.\(name)") {
+        var args = [script, "--threads", "\(options.threads)", "--only", ".\(name)."]
+        if options.quick { args.append("--quick") }
+        guard let out = runPython(args) else { report.comment("pytorch: the script failed for \(name)"); continue }
+        var torch: [String: Double] = [:]
+        for line in out.split(separator: "\n") {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let n = obj["name"] as? String, let v = obj["value"] as? Double else { continue }
+            torch[n] = v
+            report.record(n, v, unit: "s")
+        }
+        // Ours, right after, and the ratios (our seconds over PyTorch's: below 1 is faster).
+        var ours: [(String, Double)] = [("backbone.\(name).train", backboneTrainSeconds(name, clips, quick: options.quick))]
+        for mode in StepMode.all { ours.append(("step.\(name).\(mode.name)", stepSeconds(name, mode, clips, quick: options.quick).wall)) }
+        for (figure, seconds) in ours {
+            var extra: [String: Double] = [:]
+            for layout in ["default", "channels-last"] {
+                if let t = torch["pytorch.\(figure).\(layout)"] { extra["vs_pytorch_\(layout.replacingOccurrences(of: "-", with: "_"))"] = seconds / t }
+            }
+            report.record("ours.\(figure)", seconds, unit: "s", extra: extra)
+        }
+    }
+}
+
+/// Seconds of one backbone forward + backward on `clips` (best of a few).
+// clips: [16, 3, 8, 64, 64]
+func backboneTrainSeconds(_ name: String, _ clips: Tensor, quick: Bool) -> Double {
+    let inst = BenchNetworks.make(name)
+    return benchTime(minSeconds: quick ? 0.3 : 1) {
+        inst.grads.zero()
+        let t = Tape(training: true, updateRunningStats: false)
+        let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
+        let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(clips))
+        t.backward(t.mean(h))
+    }
+}
+
+/// The package root (where scripts/ lives): the working directory when it has the script, else
+/// the checkout this binary was built from.
+func pytorchScript() -> String? {
+    let rel = "scripts/pytorch-reference.py"
+    let fm = FileManager.default
+    if fm.fileExists(atPath: rel) { return rel }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    let p = root.appendingPathComponent(rel).path
+    return fm.fileExists(atPath: p) ? p : nil
+}
+
+/// Runs python3 with `args`; its standard output, or nil when it could not run or failed.
+func runPython(_ args: [String]) -> String? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    do { try p.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+}

@@ -6,7 +6,8 @@
 #
 #   scripts/pretrain-study.sh [OUT_DIR] [-- extra `train` flags, e.g. --set data.hue=0.5]
 #
-# Env: SEEDS ("1 2 3"), STEPS (300), FINETUNE_STEPS (300), DATA (sample-data), BIN (the release binary).
+# Env: SEEDS ("1 2 3"), STEPS (300), FINETUNE_STEPS (300; 0 skips the supervised bound),
+# FINETUNE_ARGS (extra `eval finetune` flags), DATA (sample-data), BIN (the release binary).
 # Takes about an hour per seed on 2 idle cores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,8 +39,10 @@ for seed in $seeds; do
     if [[ ! -f "$run/results.json" ]]; then
         "$bin" eval retrieval --checkpoint random --seed "$seed" --data "$data" --run-dir "$run" | tail -n 4
         "$bin" eval probe --checkpoint random --seed "$seed" --data "$data" --run-dir "$run" | tail -n 2
-        "$bin" eval finetune --checkpoint random --seed "$seed" --data "$data" --run-dir "$run" \
-            --steps "$ftsteps" | tail -n 3
+        if [[ "$ftsteps" != 0 ]]; then
+            "$bin" eval finetune --checkpoint random --seed "$seed" --data "$data" --run-dir "$run" \
+                --steps "$ftsteps" ${FINETUNE_ARGS:-} | tail -n 3
+        fi
     fi
     runs+=("$run")
 done

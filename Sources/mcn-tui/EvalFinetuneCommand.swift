@@ -15,10 +15,10 @@ struct EvalFinetuneCommand: ParsableCommand {
     var steps = 300
 
     @Option(help: "Base learning rate (warm-up, then cosine).")
-    var lr = 0.05
+    var lr = FineTuneConfig().lr
 
     @Option(help: "Videos per batch (one augmented clip each).")
-    var batchVideos = 8
+    var batchVideos = FineTuneConfig().batchVideos
 
     @Option(help: "Weight decay.")
     var weightDecay = 5e-4

@@ -125,7 +125,7 @@ public enum ConfigSchema {
         ConfigKey("method", "hvp_epsilon", .double(0.01), .double(lo: 0, hi: .infinity, loOpen: true), "finite-difference step of the Hessian-vector product"),
         // [optim]
         ConfigKey("optim", "optimizer", .string("sgd"), .choice(["sgd", "adam", "adamw"]), "outer optimiser"),
-        ConfigKey("optim", "lr", .double(0.05), .double(lo: 0, hi: .infinity, loOpen: true), "outer learning rate α2"),
+        ConfigKey("optim", "lr", .double(0.01), .double(lo: 0, hi: .infinity, loOpen: true), "outer learning rate α2"),
         ConfigKey("optim", "momentum", .double(0.9), .double(lo: 0, hi: 1, hiOpen: true), "SGD momentum (Adam β1)"),
         ConfigKey("optim", "weight_decay", .double(5e-4), .double(lo: 0, hi: .infinity), "weight decay"),
         ConfigKey("optim", "schedule", .string("constant"), .choice(["constant", "step", "cosine"]), "learning-rate schedule"),

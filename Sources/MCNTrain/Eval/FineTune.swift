@@ -7,11 +7,11 @@ import MCNVideo
 public struct FineTuneConfig: Sendable, Equatable {
     public var steps = 300
     /// Base rate of a half-cosine schedule after `warmupSteps`.
-    public var lr = 0.05
+    public var lr = 0.02
     public var warmupSteps = 20
     public var momentum = 0.9
     public var weightDecay = 5e-4
-    public var batchVideos = 8
+    public var batchVideos = 16
     /// Share of each class's training videos held out for model selection (at least one from a
     /// class with three or more videos).
     public var validationFraction = 0.1

@@ -82,7 +82,7 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(meta.differences(from: other), ["model.backbone", "optim.lr"])
         XCTAssertThrowsError(try meta.checkCompatible(with: other, source: "ck")) { e in
             let m = "\(e)"
-            XCTAssertTrue(m.contains("optim.lr (0.05 in the checkpoint, 0.1 now)"), m)
+            XCTAssertTrue(m.contains("optim.lr (\(RunConfig().optim.lr) in the checkpoint, 0.1 now)"), m)
             XCTAssertTrue(m.contains("model.backbone"), m)
         }
         XCTAssertEqual(meta.configHash, RunConfig().hash)

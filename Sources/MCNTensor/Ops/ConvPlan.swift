@@ -27,9 +27,11 @@ struct ConvPlan {
         workers = serialOnly || !Self.splitUnits ? 1 : max(1, min(units, BLAS.threads))
     }
 
-    /// Off by default: on the shared 2-core machine the split did not measure faster overall
-    /// (BENCHMARKS.md). MCN_CONV_SPLIT=1 turns it on for measurements; tests set it directly.
-    nonisolated(unsafe) static var splitUnits = getenv("MCN_CONV_SPLIT").map { String(cString: $0) == "1" } ?? false
+    /// On by default: on the quiet machine it made the r3d-tiny training pass 1.8× faster and the
+    /// r2plus1d-tiny pass 1.15× (BENCHMARKS.md, alternating A/B). MCN_CONV_SPLIT=0 turns it off;
+    /// tests set it directly. It sets OpenBLAS to one thread while the units run, so no other
+    /// thread may call BLAS during a convolution (none does: the engine runs BLAS on its thread).
+    nonisolated(unsafe) static var splitUnits = getenv("MCN_CONV_SPLIT").map { String(cString: $0) != "0" } ?? true
 
     /// vol2col and col2vol use all cores themselves only when the units run one at a time.
     var parallelInside: Bool { workers == 1 }

@@ -22,6 +22,18 @@ public struct ColumnAggregate {
         unplottable = bad
     }
 
+    /// The first step past column `col`'s run, which starts at step `start`: the run of points in a
+    /// column ends at the first step of the next column (x1 + 1 for the last column). k = (w − 1) / (x1 − x0).
+    @inline(__always)
+    static func columnEnd(_ col: Int, from start: Int, x0: Int, x1: Int, columns w: Int, k: Double) -> Int {
+        guard col < w - 1 else { return x1 + 1 }
+        @inline(__always) func column(_ step: Int) -> Int { Swift.min(w - 1, Int(Double(step - x0) * k + 0.5)) }
+        var end = x0 + Int(((Double(col) + 0.5) / k).rounded(.up))
+        while end > start + 1 && column(end - 1) > col { end -= 1 }
+        while column(end) == col { end += 1 }
+        return end
+    }
+
     /// Steps are increasing, so each column is a run of consecutive points: walk the runs and reduce
     /// each with a tight loop (this runs over every visible step of every series each frame).
     private static func fill(_ a: inout ColumnAggregate, steps st: UnsafeBufferPointer<Int>, values vs: UnsafeBufferPointer<Double>,
@@ -33,13 +45,7 @@ public struct ColumnAggregate {
         while i < st.count && st[i] <= x1 {
             @inline(__always) func column(_ step: Int) -> Int { Swift.min(w - 1, Int(Double(step - x0) * k + 0.5)) }
             let col = column(st[i])
-            // The run of points in this column ends at the first step of the next column.
-            var end = x1 + 1
-            if col < w - 1 {
-                end = x0 + Int(((Double(col) + 0.5) / k).rounded(.up))
-                while end > st[i] + 1 && column(end - 1) > col { end -= 1 }
-                while column(end) == col { end += 1 }
-            }
+            let end = Self.columnEnd(col, from: st[i], x0: x0, x1: x1, columns: w, k: k)
             var j = i + 1
             while j < st.count && st[j] < end && st[j] <= x1 { j += 1 }
             var first = Double.nan, last = 0.0, mn = Double.infinity, mx = -Double.infinity, sum = 0.0
@@ -79,13 +85,7 @@ public struct ColumnAggregate {
                 let stop = Self.lowerBound(st, x1 + 1, i, n)
                 while i < stop {
                     let col = column(st[i])
-                    // The run of points in this column ends at the first step of the next column.
-                    var end = x1 + 1
-                    if col < w - 1 {
-                        end = x0 + Int(((Double(col) + 0.5) / k).rounded(.up))
-                        while end > st[i] + 1 && column(end - 1) > col { end -= 1 }
-                        while column(end) == col { end += 1 }
-                    }
+                    let end = Self.columnEnd(col, from: st[i], x0: x0, x1: x1, columns: w, k: k)
                     // Steps strictly increase, so the step `end` lies at most end − st[i] points on.
                     let j = Self.lowerBound(st, end, i + 1, Swift.min(stop, i + Swift.max(1, end - st[i])))
                     let r = track.summary.reduce(vs, i, j, log: log).plotted(log: log)

@@ -22,8 +22,11 @@ let package = Package(
             .linkedLibrary("swscale"), .linkedLibrary("avutil"),
         ]),
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // vol2col and friends: optimised even in debug builds; -fno-builtin keeps short row
+        // copies as inline vector loops instead of memcpy/memset calls.
+        .target(name: "CTensorKernels", cSettings: [.unsafeFlags(["-O3", "-fno-builtin"])]),
 
-        .target(name: "MCNTensor", dependencies: ["CBLAS"], swiftSettings: optimised),
+        .target(name: "MCNTensor", dependencies: ["CBLAS", "CTensorKernels"], swiftSettings: optimised),
         .target(name: "MCNVideo", dependencies: ["CFFmpeg", "MCNTensor"], swiftSettings: optimised),
         .target(name: "MCNModel", dependencies: ["MCNTensor"], swiftSettings: optimised),
         .target(name: "MCNTrain", dependencies: ["MCNModel", "MCNVideo", "MCNTensor", "TOMLKit"],

@@ -18,19 +18,34 @@ final class ConvReferenceTests: XCTestCase {
         return y
     }
 
-    /// Both ways of spreading samples over the cores (see ConvPlan).
+    /// Both ways of spreading samples over the cores (see ConvPlan), with and without the
+    /// row-shift layout of one-sample convolutions (see RowShift).
     func testMatchesDirectConvolution() {
-        for split in [false, true] { withSplit(split) { forwardCases() } }
+        for split in [false, true] { for rows in [false, true] { with(split: split, rowShift: rows) { forwardCases() } } }
     }
 
     func testBackwardMatchesDirectLoops() {
-        for split in [false, true] { withSplit(split) { backwardCases() } }
+        for split in [false, true] { for rows in [false, true] { with(split: split, rowShift: rows) { backwardCases() } } }
     }
 
-    private func withSplit(_ on: Bool, _ body: () -> Void) {
-        let saved = ConvPlan.splitUnits
-        ConvPlan.splitUnits = on
-        defer { ConvPlan.splitUnits = saved }
+    /// The row-shift layout takes exactly the shapes it should: blocked, kernels taller than a
+    /// row, planes of 256 positions or more.
+    func testRowShiftAppliesToBlockedTallKernels() {
+        let stem = Conv3dGeometry(input: [16, 3, 8, 64, 64], weight: [16, 3, 3, 7, 7], stride: (1, 2, 2), padding: (1, 3, 3))
+        let layer1 = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let temporal = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 1, 1], stride: (1, 1, 1), padding: (1, 0, 0))
+        let layer2 = Conv3dGeometry(input: [16, 32, 4, 16, 16], weight: [32, 32, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        XCTAssertEqual(RowShift(stem, blocked: ConvPlan(stem).blocked).map { [$0.phases, $0.shifts, $0.rows] }, [2, 4, 126])
+        XCTAssertEqual(RowShift(layer1, blocked: ConvPlan(layer1).blocked).map { [$0.phases, $0.shifts, $0.rows] }, [1, 3, 144])
+        XCTAssertNil(RowShift(temporal, blocked: ConvPlan(temporal).blocked))
+        XCTAssertNil(RowShift(layer2, blocked: ConvPlan(layer2).blocked))
+    }
+
+    private func with(split: Bool, rowShift: Bool, _ body: () -> Void) {
+        let saved = (ConvPlan.splitUnits, RowShift.enabled)
+        ConvPlan.splitUnits = split
+        RowShift.enabled = rowShift
+        defer { (ConvPlan.splitUnits, RowShift.enabled) = saved }
         body()
     }
 
@@ -50,6 +65,9 @@ final class ConvReferenceTests: XCTestCase {
             ([3, 4, 4, 32, 32], [5, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),     // pointwise, one sample a GEMM, 3 workers' units
             ([3, 2, 8, 40, 40], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, units shared by the cores
             ([6, 2, 4, 16, 16], [3, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // two chunks, the last one short
+            ([2, 3, 4, 130, 66], [5, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // blocked stride-2 stem, odd sizes (row shift: 2 phases)
+            ([1, 2, 8, 70, 50], [2, 2, 2, 5, 3], (1, 3, 2), (0, 2, 1)),     // blocked, kh 5 stride 3: a shift with fewer phases
+            ([2, 2, 9, 67, 41], [3, 2, 1, 2, 4], (2, 3, 1), (0, 0, 2)),     // blocked, kh 2 < sh 3, even kernel
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
@@ -77,6 +95,9 @@ final class ConvReferenceTests: XCTestCase {
             ([5, 2, 8, 32, 32], [3, 2, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // two chunks, col2vol dX
             ([3, 4, 4, 32, 32], [5, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),     // pointwise, direct GEMMs
             ([3, 5, 7, 33, 31], [6, 5, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // strided shortcut, odd sizes
+            ([2, 3, 4, 130, 66], [5, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // blocked stride-2 stem: row-shift dW, col2vol dX
+            ([1, 2, 8, 70, 50], [2, 2, 2, 5, 3], (1, 3, 2), (0, 2, 1)),     // blocked, kh 5 stride 3
+            ([2, 3, 5, 67, 37], [4, 3, 3, 3, 5], (1, 1, 1), (1, 1, 2)),     // blocked stride 1, odd sizes: transposed-conv dX
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)

@@ -69,13 +69,26 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     let inside = plan.parallelInside
     // Pointwise convolutions one sample a GEMM read x itself; batched ones gather through tmp.
     let direct = g.isPointwise && cnMax == 1
-    let cols = plan.scratch(direct ? 0 : plan.blocked ? K * pb * plane : K * cnMax * L)
+    let rowShift = RowShift(g, blocked: plan.blocked)
+    let colCount = direct ? 0 : rowShift.map { $0.rows * $0.rowLength } ?? (plan.blocked ? K * pb * plane : K * cnMax * L)
+    let cols = plan.scratch(colCount)
     let tmps = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
+    let arranged = rowShift?.arrangedWeights(w.pointer)
     // Swift may end an object's life after its last use, not at the end of scope: keep the
     // scratch buffers alive while raw pointers into them are in use.
-    defer { withExtendedLifetime(cols) {}; withExtendedLifetime(tmps) {} }
+    defer { withExtendedLifetime(cols) {}; withExtendedLifetime(tmps) {}; withExtendedLifetime(arranged) {} }
     plan.run { worker, unit in
         let r = plan.samples(unit)
+        if let rowShift, let arranged {
+            // One sample, plane by plane, in the row-shift layout (see RowShift).
+            let n = r.lowerBound, e = cols[worker]!.pointer
+            for tt in 0..<g.to {
+                rowShift.fill(x.pointer, n: n, plane: tt, e: e, parallel: inside)
+                rowShift.forward(wr: arranged.pointer, e: e, y: y + n * O * L + tt * plane, ldc: L,
+                                 accumulate: accumulate)
+            }
+            return
+        }
         if plan.blocked {
             // One sample in blocks of output planes: vol2col of a block, then its GEMM straight
             // into the output (the block stays in cache between the two).
@@ -156,13 +169,31 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
     let inside = plan.parallelInside
     let direct = g.isPointwise && cnMax == 1
-    let cols = plan.scratch(direct ? 0 : plan.blocked ? K * pb * plane : K * cnMax * L)
+    // dW of a blocked convolution goes through the row-shift layout (see RowShift) when it applies;
+    // each worker then sums it in its own arranged buffer, added into dw at the end.
+    let rowShift = dw == nil ? nil : RowShift(g, blocked: plan.blocked)
+    let es = plan.scratch(rowShift.map { $0.rows * $0.rowLength } ?? 0)
+    let arrangedDW: [Tensor?] = (0..<plan.workers).map { _ in rowShift.map { Tensor.zeros([$0.shifts * O * $0.rows]) } }
+    let needCols = !direct && (rowShift == nil || dx != nil)
+    let cols = plan.scratch(needCols ? (plan.blocked ? K * pb * plane : K * cnMax * L) : 0)
     let dyTs = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
-    let privateDW: [Tensor?] = (0..<plan.workers).map { $0 > 0 && dw != nil ? Tensor.zeros([O * K]) : nil }
-    defer { withExtendedLifetime(cols) {}; withExtendedLifetime(dyTs) {}; withExtendedLifetime(privateDW) {} }
+    let privateDW: [Tensor?] = (0..<plan.workers).map { $0 > 0 && dw != nil && rowShift == nil ? Tensor.zeros([O * K]) : nil }
+    defer {
+        withExtendedLifetime(cols) {}; withExtendedLifetime(dyTs) {}; withExtendedLifetime(privateDW) {}
+        withExtendedLifetime(es) {}; withExtendedLifetime(arrangedDW) {}
+    }
     plan.run { worker, unit in
         let r = plan.samples(unit)
-        let dwp = worker == 0 ? dw : privateDW[worker]?.pointer
+        var dwp = worker == 0 ? dw : privateDW[worker]?.pointer
+        if let rowShift, let dwr = arrangedDW[worker]?.pointer {
+            let n = r.lowerBound, e = es[worker]!.pointer
+            for tt in 0..<g.to {
+                rowShift.fill(x.pointer, n: n, plane: tt, e: e, parallel: inside)
+                rowShift.weightGradient(dy: dy + n * O * L + tt * plane, lda: L, e: e, dwArranged: dwr)
+            }
+            dwp = nil
+            if dx == nil { return }
+        }
         if plan.blocked {
             let n = r.lowerBound, col = cols[worker]!.pointer
             for t0 in stride(from: 0, to: g.to, by: pb) {
@@ -217,6 +248,7 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     }
     if let dw {
         for p in privateDW.compactMap({ $0 }) { BLAS.axpy(n: O * K, alpha: 1, x: p.pointer, y: dw) }
+        if let rowShift { for p in arrangedDW.compactMap({ $0 }) { rowShift.addWeightGradient(p.pointer, into: dw) } }
     }
 }
 

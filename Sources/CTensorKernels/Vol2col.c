@@ -1,0 +1,128 @@
+#include "CTensorKernels.h"
+
+// Built with -O3 -fno-builtin (Package.swift): the row loops below are vectorised inline instead
+// of becoming memcpy/memset calls, which cost more than they move for rows of 8–32 floats. On
+// x86-64 each entry point is also compiled for AVX2 and chosen at load time.
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#define MCN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MCN_CLONES
+#endif
+
+typedef float v8 __attribute__((ext_vector_type(8)));
+typedef float v8u __attribute__((ext_vector_type(8), aligned(4)));
+
+static inline void zero_row(float *restrict dst, long n) {
+    for (long i = 0; i < n; i++) dst[i] = 0;
+}
+
+// dst[i] = src[i·sw + off] for i in [lo, hi), 0 elsewhere in [0, n). Stride 1 and 2 are spelled
+// out so the compiler vectorises them (stride 2 as two loads and a shuffle).
+static inline void gather_row(float *restrict dst, const float *restrict src, long off, long n,
+                              long lo, long hi, long sw) {
+    for (long i = 0; i < lo; i++) dst[i] = 0;
+    if (sw == 1) {
+        const float *s = src + off;
+        for (long i = lo; i < hi; i++) dst[i] = s[i];
+    } else if (sw == 2) {
+        // Eight outputs from two loads of 8: the even lanes. The last output is left to the
+        // scalar loop so the loads never read past the last input element used.
+        const float *s = src + off;
+        long i = lo;
+        for (; i + 8 < hi; i += 8) {
+            v8 a = *(const v8u *)(s + 2 * i), b = *(const v8u *)(s + 2 * i + 8);
+            *(v8u *)(dst + i) = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+        }
+        for (; i < hi; i++) dst[i] = s[2 * i];
+    } else {
+        for (long i = lo; i < hi; i++) dst[i] = src[i * sw + off];
+    }
+    for (long i = hi; i < n; i++) dst[i] = 0;
+}
+
+// Output columns whose input column i·sw − pw + d lies inside [0, w).
+static inline void valid_columns(const mcn_conv_shape *g, long d, long *lo, long *hi) {
+    long l = (g->pw - d + g->sw - 1) / g->sw;
+    long h = (g->w - 1 + g->pw - d) / g->sw + 1;
+    *lo = l < 0 ? 0 : l;
+    *hi = h > g->wo ? g->wo : h;
+    if (*hi < *lo) *hi = *lo;
+}
+
+MCN_CLONES
+void mcn_vol2col(const float *x, const mcn_conv_shape *g, long n0, long cn, long t0, long t1,
+                 float *col, long row0, long row1) {
+    const long ho = g->ho, wo = g->wo, plane = ho * wo, L = (t1 - t0) * plane;
+    const long hw = g->h * g->w, thw = g->t * hw;
+    for (long row = row0; row < row1; row++) {
+        const long d = row % g->kw, b = (row / g->kw) % g->kh, a = (row / (g->kw * g->kh)) % g->kt;
+        const long ci = row / (g->kw * g->kh * g->kt);
+        long lo, hi;
+        valid_columns(g, d, &lo, &hi);
+        for (long j = 0; j < cn; j++) {
+            const float *xs = x + ((n0 + j) * g->c + ci) * thw;
+            float *dst = col + row * cn * L + j * L;
+            for (long tt = t0; tt < t1; tt++) {
+                const long ti = tt * g->st - g->pt + a;
+                if (ti < 0 || ti >= g->t) { zero_row(dst, plane); dst += plane; continue; }
+                for (long hh = 0; hh < ho; hh++, dst += wo) {
+                    const long hi_ = hh * g->sh - g->ph + b;
+                    if (hi_ < 0 || hi_ >= g->h) { zero_row(dst, wo); continue; }
+                    gather_row(dst, xs + ti * hw + hi_ * g->w, d - g->pw, wo, lo, hi, g->sw);
+                }
+            }
+        }
+    }
+}
+
+MCN_CLONES
+void mcn_col2vol(const float *col, const mcn_conv_shape *g, long n0, long cn, long t0, long t1,
+                 float *dx, long c0, long c1) {
+    const long ho = g->ho, wo = g->wo, plane = ho * wo, L = (t1 - t0) * plane;
+    const long hw = g->h * g->w, thw = g->t * hw, sw = g->sw;
+    for (long ci = c0; ci < c1; ci++) {
+        for (long a = 0; a < g->kt; a++) for (long b = 0; b < g->kh; b++) for (long d = 0; d < g->kw; d++) {
+            const long row = ((ci * g->kt + a) * g->kh + b) * g->kw + d;
+            long lo, hi;
+            valid_columns(g, d, &lo, &hi);
+            if (hi <= lo) continue;
+            for (long j = 0; j < cn; j++) {
+                float *xs = dx + ((n0 + j) * g->c + ci) * thw;
+                const float *src = col + row * cn * L + j * L;
+                for (long tt = t0; tt < t1; tt++) {
+                    const long ti = tt * g->st - g->pt + a;
+                    if (ti < 0 || ti >= g->t) { src += plane; continue; }
+                    for (long hh = 0; hh < ho; hh++, src += wo) {
+                        const long hi_ = hh * g->sh - g->ph + b;
+                        if (hi_ < 0 || hi_ >= g->h) continue;
+                        float *dst = xs + ti * hw + hi_ * g->w + d - g->pw;
+                        if (sw == 1) { for (long i = lo; i < hi; i++) dst[i] += src[i]; }
+                        else { for (long i = lo; i < hi; i++) dst[i * sw] += src[i]; }
+                    }
+                }
+            }
+        }
+    }
+}
+
+MCN_CLONES
+void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, float *e, long row0, long row1) {
+    const long wo = g->wo, nb = (g->kh + g->sh - 1) / g->sh, nr = g->ho + nb - 1, len = nr * wo;
+    const long hw = g->h * g->w, thw = g->t * hw;
+    const long perPhase = g->c * g->kt * g->kw;
+    for (long row = row0; row < row1; row++) {
+        const long p = row / perPhase, rest = row % perPhase;
+        const long d = rest % g->kw, a = (rest / g->kw) % g->kt, ci = rest / (g->kw * g->kt);
+        float *dst = e + row * len;
+        const long ti = tt * g->st - g->pt + a;
+        if (ti < 0 || ti >= g->t) { zero_row(dst, len); continue; }
+        long lo, hi;
+        valid_columns(g, d, &lo, &hi);
+        const float *xs = x + (n * g->c + ci) * thw + ti * hw;
+        for (long r = 0; r < nr; r++, dst += wo) {
+            const long hi_ = r * g->sh - g->ph + p;
+            if (hi_ < 0 || hi_ >= g->h) { zero_row(dst, wo); continue; }
+            gather_row(dst, xs + hi_ * g->w, d - g->pw, wo, lo, hi, g->sw);
+        }
+    }
+}

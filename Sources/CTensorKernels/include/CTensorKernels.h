@@ -1,0 +1,33 @@
+// CTensorKernels: the memory-bound gathers of convolution (vol2col and its adjoint), written in C
+// because Swift does not vectorise their short strided rows (see Vol2col.c).
+#ifndef MCN_TENSOR_KERNELS_H
+#define MCN_TENSOR_KERNELS_H
+
+/// The sizes of one 3D convolution: input [N, c, t, h, w], kernel kt×kh×kw, output to×ho×wo.
+typedef struct {
+    long c, t, h, w;
+    long to, ho, wo;
+    long kt, kh, kw;
+    long st, sh, sw;
+    long pt, ph, pw;
+} mcn_conv_shape;
+
+/// Rows [row0, row1) of the vol2col matrix of samples [n0, n0 + cn) and output planes [t0, t1):
+/// row (c, a, b, d) holds, for sample j, the L = (t1 − t0)·ho·wo values at col + row·cn·L + j·L.
+/// x: [N, c, t, h, w]
+void mcn_vol2col(const float *x, const mcn_conv_shape *g, long n0, long cn, long t0, long t1,
+                 float *col, long row0, long row1);
+
+/// Adds the vol2col matrix (layout as in mcn_vol2col) back into dx for input channels [c0, c1).
+/// dx: [N, c, t, h, w]
+void mcn_col2vol(const float *col, const mcn_conv_shape *g, long n0, long cn, long t0, long t1,
+                 float *dx, long c0, long c1);
+
+/// The row-shift layout of one sample n and one output plane tt, for a convolution whose kernel
+/// rows b split as b = sh·b' + p (p < phases = min(sh, kh)). Row (p, c, a, d) of e holds
+/// nr = ho + ceil(kh / sh) − 1 output rows of wo values:
+///   e[(p, c, a, d), r, w'] = x[n, c, tt·st − pt + a, r·sh − ph + p, w'·sw − pw + d] (0 outside).
+/// The vol2col rows (c, a, sh·b' + p, d) of that plane are then rows (p, c, a, d) of e shifted by
+/// b'·wo. Writes rows [row0, row1).
+void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, float *e, long row0, long row1);
+#endif

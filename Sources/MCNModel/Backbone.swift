@@ -29,8 +29,8 @@ enum ConvUnit {
             return cb(t, p, buf, x, relu: relu)
         case let .factorised(spatial, temporal, s, outer):
             let m = spatial(t, p, buf, x, relu: true)
-            let y = outer(t, p, buf, t.conv3d(m, p[temporal], stride: (s, 1, 1), padding: (1, 0, 0)))
-            return relu ? t.relu(y) : y
+            let c = t.conv3d(m, p[temporal], stride: (s, 1, 1), padding: (1, 0, 0))
+            return relu ? outer.withReLU(t, p, buf, c) : outer(t, p, buf, c)
         }
     }
 }

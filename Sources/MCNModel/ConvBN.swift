@@ -1,4 +1,7 @@
 import MCNTensor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Registers parameters and buffers under a dotted prefix.
 public struct LayoutBuilder {
@@ -34,6 +37,17 @@ public struct BatchNormLayer {
         t.batchNorm(x, gamma: p[weight], beta: p[bias],
                     state: BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar]))
     }
+
+    /// The layer followed by a ReLU: one fused op (`Tape.batchNormReLU`) unless MCN_FUSED_BN_RELU=0.
+    // x: [N, C, T, H, W] -> same
+    func withReLU(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable) -> Variable {
+        let state = BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar])
+        guard Self.fuseReLU else { return t.relu(t.batchNorm(x, gamma: p[weight], beta: p[bias], state: state)) }
+        return t.batchNormReLU(x, gamma: p[weight], beta: p[bias], state: state)
+    }
+
+    /// On by default; MCN_FUSED_BN_RELU=0 runs BatchNorm and ReLU as two ops (for A/B runs).
+    nonisolated(unsafe) static var fuseReLU = getenv("MCN_FUSED_BN_RELU").map { String(cString: $0) != "0" } ?? true
 }
 
 /// Tensor views of a model's buffer slab, made once per slab.
@@ -63,7 +77,7 @@ public struct ConvBN {
 
     // x: [N, Cin, T, H, W] -> [N, Cout, T', H', W']
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable, relu: Bool) -> Variable {
-        let y = bn(t, p, buffers, t.conv3d(x, p[conv], stride: stride, padding: padding))
-        return relu ? t.relu(y) : y
+        let c = t.conv3d(x, p[conv], stride: stride, padding: padding)
+        return relu ? bn.withReLU(t, p, buffers, c) : bn(t, p, buffers, c)
     }
 }

@@ -43,6 +43,47 @@ final class OpGradientTests: XCTestCase {
                                    runningVar: Tensor.uniform([4], 0.5, 2, rng: &rng))
         gradCheck("batchNorm3d.train", [x, g, b], eps: 5e-3) { t, v in t.batchNorm(v[0], gamma: v[1], beta: v[2], state: state) }
         gradCheck("batchNorm3d.eval", [x, g, b], training: false) { t, v in t.batchNorm(v[0], gamma: v[1], beta: v[2], state: state) }
+
+        // BatchNorm + ReLU: each channel holds ± pairs of distinct values around its own mean, so
+        // the normalised values stay ≥ 0.2 from zero and a small β keeps every output off the kink.
+        let xr = Tensor(uninitialized: [3, 4, 2, 3, 3])
+        let perChannel = 3 * 18
+        for ch in 0..<4 {
+            let offsets = (0..<perChannel / 2).flatMap { k -> [Float] in let u = 0.2 + 0.05 * Float(k); return [u, -u] }
+            let order = rng.permutation(perChannel)
+            let (mu, scale) = (Float(ch) - 1.5, 0.5 + 0.3 * Float(ch))
+            for (i, k) in order.enumerated() {
+                let (nIdx, j) = (i / 18, i % 18)
+                xr[(nIdx * 4 + ch) * 18 + j] = mu + scale * offsets[k]
+            }
+        }
+        let br = Tensor.uniform([4], -0.05, 0.05, rng: &rng)
+        gradCheck("batchNormReLU3d.train", [xr, g, br], eps: 2e-3) { t, v in
+            t.batchNormReLU(v[0], gamma: v[1], beta: v[2], state: state)
+        }
+        // Eval: running mean 0, variance 1 and β = 0 put the kink at x = 0; inputs stay away from it.
+        let unit = BatchNormState(runningMean: Tensor.zeros([4]), runningVar: Tensor.filled([4], 1))
+        gradCheck("batchNormReLU3d.eval", [awayFromZero([3, 4, 2, 3, 3], rng: &rng), g, Tensor.zeros([4])],
+                  training: false) { t, v in
+            t.batchNormReLU(v[0], gamma: v[1], beta: v[2], state: unit)
+        }
+        // Same values as BatchNorm then ReLU, forward and backward.
+        for training in [true, false] {
+            func run(_ fused: Bool) -> ([Float], [Float]) {
+                let t = Tape(recording: true, training: training, updateRunningStats: false)
+                let v = t.leaf(xr.copy())
+                let y = fused ? t.batchNormReLU(v, gamma: t.constant(g), beta: t.constant(br), state: state)
+                              : t.relu(t.batchNorm(v, gamma: t.constant(g), beta: t.constant(br), state: state))
+                var r = RNG(seed: 5)
+                t.backward(y, gradient: Tensor.randn(y.shape, rng: &r))
+                return (y.value.toArray(), v.grad!.toArray())
+            }
+            let (a, b) = (run(true), run(false))
+            XCTAssertEqual(a.0, b.0, "batchNormReLU forward (training \(training))")
+            for i in 0..<a.1.count where Swift.abs(a.1[i] - b.1[i]) > 1e-5 * max(1, Swift.abs(b.1[i])) {
+                XCTFail("batchNormReLU dx element \(i): \(a.1[i]) vs \(b.1[i]) (training \(training))"); break
+            }
+        }
     }
 
     static func checkActivations() {

@@ -19,6 +19,19 @@ extension Tape {
     /// running statistics.
     // x: [N, C, ...] -> [N, C, ...]; gamma, beta: [C]
     public func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState) -> Variable {
+        batchNorm(x, gamma: gamma, beta: beta, state: state, relu: false)
+    }
+
+    /// relu(batchNorm(x)) in one op: the normalised values are written once, already rectified,
+    /// and the backward masks dy by y > 0 while it reduces, so neither direction makes a pass of
+    /// its own for the ReLU nor keeps the pre-ReLU tensor.
+    // x: [N, C, ...] -> [N, C, ...]; gamma, beta: [C]
+    public func batchNormReLU(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState) -> Variable {
+        batchNorm(x, gamma: gamma, beta: beta, state: state, relu: true)
+    }
+
+    // x: [N, C, ...] -> [N, C, ...]; gamma, beta: [C]
+    private func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState, relu: Bool) -> Variable {
         let shape = x.shape
         precondition(shape.count >= 2 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
                      "batchNorm: input \(x.value.shapeText), gamma \(gamma.value.shapeText), beta \(beta.value.shapeText)")
@@ -57,13 +70,15 @@ extension Tape {
             let a = gp[ch] * ip[ch], b = bp[ch] - mp[ch] * a
             for i in 0..<n {
                 let s = xp + (i * c + ch) * l, d = yp + (i * c + ch) * l
-                for j in 0..<l { d[j] = s[j] * a + b }
+                if relu { for j in 0..<l { d[j] = max(s[j] * a + b, 0) } } else { for j in 0..<l { d[j] = s[j] * a + b } }
             }
         }
-        return output(.batchNorm3d, y, inputs: [x, gamma, beta]) { out in
+        return output(relu ? .batchNormReLU3d : .batchNorm3d, y, inputs: [x, gamma, beta]) { out in
             {
                 // Re-derive the pointers from the captured tensors so they stay alive.
                 let mp = mean.pointer, ip = invstd.pointer, xp = x.value.pointer, gp = gamma.value.pointer
+                // With the ReLU its gradient is dy where y > 0, else 0 (computed where read, never stored).
+                let yp = out.value.pointer
                 let dyp = out.grad!.pointer
                 let dg = gamma.requiresGrad ? gamma.gradPointer() : nil
                 let db = beta.requiresGrad ? beta.gradPointer() : nil
@@ -72,8 +87,15 @@ extension Tape {
                     let mu = mp[ch], iv = ip[ch]
                     var sdy = 0.0, sdyx = 0.0
                     for i in 0..<n {
-                        let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l
-                        for j in 0..<l { sdy += Double(d[j]); sdyx += Double(d[j]) * Double((s[j] - mu) * iv) }
+                        let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, yv = yp + (i * c + ch) * l
+                        if relu {
+                            for j in 0..<l {
+                                let gj = yv[j] > 0 ? d[j] : 0
+                                sdy += Double(gj); sdyx += Double(gj) * Double((s[j] - mu) * iv)
+                            }
+                        } else {
+                            for j in 0..<l { sdy += Double(d[j]); sdyx += Double(d[j]) * Double((s[j] - mu) * iv) }
+                        }
                     }
                     dg?[ch] += Float(sdyx)
                     db?[ch] += Float(sdy)
@@ -83,13 +105,23 @@ extension Tape {
                         let a = Float(sdy / Double(m)), b = Float(sdyx / Double(m))
                         for i in 0..<n {
                             let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
-                            if fresh { for j in 0..<l { o[j] = gi * (d[j] - a - (s[j] - mu) * iv * b) } }
-                            else { for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) } }
+                            let yv = yp + (i * c + ch) * l
+                            switch (relu, fresh) {
+                            case (false, true): for j in 0..<l { o[j] = gi * (d[j] - a - (s[j] - mu) * iv * b) }
+                            case (false, false): for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) }
+                            case (true, true): for j in 0..<l { o[j] = gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b) }
+                            case (true, false): for j in 0..<l { o[j] += gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b) }
+                            }
                         }
                     } else {
                         for i in 0..<n {
-                            let d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
-                            if fresh { for j in 0..<l { o[j] = gi * d[j] } } else { for j in 0..<l { o[j] += gi * d[j] } }
+                            let d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l, yv = yp + (i * c + ch) * l
+                            switch (relu, fresh) {
+                            case (false, true): for j in 0..<l { o[j] = gi * d[j] }
+                            case (false, false): for j in 0..<l { o[j] += gi * d[j] }
+                            case (true, true): for j in 0..<l { o[j] = yv[j] > 0 ? gi * d[j] : 0 }
+                            case (true, false): for j in 0..<l { o[j] += yv[j] > 0 ? gi * d[j] : 0 }
+                            }
                         }
                     }
                 }

@@ -30,4 +30,22 @@ void mcn_col2vol(const float *col, const mcn_conv_shape *g, long n0, long cn, lo
 /// The vol2col rows (c, a, sh·b' + p, d) of that plane are then rows (p, c, a, d) of e shifted by
 /// b'·wo. Writes rows [row0, row1).
 void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, float *e, long row0, long row1);
+
+// BatchNorm over one channel whose values are n rows of l floats, row i at x + i·stride. The
+// reductions accumulate in double; their order is free (vectorised), so sums may differ from a
+// sequential loop in the last bits.
+
+/// Mean and (biased) variance of the channel, two passes.
+void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, double *var);
+
+/// y = x·a + b, or max(x·a + b, 0) with relu.
+void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu);
+
+/// sdy = Σ g and sdyx = Σ g·(x − mu)·iv, where g = dy, or dy where y > 0 when y is given.
+void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long n, long stride, long l,
+                          float mu, float iv, double *sdy, double *sdyx);
+
+/// dx (=, or += with accumulate) gi·(g − a − (x − mu)·iv·b), g as in mcn_bn_backward_sums.
+void mcn_bn_backward_dx(const float *x, const float *dy, const float *y, float *dx, long n, long stride, long l,
+                        float mu, float iv, float gi, float a, float b, int accumulate);
 #endif

@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 /// Running statistics of one BatchNorm layer: views into the model's buffer slab.
@@ -46,12 +47,8 @@ extension Tape {
         let batchStats = training
         if batchStats {
             parallelFor(c, work: x.value.count) { ch in
-                var s = 0.0
-                for i in 0..<n { let p = xp + (i * c + ch) * l; for j in 0..<l { s += Double(p[j]) } }
-                let mu = s / Double(m)
-                var v = 0.0
-                for i in 0..<n { let p = xp + (i * c + ch) * l; for j in 0..<l { let d = Double(p[j]) - mu; v += d * d } }
-                let variance = v / Double(m)
+                var mu = 0.0, variance = 0.0
+                mcn_bn_moments(xp + ch * l, n, c * l, l, &mu, &variance)
                 mp[ch] = Float(mu)
                 ip[ch] = Float(1 / (variance + Double(state.eps)).squareRoot())
                 if self.updateRunningStats {
@@ -68,10 +65,7 @@ extension Tape {
         }
         parallelFor(c, work: x.value.count) { ch in
             let a = gp[ch] * ip[ch], b = bp[ch] - mp[ch] * a
-            for i in 0..<n {
-                let s = xp + (i * c + ch) * l, d = yp + (i * c + ch) * l
-                if relu { for j in 0..<l { d[j] = max(s[j] * a + b, 0) } } else { for j in 0..<l { d[j] = s[j] * a + b } }
-            }
+            mcn_bn_apply(xp + ch * l, yp + ch * l, n, c * l, l, a, b, relu ? 1 : 0)
         }
         return output(relu ? .batchNormReLU3d : .batchNorm3d, y, inputs: [x, gamma, beta]) { out in
             {
@@ -86,44 +80,16 @@ extension Tape {
                 parallelFor(c, work: x.value.count) { ch in
                     let mu = mp[ch], iv = ip[ch]
                     var sdy = 0.0, sdyx = 0.0
-                    for i in 0..<n {
-                        let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, yv = yp + (i * c + ch) * l
-                        if relu {
-                            for j in 0..<l {
-                                let gj = yv[j] > 0 ? d[j] : 0
-                                sdy += Double(gj); sdyx += Double(gj) * Double((s[j] - mu) * iv)
-                            }
-                        } else {
-                            for j in 0..<l { sdy += Double(d[j]); sdyx += Double(d[j]) * Double((s[j] - mu) * iv) }
-                        }
-                    }
+                    let mask: UnsafePointer<Float>? = relu ? UnsafePointer(yp + ch * l) : nil
+                    mcn_bn_backward_sums(xp + ch * l, dyp + ch * l, mask, n, c * l, l, mu, iv, &sdy, &sdyx)
                     dg?[ch] += Float(sdyx)
                     db?[ch] += Float(sdy)
                     guard let dx else { return }
                     let gi = gp[ch] * iv
-                    if batchStats {
-                        let a = Float(sdy / Double(m)), b = Float(sdyx / Double(m))
-                        for i in 0..<n {
-                            let s = xp + (i * c + ch) * l, d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l
-                            let yv = yp + (i * c + ch) * l
-                            switch (relu, fresh) {
-                            case (false, true): for j in 0..<l { o[j] = gi * (d[j] - a - (s[j] - mu) * iv * b) }
-                            case (false, false): for j in 0..<l { o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b) }
-                            case (true, true): for j in 0..<l { o[j] = gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b) }
-                            case (true, false): for j in 0..<l { o[j] += gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b) }
-                            }
-                        }
-                    } else {
-                        for i in 0..<n {
-                            let d = dyp + (i * c + ch) * l, o = dx + (i * c + ch) * l, yv = yp + (i * c + ch) * l
-                            switch (relu, fresh) {
-                            case (false, true): for j in 0..<l { o[j] = gi * d[j] }
-                            case (false, false): for j in 0..<l { o[j] += gi * d[j] }
-                            case (true, true): for j in 0..<l { o[j] = yv[j] > 0 ? gi * d[j] : 0 }
-                            case (true, false): for j in 0..<l { o[j] += yv[j] > 0 ? gi * d[j] : 0 }
-                            }
-                        }
-                    }
+                    // With running statistics the mean and variance are constants: dx = gi·g.
+                    let a = batchStats ? Float(sdy / Double(m)) : 0, b = batchStats ? Float(sdyx / Double(m)) : 0
+                    mcn_bn_backward_dx(xp + ch * l, dyp + ch * l, mask, dx + ch * l, n, c * l, l, mu, iv, gi, a, b,
+                                       fresh ? 0 : 1)
                 }
             }
         }

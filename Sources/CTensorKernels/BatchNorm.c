@@ -1,0 +1,79 @@
+#include "CTensorKernels.h"
+
+// Built with -O3 (Package.swift). Reassociation is allowed in this file so the reductions
+// vectorise; without it each double add waits for the previous one (Swift's loops did).
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#define MCN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MCN_CLONES
+#endif
+
+#pragma clang fp reassociate(on)
+
+MCN_CLONES
+void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, double *var) {
+    double s = 0;
+    for (long i = 0; i < n; i++) {
+        const float *p = x + i * stride;
+        for (long j = 0; j < l; j++) s += (double)p[j];
+    }
+    const double m = n * l > 0 ? s / (double)(n * l) : 0;
+    double v = 0;
+    for (long i = 0; i < n; i++) {
+        const float *p = x + i * stride;
+        for (long j = 0; j < l; j++) { const double d = (double)p[j] - m; v += d * d; }
+    }
+    *mean = m;
+    *var = n * l > 0 ? v / (double)(n * l) : 0;
+}
+
+MCN_CLONES
+void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu) {
+    for (long i = 0; i < n; i++) {
+        const float *s = x + i * stride;
+        float *d = y + i * stride;
+        if (relu) {
+            for (long j = 0; j < l; j++) { const float v = s[j] * a + b; d[j] = v > 0 ? v : 0; }
+        } else {
+            for (long j = 0; j < l; j++) d[j] = s[j] * a + b;
+        }
+    }
+}
+
+MCN_CLONES
+void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long n, long stride, long l,
+                          float mu, float iv, double *sdy, double *sdyx) {
+    double s1 = 0, s2 = 0;
+    for (long i = 0; i < n; i++) {
+        const float *s = x + i * stride, *d = dy + i * stride;
+        if (y) {
+            const float *yv = y + i * stride;
+            for (long j = 0; j < l; j++) {
+                const float g = yv[j] > 0 ? d[j] : 0;
+                s1 += (double)g; s2 += (double)g * (double)((s[j] - mu) * iv);
+            }
+        } else {
+            for (long j = 0; j < l; j++) { s1 += (double)d[j]; s2 += (double)d[j] * (double)((s[j] - mu) * iv); }
+        }
+    }
+    *sdy = s1;
+    *sdyx = s2;
+}
+
+MCN_CLONES
+void mcn_bn_backward_dx(const float *x, const float *dy, const float *y, float *dx, long n, long stride, long l,
+                        float mu, float iv, float gi, float a, float b, int accumulate) {
+    for (long i = 0; i < n; i++) {
+        const float *s = x + i * stride, *d = dy + i * stride, *yv = y ? y + i * stride : 0;
+        float *o = dx + i * stride;
+        if (yv && accumulate) {
+            for (long j = 0; j < l; j++) o[j] += gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
+        } else if (yv) {
+            for (long j = 0; j < l; j++) o[j] = gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
+        } else if (accumulate) {
+            for (long j = 0; j < l; j++) o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b);
+        } else {
+            for (long j = 0; j < l; j++) o[j] = gi * (d[j] - a - (s[j] - mu) * iv * b);
+        }
+    }
+}

@@ -40,6 +40,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Dataset directory for the data-pipeline measurements.")
     var data: String?
 
+    @Flag(help: "Run each timed body once, without warm-up (for instruction counts under valgrind --tool=callgrind; the times are not figures).")
+    var once = false
+
     /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
     static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
         + extractSuites + [pytorchSuite]
@@ -48,6 +51,7 @@ struct BenchCommand: ParsableCommand {
         let report = BenchReport(json: json)
         let options = BenchOptions(threads: threads, quick: quick, dataDir: data, only: only)
         BLAS.setThreads(threads)
+        benchRunsOnce = once
         report.comment("mcn-tui bench, \(threads) BLAS thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
         for suite in Self.suites where suite.prefix == "sgemm" || selected(suite.prefix) {
             try suite.run(report, options)

@@ -53,7 +53,7 @@ struct BasicBlock {
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable) -> Variable {
         let h = conv2(t, p, buf, conv1(t, p, buf, x, relu: true), relu: false)
         let shortcut = downsample.map { $0(t, p, buf, x, relu: false) } ?? x
-        return t.relu(t.add(h, shortcut))
+        return fuseReLU ? t.addReLU(h, shortcut) : t.relu(t.add(h, shortcut))
     }
 }
 

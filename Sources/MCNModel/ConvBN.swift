@@ -38,16 +38,13 @@ public struct BatchNormLayer {
                     state: BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar]))
     }
 
-    /// The layer followed by a ReLU: one fused op (`Tape.batchNormReLU`) unless MCN_FUSED_BN_RELU=0.
+    /// The layer followed by a ReLU: one fused op (`Tape.batchNormReLU`) unless MCN_FUSED_RELU=0.
     // x: [N, C, T, H, W] -> same
     func withReLU(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable) -> Variable {
         let state = BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar])
-        guard Self.fuseReLU else { return t.relu(t.batchNorm(x, gamma: p[weight], beta: p[bias], state: state)) }
+        guard fuseReLU else { return t.relu(t.batchNorm(x, gamma: p[weight], beta: p[bias], state: state)) }
         return t.batchNormReLU(x, gamma: p[weight], beta: p[bias], state: state)
     }
-
-    /// On by default; MCN_FUSED_BN_RELU=0 runs BatchNorm and ReLU as two ops (for A/B runs).
-    nonisolated(unsafe) static var fuseReLU = getenv("MCN_FUSED_BN_RELU").map { String(cString: $0) != "0" } ?? true
 }
 
 /// Tensor views of a model's buffer slab, made once per slab.
@@ -81,3 +78,7 @@ public struct ConvBN {
         return relu ? bn.withReLU(t, p, buffers, c) : bn(t, p, buffers, c)
     }
 }
+
+/// On by default: a ReLU after BatchNorm or after the residual add runs inside that op
+/// (`Tape.batchNormReLU`, `Tape.addReLU`). MCN_FUSED_RELU=0 runs them as separate ops (for A/B runs).
+let fuseReLU = getenv("MCN_FUSED_RELU").map { String(cString: $0) != "0" } ?? true

@@ -43,7 +43,7 @@ public final class Variable {
 /// check; the test suite fails when a case here has no check.
 public enum OpKind: String, CaseIterable, Sendable {
     case conv3d, batchNorm3d, batchNormReLU3d, relu, silu, softplus
-    case add, sub, mul, scale, abs, sum, mean
+    case add, addReLU, sub, mul, scale, abs, sum, mean
     case maxPool3d, avgPool3d, globalAvgPool
     case linear, matmul
     case concat, slice, reshape, gatherRows

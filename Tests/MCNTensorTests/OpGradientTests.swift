@@ -98,6 +98,10 @@ final class OpGradientTests: XCTestCase {
         var rng = RNG(seed: 4)
         let a = awayFromZero([3, 7], rng: &rng), b = Tensor.randn([3, 7], rng: &rng)
         gradCheck("add", [a, b]) { t, v in t.add(v[0], v[1]) }
+        // a + small keeps every sum ≥ 0.04 from the ReLU's kink.
+        let small = Tensor.uniform([3, 7], -0.01, 0.01, rng: &rng)
+        gradCheck("addReLU", [a, small]) { t, v in t.addReLU(v[0], v[1]) }
+        gradCheck("addReLU.swapped", [small, a]) { t, v in t.addReLU(v[0], t.scale(v[1], -1)) }
         gradCheck("sub", [a, b]) { t, v in t.sub(v[0], v[1]) }
         gradCheck("mul", [a, b]) { t, v in t.mul(v[0], v[1]) }
         gradCheck("scale", [a]) { t, v in t.scale(v[0], -1.7) }

@@ -48,4 +48,10 @@ void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long 
 /// dx (=, or += with accumulate) gi·(g − a − (x − mu)·iv·b), g as in mcn_bn_backward_sums.
 void mcn_bn_backward_dx(const float *x, const float *dy, const float *y, float *dx, long n, long stride, long l,
                         float mu, float iv, float gi, float a, float b, int accumulate);
+
+/// y = max(a + b, 0) over n floats.
+void mcn_add_relu(const float *a, const float *b, float *y, long n);
+
+/// dx (=, or += with accumulate) dy where y > 0, else 0, over n floats: the ReLU's backward.
+void mcn_relu_backward(const float *y, const float *dy, float *dx, long n, int accumulate);
 #endif

@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 extension Tape {
@@ -11,7 +12,33 @@ extension Tape {
             {
                 let dy = out.grad!.pointer, (dx, fresh) = x.gradForWrite(), yp = out.value.pointer
                 parallelRanges(out.value.count) { r in
-                    if fresh { for i in r { dx[i] = yp[i] > 0 ? dy[i] : 0 } } else { for i in r { dx[i] += yp[i] > 0 ? dy[i] : 0 } }
+                    let i = r.lowerBound
+                    mcn_relu_backward(yp + i, dy + i, dx + i, r.count, fresh ? 0 : 1)
+                }
+            }
+        }
+    }
+
+    /// max(a + b, 0) in one op: the residual add and the ReLU after it. Neither direction makes
+    /// a pass of its own for the ReLU; the backward writes the masked gradient into both inputs.
+    // a, b: same shape -> same shape
+    public func addReLU(_ a: Variable, _ b: Variable) -> Variable {
+        precondition(a.shape == b.shape, "addReLU: shapes \(a.value.shapeText) and \(b.value.shapeText) differ")
+        let y = Tensor(uninitialized: a.shape)
+        let ap = a.value.pointer, bp = b.value.pointer, yp = y.pointer
+        parallelRanges(y.count) { r in
+            let i = r.lowerBound
+            mcn_add_relu(ap + i, bp + i, yp + i, r.count)
+        }
+        return output(.addReLU, y, inputs: [a, b]) { out in
+            {
+                let dy = out.grad!.pointer, yp = out.value.pointer
+                for v in [a, b] where v.requiresGrad {
+                    let (d, fresh) = v.gradForWrite()
+                    parallelRanges(out.value.count) { r in
+                        let i = r.lowerBound
+                        mcn_relu_backward(yp + i, dy + i, d + i, r.count, fresh ? 0 : 1)
+                    }
                 }
             }
         }

@@ -16,7 +16,8 @@ let package = Package(
     ],
     targets: [
         // C shims: headers for the system libraries plus tiny helpers for macros Swift can't import.
-        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        // OpenBLAS is opened with dlopen (see CBLAS.h): only its header is needed to build.
+        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CFFmpeg", linkerSettings: [
             .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
             .linkedLibrary("swscale"), .linkedLibrary("avutil"),

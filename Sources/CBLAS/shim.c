@@ -1,5 +1,74 @@
 #include "CBLAS.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-void mcn_blas_set_threads(int threads) { openblas_set_num_threads(threads < 1 ? 1 : threads); }
-int mcn_blas_threads(void) { return openblas_get_num_threads(); }
-const char *mcn_blas_config(void) { return openblas_get_config(); }
+static __typeof__(&cblas_sgemm) p_sgemm;
+static __typeof__(&cblas_saxpy) p_saxpy;
+static __typeof__(&cblas_sdot) p_sdot;
+static void (*p_set_threads)(int);
+static int (*p_get_threads)(void);
+static char *(*p_get_config)(void);
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static const char *library = "libopenblas.so.0";
+static char failure[512];
+static int loaded;
+
+static void load(void) {
+    const char *chosen = getenv("MCN_BLAS_LIBRARY");
+    if (chosen && *chosen) library = chosen;
+    void *h = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+    if (!h) {
+        const char *why = dlerror();
+        snprintf(failure, sizeof failure, "%s", why ? why : library);
+        return;
+    }
+    p_sgemm = (__typeof__(p_sgemm))dlsym(h, "cblas_sgemm");
+    p_saxpy = (__typeof__(p_saxpy))dlsym(h, "cblas_saxpy");
+    p_sdot = (__typeof__(p_sdot))dlsym(h, "cblas_sdot");
+    if (!p_sgemm || !p_saxpy || !p_sdot) {
+        snprintf(failure, sizeof failure, "%s has no cblas_sgemm, cblas_saxpy or cblas_sdot", library);
+        return;
+    }
+    // OpenBLAS's own extensions; another CBLAS runs without them.
+    p_set_threads = (void (*)(int))dlsym(h, "openblas_set_num_threads");
+    p_get_threads = (int (*)(void))dlsym(h, "openblas_get_num_threads");
+    p_get_config = (char *(*)(void))dlsym(h, "openblas_get_config");
+    loaded = 1;
+}
+
+const char *mcn_blas_load(void) {
+    pthread_once(&once, load);
+    return loaded ? NULL : failure;
+}
+
+const char *mcn_blas_library(void) { return library; }
+
+void mcn_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
+               int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
+               float beta, float *c, int ldc) {
+    p_sgemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void mcn_saxpy(int n, float alpha, const float *x, int incx, float *y, int incy) {
+    p_saxpy(n, alpha, x, incx, y, incy);
+}
+
+float mcn_sdot(int n, const float *x, int incx, const float *y, int incy) {
+    return p_sdot(n, x, incx, y, incy);
+}
+
+void mcn_blas_set_threads(int threads) {
+    if (mcn_blas_load() == NULL && p_set_threads) p_set_threads(threads < 1 ? 1 : threads);
+}
+
+int mcn_blas_threads(void) {
+    return mcn_blas_load() == NULL && p_get_threads ? p_get_threads() : 1;
+}
+
+const char *mcn_blas_config(void) {
+    if (mcn_blas_load() != NULL) return "unavailable";
+    return p_get_config ? p_get_config() : library;
+}

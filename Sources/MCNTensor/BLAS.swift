@@ -1,7 +1,35 @@
 import CBLAS
 
-/// OpenBLAS, as the tensor engine uses it: row-major single-precision products.
+/// OpenBLAS is not there (or not a CBLAS): the one-line message says which file and what to do.
+public struct BLASUnavailable: Error, CustomStringConvertible {
+    public let library: String
+    public let reason: String
+    public var description: String {
+        "BLAS library \(library) cannot be used (\(reason)): install OpenBLAS "
+            + "(Debian: apt-get install libopenblas0, or run scripts/install-deps.sh), or name a CBLAS library in MCN_BLAS_LIBRARY"
+    }
+}
+
+/// OpenBLAS, as the tensor engine uses it: row-major single-precision products. The library is
+/// opened at run time (see CBLAS.h), so its absence is an error a command reports, not a crash
+/// of the dynamic loader.
 public enum BLAS {
+    /// Nil when BLAS is usable, else why not. Opening happens once, on first use.
+    public static let unavailable: BLASUnavailable? = mcn_blas_load().map {
+        BLASUnavailable(library: String(cString: mcn_blas_library()), reason: String(cString: $0))
+    }
+
+    /// Throws the one-line error when BLAS cannot be used; commands call it before any work.
+    public static func requireAvailable() throws {
+        if let unavailable { throw unavailable }
+    }
+
+    /// The last line of defence for a caller that did not check: stop, naming the op and shapes.
+    @inline(never)
+    static func stopUnavailable(_ op: String) -> Never {
+        fatalError("\(op): \(unavailable?.description ?? "BLAS unavailable")")
+    }
+
     /// Sets the OpenBLAS worker thread count.
     public static func setThreads(_ n: Int) { mcn_blas_set_threads(Int32(n)) }
 
@@ -21,7 +49,8 @@ public enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
-        cblas_sgemm(CblasRowMajor,
+        if unavailable != nil { stopUnavailable("sgemm [\(m)×\(k)]·[\(k)×\(n)]") }
+        mcn_sgemm(CblasRowMajor,
                     transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
@@ -30,12 +59,14 @@ public enum BLAS {
     /// y = alpha · x + y over n floats.
     @inline(__always)
     public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+        if unavailable != nil { stopUnavailable("saxpy [\(n)]") }
+        mcn_saxpy(Int32(n), alpha, x, 1, y, 1)
     }
 
     /// Dot product of n floats.
     @inline(__always)
     public static func dot(n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-        cblas_sdot(Int32(n), x, 1, y, 1)
+        if unavailable != nil { stopUnavailable("sdot [\(n)]") }
+        return mcn_sdot(Int32(n), x, 1, y, 1)
     }
 }

@@ -102,7 +102,10 @@ struct EvalModelOptions: ParsableArguments {
 
 /// Runs an eval command body, turning errors into one line on stderr and exit status 2.
 func runEval(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as ValidationError {
+    do {
+        try BLAS.requireAvailable()
+        try body()
+    } catch let e as ValidationError {
         throw e
     } catch let e as ExitCode {
         throw e

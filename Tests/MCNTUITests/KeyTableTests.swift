@@ -43,6 +43,23 @@ final class KeyTableTests: XCTestCase {
         for h in KeyTable.footerHints(UIState()) { XCTAssertTrue(footer.contains(" \(h.keys) \(h.hint)"), h.hint) }
     }
 
+    func testNarrowFooterKeepsTheEssentialHints() {
+        // At 80 columns not every hint fits: the low-ranked ones give way, not `s smooth` or `q quit`.
+        let b = ScreenRenderer.render(Fixtures.snapshot, UIState(), width: 80, height: 24, Fixtures.dark)
+        let footer = b.rowText(23)
+        for hint in [" space/p pause", " ? help", " q quit", " s smooth", " c ckpt"] {
+            XCTAssertTrue(footer.contains(hint), "\(hint) missing from \(footer)")
+        }
+        XCTAssertFalse(footer.contains(" f freeze"), "rank-2 hints go first")
+        var focused = UIState(); focused.focus = .retrieval
+        for width in [40, 60, 80, 120] {
+            let hints = KeyTable.footerHints(focused, width: width)
+            XCTAssertLessThanOrEqual(hints.reduce(0) { $0 + KeyTable.footerWidth($1.keys, $1.hint) }, width)
+            if width >= 60 { XCTAssertEqual(hints.first?.hint, "query", "the focused panel's keys stay") }
+        }
+        XCTAssertEqual(KeyTable.footerHints(UIState(), width: 1000).count, KeyTable.footerHints(UIState()).count)
+    }
+
     func testNoKeyIsBoundTwiceInOneScope() {
         for vim in [false, true] {
             for scope in KeyScope.allCases {

@@ -116,9 +116,12 @@ final class RunConfigTests: XCTestCase {
     }
 }
 
-/// A fresh empty directory under the system temporary directory.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "mcntrain-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+extension XCTestCase {
+    /// A fresh empty directory under the system temporary directory, removed when the test ends.
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "mcntrain-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
 }

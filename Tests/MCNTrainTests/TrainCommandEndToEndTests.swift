@@ -27,10 +27,13 @@ final class TrainCommandEndToEndTests: XCTestCase {
         ]
     }
 
-    func run(_ bin: String, _ args: [String]) throws -> (Int32, String) {
+    func run(_ bin: String, _ args: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -100,5 +103,17 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertNotEqual(status, 0)
         XCTAssertTrue(out.contains("optim.lr"), out)
         XCTAssertEqual(out.split(separator: "\n").count, 1, "one line: \(out)")
+    }
+
+    func testMissingBLASLibraryIsAOneLineErrorNotALoaderCrash() throws {
+        let bin = try binary()
+        let missing = "/nonexistent/libopenblas.so.0"
+        for args in [["train", "--headless", "--steps", "1"], ["eval", "retrieval", "--checkpoint", "random"],
+                     ["bench", "--only", "sgemm"]] {
+            let (status, out) = try run(bin, args, environment: ["MCN_BLAS_LIBRARY": missing])
+            XCTAssertEqual(status, 2, "\(args): \(out)")
+            XCTAssertTrue(out.contains(missing) && out.contains("install"), "\(args): \(out)")
+            XCTAssertEqual(out.split(separator: "\n").count, 1, "one line for \(args): \(out)")
+        }
     }
 }

@@ -39,19 +39,22 @@ public struct KeyBinding: Sendable {
     public var help: String
     /// A short hint for the footer bar; nil keeps the binding out of the footer.
     public var footer: String?
+    /// Which hints give way first when the footer is too narrow for all: 0 stays (the current
+    /// panel's keys, pause, help, quit), 1 next, 2 goes first.
+    public var footerRank: Int
     public var scope: KeyScope
     public var mode: KeyMode
 
-    public init(_ keys: [Key], _ action: KeyAction, _ help: String, footer: String? = nil,
+    public init(_ keys: [Key], _ action: KeyAction, _ help: String, footer: String? = nil, rank: Int = 0,
                 scope: KeyScope = .global, mode: KeyMode = .always) {
-        self.init(keys, [action], help, footer: footer, scope: scope, mode: mode)
+        self.init(keys, [action], help, footer: footer, rank: rank, scope: scope, mode: mode)
     }
 
-    public init(_ keys: [Key], _ actions: [KeyAction], _ help: String, footer: String? = nil,
+    public init(_ keys: [Key], _ actions: [KeyAction], _ help: String, footer: String? = nil, rank: Int = 0,
                 scope: KeyScope = .global, mode: KeyMode = .always) {
         precondition(actions.count == 1 || actions.count == keys.count, "one action, or one per key")
         self.keys = keys; self.actions = actions; self.help = help; self.footer = footer
-        self.scope = scope; self.mode = mode
+        self.footerRank = rank; self.scope = scope; self.mode = mode
     }
 
     /// What `key` does under this binding (nil when the binding does not have that key).

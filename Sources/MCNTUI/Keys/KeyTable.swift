@@ -3,12 +3,12 @@ public enum KeyTable {
     public static let bindings: [KeyBinding] = [
         // Everywhere.
         KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause"),
-        KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt"),
-        KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval"),
-        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze"),
+        KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt", rank: 1),
+        KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval", rank: 1),
+        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze", rank: 2),
         KeyBinding([.char("["), .char("]")], [.lowerLearningRate, .raiseLearningRate],
-                   "halve / double the base learning rate", footer: "lr"),
-        KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus"),
+                   "halve / double the base learning rate", footer: "lr", rank: 2),
+        KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus", rank: 2),
         KeyBinding([.backTab], .focusPrevious, "focus the previous panel"),
         KeyBinding([.char("1")], .togglePanel(.curves), "show or hide the loss curves"),
         KeyBinding([.char("2")], .togglePanel(.tasks), "show or hide the per-task meta losses"),
@@ -18,11 +18,11 @@ public enum KeyTable {
         KeyBinding([.char("?")], .toggleHelp, "this help", footer: "help"),
         KeyBinding([.char("q")], .quit, "quit (asks first when the last checkpoint is old)", footer: "quit"),
         // Curves (they act whatever has focus: the curves are the main view).
-        KeyBinding([.char("s")], .cycleSmoothing, "smoothing: cycle EMA 0 / 0.6 / 0.9 / 0.99", footer: "smooth", scope: .curves),
-        KeyBinding([.char("l")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", scope: .curves, mode: .plainOnly),
-        KeyBinding([.char("L")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", scope: .curves, mode: .vimOnly),
-        KeyBinding([.char("v")], .nextSeriesSet, "next series set (losses, query, support, accuracy, other)", footer: "series", scope: .curves),
-        KeyBinding([.char("+")], .zoomIn, "zoom in: show fewer recent steps", footer: "zoom", scope: .curves),
+        KeyBinding([.char("s")], .cycleSmoothing, "smoothing: cycle EMA 0 / 0.6 / 0.9 / 0.99", footer: "smooth", rank: 1, scope: .curves),
+        KeyBinding([.char("l")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", rank: 1, scope: .curves, mode: .plainOnly),
+        KeyBinding([.char("L")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", rank: 1, scope: .curves, mode: .vimOnly),
+        KeyBinding([.char("v")], .nextSeriesSet, "next series set (losses, query, support, accuracy, other)", footer: "series", rank: 1, scope: .curves),
+        KeyBinding([.char("+")], .zoomIn, "zoom in: show fewer recent steps", footer: "zoom", rank: 2, scope: .curves),
         KeyBinding([.char("-")], .zoomOut, "zoom out: show more steps", scope: .curves),
         KeyBinding([.char("=")], .zoomAll, "show all steps", scope: .curves),
         // Retrieval browser.
@@ -78,13 +78,32 @@ public enum KeyTable {
         return nil
     }
 
-    /// Footer hints for this state, as (keys label, hint).
+    /// Footer hints for this state, as (keys label, hint), in table order.
     public static func footerHints(_ ui: UIState) -> [(keys: String, hint: String)] {
-        let scopes = activeScopes(ui)
-        var out: [(String, String)] = []
-        for scope in scopes {
+        rankedFooterHints(ui).map { ($0.keys, $0.hint) }
+    }
+
+    /// The footer hints that fit in `width` columns, each drawn as ` keys hint ` (see `FooterBar`):
+    /// when not all fit, the highest-ranked hints give way first, later ones before earlier ones,
+    /// so a narrow terminal keeps the current panel's keys, pause, help and quit.
+    public static func footerHints(_ ui: UIState, width: Int) -> [(keys: String, hint: String)] {
+        var hints = rankedFooterHints(ui)
+        func used() -> Int { hints.reduce(0) { $0 + footerWidth($1.keys, $1.hint) } }
+        while used() > width, let worst = hints.map(\.rank).max(),
+              let drop = hints.lastIndex(where: { $0.rank == worst }) {
+            hints.remove(at: drop)
+        }
+        return hints.map { ($0.keys, $0.hint) }
+    }
+
+    /// Columns one hint takes in the footer: ` keys hint `.
+    public static func footerWidth(_ keys: String, _ hint: String) -> Int { keys.count + hint.count + 3 }
+
+    private static func rankedFooterHints(_ ui: UIState) -> [(keys: String, hint: String, rank: Int)] {
+        var out: [(String, String, Int)] = []
+        for scope in activeScopes(ui) {
             for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) {
-                if let f = b.footer { out.append((b.label, f)) }
+                if let f = b.footer { out.append((b.label, f, b.footerRank)) }
             }
         }
         return out

@@ -8,9 +8,9 @@ public enum FooterBar {
         if let m = ui.message {
             x = b.text(" \(m) ", x: x, y: rect.y, style: t[.note].adding(.bold), clip: rect) + 1
         }
-        for hint in KeyTable.footerHints(ui) {
+        for hint in KeyTable.footerHints(ui, width: rect.maxX - x) {
             let keyText = " \(hint.keys) ", hintText = "\(hint.hint) "
-            if x + keyText.count + hintText.count > rect.maxX { break }
+            if x + KeyTable.footerWidth(hint.keys, hint.hint) > rect.maxX { break }
             x = b.text(keyText, x: x, y: rect.y, style: t[.footerKey], clip: rect)
             x = b.text(hintText, x: x, y: rect.y, style: t[.footerText], clip: rect)
         }

@@ -26,6 +26,7 @@ public struct TrainingSession {
     /// Resolves the config (a resumed run starts from its own config.toml), refuses bad values
     /// before any work, opens the dataset, the run directory and the checkpoint to resume.
     public static func prepare(_ r: TrainingRequest, warn: (String) -> Void) throws -> TrainingSession {
+        try BLAS.requireAvailable()
         var overrides = r.overrides
         if let d = r.dataDir { overrides.append("data.dir=\(d)") }
         if let s = r.steps { overrides.append("run.steps=\(s)") }

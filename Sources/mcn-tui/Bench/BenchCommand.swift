@@ -48,6 +48,10 @@ struct BenchCommand: ParsableCommand {
         + extractSuites + [pytorchSuite]
 
     func run() throws {
+        if let unavailable = BLAS.unavailable {
+            printError("error: \(unavailable)")
+            throw ExitCode(2)
+        }
         let report = BenchReport(json: json)
         let options = BenchOptions(threads: threads, quick: quick, dataDir: data, only: only)
         BLAS.setThreads(threads)

@@ -59,6 +59,9 @@ void mcn_vol2col(const float *x, const mcn_conv_shape *g, long n0, long cn, long
                  float *col, long row0, long row1) {
     const long ho = g->ho, wo = g->wo, plane = ho * wo, L = (t1 - t0) * plane;
     const long hw = g->h * g->w, thw = g->t * hw;
+    // A kernel one tap wide and high with stride 1 and no padding in H and W (the temporal 3×1×1
+    // of R(2+1)D) reads whole input planes: one copy each instead of a row at a time.
+    const int wholePlanes = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
     for (long row = row0; row < row1; row++) {
         const long d = row % g->kw, b = (row / g->kw) % g->kh, a = (row / (g->kw * g->kh)) % g->kt;
         const long ci = row / (g->kw * g->kh * g->kt);
@@ -70,6 +73,11 @@ void mcn_vol2col(const float *x, const mcn_conv_shape *g, long n0, long cn, long
             for (long tt = t0; tt < t1; tt++) {
                 const long ti = tt * g->st - g->pt + a;
                 if (ti < 0 || ti >= g->t) { zero_row(dst, plane); dst += plane; continue; }
+                if (wholePlanes) {
+                    gather_row(dst, xs + ti * hw, 0, plane, 0, plane, 1);
+                    dst += plane;
+                    continue;
+                }
                 for (long hh = 0; hh < ho; hh++, dst += wo) {
                     const long hi_ = hh * g->sh - g->ph + b;
                     if (hi_ < 0 || hi_ >= g->h) { zero_row(dst, wo); continue; }

@@ -38,7 +38,9 @@ final class ConvReferenceTests: XCTestCase {
         XCTAssertEqual(RowShift(stem, blocked: ConvPlan(stem).blocked).map { [$0.phases, $0.shifts, $0.rows] }, [2, 4, 126])
         XCTAssertEqual(RowShift(layer1, blocked: ConvPlan(layer1).blocked).map { [$0.phases, $0.shifts, $0.rows] }, [1, 3, 144])
         XCTAssertNil(RowShift(temporal, blocked: ConvPlan(temporal).blocked))
-        XCTAssertNil(RowShift(layer2, blocked: ConvPlan(layer2).blocked))
+        XCTAssertEqual(RowShift(layer2, blocked: ConvPlan(layer2).blocked).map { [$0.phases, $0.shifts, $0.rows] }, [1, 3, 288])
+        let layer3 = Conv3dGeometry(input: [16, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        XCTAssertNil(RowShift(layer3, blocked: ConvPlan(layer3).blocked))
     }
 
     private func with(split: Bool, rowShift: Bool, _ body: () -> Void) {
@@ -98,6 +100,8 @@ final class ConvReferenceTests: XCTestCase {
             ([2, 3, 4, 130, 66], [5, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // blocked stride-2 stem: row-shift dW, col2vol dX
             ([1, 2, 8, 70, 50], [2, 2, 2, 5, 3], (1, 3, 2), (0, 2, 1)),     // blocked, kh 5 stride 3
             ([2, 3, 5, 67, 37], [4, 3, 3, 3, 5], (1, 1, 1), (1, 1, 2)),     // blocked stride 1, odd sizes: transposed-conv dX
+            ([3, 4, 8, 32, 32], [5, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // 1024 columns a sample, stride 2: row shift, col2vol dX
+            ([3, 4, 4, 16, 16], [5, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // 1024 columns a sample, stride 1 (layer2's conv2)
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The sizes of one 3D convolution: input [N, C, T, H, W], weight [O, C, kt, kh, kw].
 public struct Conv3dGeometry: Sendable, Equatable {
     public let n, c, t, h, w: Int
@@ -41,10 +45,17 @@ public struct Conv3dGeometry: Sendable, Equatable {
     /// stays in cache between being written and being read by the GEMM.
     var planesPerBlock: Int { max(1, min(to, (1 << 19) / max(1, k * ho * wo))) }
 
+    /// Output columns a batched product aims for (MCN_CONV_COLUMNS overrides, for A/B runs).
+    nonisolated(unsafe) static var columnsPerProduct = getenv("MCN_CONV_COLUMNS").flatMap { Int(String(cString: $0)) }.map { max(1, $0) } ?? 4096
+
     /// Samples per GEMM: enough columns to keep the product efficient, few enough to bound the
     /// vol2col buffer (16 M floats).
+    /// A sample with 1024 columns or more whose kernel is taller than a row is taken alone, so it
+    /// goes through the row-shift layout (see RowShift): for layer2 of the reference networks
+    /// (4×16×16 outputs) that was faster than batching four samples through a vol2col.
     var chunk: Int {
-        let want = max(1, (4096 + l - 1) / l)
+        if RowShift.enabled && kernel.1 > 1 && ho * wo >= RowShift.minimumPlane && l >= 1024 { return 1 }
+        let want = max(1, (Self.columnsPerProduct + l - 1) / l)
         let cap = max(1, (16 << 20) / max(1, k * l))
         return min(n, min(want, cap))
     }

@@ -25,13 +25,16 @@ struct RowShift {
     var rowLength: Int { (g.ho + shifts - 1) * g.wo }
     var plane: Int { g.ho * g.wo }
 
+    /// Output positions a plane needs for the layout (each plane is its own GEMMs).
+    static let minimumPlane = 256
+
     /// On by default; MCN_CONV_ROWSHIFT=0 turns it off (tests set it directly).
     nonisolated(unsafe) static var enabled = getenv("MCN_CONV_ROWSHIFT").map { String(cString: $0) != "0" } ?? true
 
     /// The layout for a convolution run one sample at a time, when it pays: kernels taller than one
     /// row over planes big enough to keep the GEMMs efficient.
     init?(_ g: Conv3dGeometry, blocked: Bool) {
-        guard Self.enabled, blocked, g.kernel.1 > 1, g.ho * g.wo >= 256 else { return nil }
+        guard Self.enabled, blocked, g.kernel.1 > 1, g.ho * g.wo >= Self.minimumPlane else { return nil }
         self.g = g
         phases = min(g.stride.1, g.kernel.1)
         shifts = (g.kernel.1 + g.stride.1 - 1) / g.stride.1

@@ -119,8 +119,9 @@ void mcn_col2vol(const float *col, const mcn_conv_shape *g, long n0, long cn, lo
 }
 
 MCN_CLONES
-void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, float *e, long row0, long row1) {
-    const long wo = g->wo, nb = (g->kh + g->sh - 1) / g->sh, nr = g->ho + nb - 1, len = nr * wo;
+void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, long r0, long rb, float *e, long len,
+                  long row0, long row1) {
+    const long wo = g->wo, nb = (g->kh + g->sh - 1) / g->sh, nr = rb + nb - 1;
     const long hw = g->h * g->w, thw = g->t * hw;
     const long perPhase = g->c * g->kt * g->kw;
     for (long row = row0; row < row1; row++) {
@@ -128,12 +129,12 @@ void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, floa
         const long d = rest % g->kw, a = (rest / g->kw) % g->kt, ci = rest / (g->kw * g->kt);
         float *dst = e + row * len;
         const long ti = tt * g->st - g->pt + a;
-        if (ti < 0 || ti >= g->t) { zero_row(dst, len); continue; }
+        if (ti < 0 || ti >= g->t) { zero_row(dst, nr * wo); continue; }
         long lo, hi;
         valid_columns(g, d, &lo, &hi);
         const float *xs = x + (n * g->c + ci) * thw + ti * hw;
         for (long r = 0; r < nr; r++, dst += wo) {
-            const long hi_ = r * g->sh - g->ph + p;
+            const long hi_ = (r0 + r) * g->sh - g->ph + p;
             if (hi_ < 0 || hi_ >= g->h) { zero_row(dst, wo); continue; }
             gather_row(dst, xs + hi_ * g->w, d - g->pw, wo, lo, hi, g->sw);
         }

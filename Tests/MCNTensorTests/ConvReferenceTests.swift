@@ -43,6 +43,16 @@ final class ConvReferenceTests: XCTestCase {
         XCTAssertNil(RowShift(layer3, blocked: ConvPlan(layer3).blocked))
     }
 
+    /// Row-shift blocks of a few rows (several blocks a plane, a short last one) and whole planes.
+    func testRowShiftBlocksMatchDirectConvolution() {
+        let saved = RowShift.blockFloats
+        defer { RowShift.blockFloats = saved }
+        for floats in [1 << 12, 0] {
+            RowShift.blockFloats = floats
+            for split in [false, true] { with(split: split, rowShift: true) { forwardCases(); backwardCases() } }
+        }
+    }
+
     private func with(split: Bool, rowShift: Bool, _ body: () -> Void) {
         let saved = (ConvPlan.splitUnits, RowShift.enabled)
         ConvPlan.splitUnits = split

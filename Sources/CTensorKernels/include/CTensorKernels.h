@@ -23,13 +23,14 @@ void mcn_vol2col(const float *x, const mcn_conv_shape *g, long n0, long cn, long
 void mcn_col2vol(const float *col, const mcn_conv_shape *g, long n0, long cn, long t0, long t1,
                  float *dx, long c0, long c1);
 
-/// The row-shift layout of one sample n and one output plane tt, for a convolution whose kernel
-/// rows b split as b = sh·b' + p (p < phases = min(sh, kh)). Row (p, c, a, d) of e holds
-/// nr = ho + ceil(kh / sh) − 1 output rows of wo values:
-///   e[(p, c, a, d), r, w'] = x[n, c, tt·st − pt + a, r·sh − ph + p, w'·sw − pw + d] (0 outside).
-/// The vol2col rows (c, a, sh·b' + p, d) of that plane are then rows (p, c, a, d) of e shifted by
-/// b'·wo. Writes rows [row0, row1).
-void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, float *e, long row0, long row1);
+/// The row-shift layout of one sample n, output plane tt, output rows [r0, r0 + rb), for a
+/// convolution whose kernel rows b split as b = sh·b' + p (p < phases = min(sh, kh)). Row
+/// (p, c, a, d) of e (len floats apart) holds nr = rb + ceil(kh / sh) − 1 rows of wo values:
+///   e[(p, c, a, d), r, w'] = x[n, c, tt·st − pt + a, (r0 + r)·sh − ph + p, w'·sw − pw + d] (0 outside).
+/// The vol2col rows (c, a, sh·b' + p, d) of those output rows are then rows (p, c, a, d) of e
+/// shifted by b'·wo. Writes rows [row0, row1) of e.
+void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, long r0, long rb, float *e, long len,
+                  long row0, long row1);
 
 // BatchNorm over one channel whose values are n rows of l floats, row i at x + i·stride. The
 // reductions accumulate in double; their order is free (vectorised), so sums may differ from a

@@ -93,11 +93,11 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
         if let rowShift, let arranged {
             // One sample, plane by plane, in the row-shift layout (see RowShift).
             let n = r.lowerBound, e = cols[worker]!.pointer
-            for tt in 0..<g.to {
-                rowShift.fill(x.pointer, n: n, plane: tt, e: e, parallel: inside)
-                rowShift.forward(wr: arranged.pointer, e: e, y: y + n * O * L + tt * plane, ldc: L,
-                                 accumulate: accumulate)
-            }
+            for tt in 0..<g.to { for block in rowShift.rowBlocks {
+                rowShift.fill(x.pointer, n: n, plane: tt, block: block, e: e, parallel: inside)
+                rowShift.forward(wr: arranged.pointer, e: e, count: block.count,
+                                 y: y + n * O * L + tt * plane + block.start * g.wo, ldc: L, accumulate: accumulate)
+            } }
             return
         }
         if plan.blocked {
@@ -198,10 +198,11 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
         var dwp = worker == 0 ? dw : privateDW[worker]?.pointer
         if let rowShift, let dwr = arrangedDW[worker]?.pointer {
             let n = r.lowerBound, e = es[worker]!.pointer
-            for tt in 0..<g.to {
-                rowShift.fill(x.pointer, n: n, plane: tt, e: e, parallel: inside)
-                rowShift.weightGradient(dy: dy + n * O * L + tt * plane, lda: L, e: e, dwArranged: dwr)
-            }
+            for tt in 0..<g.to { for block in rowShift.rowBlocks {
+                rowShift.fill(x.pointer, n: n, plane: tt, block: block, e: e, parallel: inside)
+                rowShift.weightGradient(dy: dy + n * O * L + tt * plane + block.start * g.wo, lda: L, e: e,
+                                        count: block.count, dwArranged: dwr)
+            } }
             dwp = nil
             if dx == nil { return }
         }

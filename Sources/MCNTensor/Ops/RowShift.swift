@@ -21,9 +21,14 @@ struct RowShift {
     let perPhase: Int
     /// Rows of e: phases·C·kt·kw.
     var rows: Int { phases * perPhase }
-    /// Floats per row of e: (ho + shifts − 1)·wo.
-    var rowLength: Int { (g.ho + shifts - 1) * g.wo }
-    var plane: Int { g.ho * g.wo }
+    /// Output rows per block: a plane is cut into blocks of about equal height so that e stays
+    /// near `blockFloats` (e and OpenBLAS's packed copy of it then fit in a core's L2 together).
+    let blockRows: Int
+    /// Floats per row of e: (blockRows + shifts − 1)·wo.
+    var rowLength: Int { (blockRows + shifts - 1) * g.wo }
+
+    /// Target floats of e per block (MCN_ROWSHIFT_FLOATS overrides, for A/B runs; 0 = whole planes).
+    nonisolated(unsafe) static var blockFloats = getenv("MCN_ROWSHIFT_FLOATS").flatMap { Int(String(cString: $0)) } ?? 1 << 16
 
     /// Output positions a plane needs for the layout (each plane is its own GEMMs).
     static let minimumPlane = 256
@@ -39,6 +44,15 @@ struct RowShift {
         phases = min(g.stride.1, g.kernel.1)
         shifts = (g.kernel.1 + g.stride.1 - 1) / g.stride.1
         perPhase = g.c * g.kernel.0 * g.kernel.2
+        let most = Self.blockFloats <= 0 ? g.ho
+            : max(1, min(g.ho, Self.blockFloats / (phases * perPhase * g.wo) - (shifts - 1)))
+        let blocks = (g.ho + most - 1) / most
+        blockRows = (g.ho + blocks - 1) / blocks
+    }
+
+    /// The output row blocks of a plane: start row and height.
+    var rowBlocks: [(start: Int, count: Int)] {
+        stride(from: 0, to: g.ho, by: blockRows).map { ($0, min(blockRows, g.ho - $0)) }
     }
 
     /// Rows of e the GEMM of shift b' reads: the phases p with sh·b' + p < kh (a prefix of e).
@@ -75,32 +89,34 @@ struct RowShift {
         } } }
     }
 
-    /// Writes e for sample n, output plane tt.
+    /// Writes e for sample n, output plane tt, output rows block.start ..< start + count.
     // x: [N, C, T, H, W] -> e: [rows, rowLength]
-    func fill(_ x: UnsafePointer<Float>, n: Int, plane tt: Int, e: UnsafeMutablePointer<Float>, parallel: Bool) {
+    func fill(_ x: UnsafePointer<Float>, n: Int, plane tt: Int, block: (start: Int, count: Int),
+              e: UnsafeMutablePointer<Float>, parallel: Bool) {
         withUnsafePointer(to: g.cShape) { shape in
             parallelPieces(rows, pieces: 8, work: parallel ? rows * rowLength : 0) { lo, hi in
-                mcn_vol2rows(x, shape, n, tt, e, lo, hi)
+                mcn_vol2rows(x, shape, n, tt, block.start, block.count, e, rowLength, lo, hi)
             }
         }
     }
 
-    /// y_plane (+)= W ⊛ x for output plane tt of sample n, written at y with row stride ldc.
+    /// y_block (+)= W ⊛ x for `count` output rows of a plane (filled into e), written at y with row
+    /// stride ldc.
     // wr: [shifts, O, rows] (arrangedWeights), e: [rows, rowLength] (fill), y: [O, ldc]
-    func forward(wr: UnsafePointer<Float>, e: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    func forward(wr: UnsafePointer<Float>, e: UnsafePointer<Float>, count: Int, y: UnsafeMutablePointer<Float>,
                  ldc: Int, accumulate: Bool) {
         for b in 0..<shifts {
-            BLAS.gemm(m: g.o, n: plane, k: rows(shift: b), a: wr + b * g.o * rows, lda: rows,
+            BLAS.gemm(m: g.o, n: count * g.wo, k: rows(shift: b), a: wr + b * g.o * rows, lda: rows,
                       b: e + b * g.wo, ldb: rowLength, beta: accumulate || b > 0 ? 1 : 0, c: y, ldc: ldc)
         }
     }
 
-    /// dwArranged += dy_plane · eᵀ at each shift.
-    // dy: [O, lda] (one plane), e: [rows, rowLength], dwArranged: [shifts, O, rows]
-    func weightGradient(dy: UnsafePointer<Float>, lda: Int, e: UnsafePointer<Float>,
+    /// dwArranged += dy_block · eᵀ at each shift, for `count` output rows.
+    // dy: [O, lda] (one block of rows), e: [rows, rowLength], dwArranged: [shifts, O, rows]
+    func weightGradient(dy: UnsafePointer<Float>, lda: Int, e: UnsafePointer<Float>, count: Int,
                         dwArranged: UnsafeMutablePointer<Float>) {
         for b in 0..<shifts {
-            BLAS.gemm(transB: true, m: g.o, n: rows(shift: b), k: plane, a: dy, lda: lda,
+            BLAS.gemm(transB: true, m: g.o, n: rows(shift: b), k: count * g.wo, a: dy, lda: lda,
                       b: e + b * g.wo, ldb: rowLength, beta: 1, c: dwArranged + b * g.o * rows, ldc: rows)
         }
     }

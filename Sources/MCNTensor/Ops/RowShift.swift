@@ -21,14 +21,17 @@ struct RowShift {
     let perPhase: Int
     /// Rows of e: phases·C·kt·kw.
     var rows: Int { phases * perPhase }
-    /// Output rows per block: a plane is cut into blocks of about equal height so that e stays
-    /// near `blockFloats` (e and OpenBLAS's packed copy of it then fit in a core's L2 together).
+    /// Output rows per block: with `blockFloats` > 0 a plane is cut into blocks of about equal
+    /// height so that e stays near that size (e and OpenBLAS's packed copy of it could then share a
+    /// core's L2); by default a block is the whole plane.
     let blockRows: Int
     /// Floats per row of e: (blockRows + shifts − 1)·wo.
     var rowLength: Int { (blockRows + shifts - 1) * g.wo }
 
-    /// Target floats of e per block (MCN_ROWSHIFT_FLOATS overrides, for A/B runs; 0 = whole planes).
-    nonisolated(unsafe) static var blockFloats = getenv("MCN_ROWSHIFT_FLOATS").flatMap { Int(String(cString: $0)) } ?? 1 << 16
+    /// Target floats of e per block; 0 = whole planes. Under load, 64 K floats measured 15–20% faster
+    /// on the stem in two of three alternations and up to 7% slower on layer1 (BENCHMARKS.md), so
+    /// whole planes stay the default; MCN_ROWSHIFT_FLOATS=N sets it for a quiet-machine A/B.
+    nonisolated(unsafe) static var blockFloats = getenv("MCN_ROWSHIFT_FLOATS").flatMap { Int(String(cString: $0)) } ?? 0
 
     /// Output positions a plane needs for the layout (each plane is its own GEMMs).
     static let minimumPlane = 256

@@ -6,9 +6,9 @@
 #
 #   scripts/pretrain-study.sh [OUT_DIR] [-- extra `train` flags, e.g. --set data.hue=0.5]
 #
-# Env: SEEDS ("1 2 3"), STEPS (300), FINETUNE_STEPS (300; 0 skips the supervised bound),
-# FINETUNE_ARGS (extra `eval finetune` flags), DATA (sample-data), BIN (the release binary).
-# Takes about an hour per seed on 2 idle cores.
+# Env: SEEDS ("1 2 3"), STEPS (1000; at 300 nothing separated from random weights),
+# FINETUNE_STEPS (300; 0 skips the supervised bound), FINETUNE_ARGS (extra `eval finetune` flags), DATA (sample-data), BIN (the release binary).
+# Takes about 25 minutes per seed on 2 idle cores without the supervised bound (FINETUNE_STEPS=0).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-study}"; shift || true
@@ -17,7 +17,7 @@ extra=("$@")
 bin="${BIN:-$root/.build/release/mcn-tui}"
 data="${DATA:-$root/sample-data}"
 seeds="${SEEDS:-1 2 3}"
-steps="${STEPS:-300}"
+steps="${STEPS:-1000}"
 ftsteps="${FINETUNE_STEPS:-300}"
 [[ -x "$bin" ]] || { echo "pretrain-study: $bin not found: run 'swift build -c release' first" >&2; exit 1; }
 mkdir -p "$out"

@@ -55,4 +55,9 @@ void mcn_add_relu(const float *a, const float *b, float *y, long n);
 
 /// dx (=, or += with accumulate) dy where y > 0, else 0, over n floats: the ReLU's backward.
 void mcn_relu_backward(const float *y, const float *dy, float *dx, long n, int accumulate);
+
+/// The first block of 16 floats, among those starting at start, start + 16, ... and ending at or
+/// before n, that holds a value above t: its start; else the start of the first block that would
+/// pass n (so the caller finishes the last n − i < 16 values itself). The scan of a top-k selection.
+long mcn_first_block_above(const float *x, long start, long n, float t);
 #endif

@@ -1,5 +1,8 @@
+import MCNTensor
+
 /// Exact top-k of a row of scores by a bounded min-heap (no full sort): O(n + k·log k·log(n/k))
-/// on typical data, the O(n) part a scan of 16-score maxima against the heap's worst score. Ranking: higher score first; equal scores by lower index first, so results
+/// on typical data, the O(n) part a vectorised scan for blocks of 16 scores holding one above
+/// the heap's worst. Ranking: higher score first; equal scores by lower index first, so results
 /// are deterministic.
 struct TopKSelector {
     let k: Int
@@ -44,19 +47,13 @@ struct TopKSelector {
                         rootScore = s[0]
                     }
                 }
-                // Once the heap is full almost no score beats its root: take the maximum of 16
-                // scores (a branch-free tree of selects, short dependency chains; Swift's SIMD16
-                // type measured 4× slower than the plain loop here) and look at single scores only
-                // in a chunk whose maximum does.
-                @inline(__always) func mx(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+                // Once the heap is full almost no score beats its root: a vectorised scan finds
+                // the next block of 16 holding one that does, and only that block is offered.
                 var j = m
                 while chunkPrefilter && j + 16 <= n {
-                    let p = row + j
-                    let top = mx(mx(mx(mx(p[0], p[1]), mx(p[2], p[3])), mx(mx(p[4], p[5]), mx(p[6], p[7]))),
-                                 mx(mx(mx(p[8], p[9]), mx(p[10], p[11])), mx(mx(p[12], p[13]), mx(p[14], p[15]))))
-                    if top > rootScore {
-                        for q in j..<(j + 16) { offer(q) }
-                    }
+                    j = firstBlockAbove(row, from: j, count: n, threshold: rootScore)
+                    if j + 16 > n { break }
+                    for q in j..<(j + 16) { offer(q) }
                     j += 16
                 }
                 while j < n { offer(j); j += 1 }

@@ -2,11 +2,7 @@
 
 // Built with -O3 (Package.swift). Reassociation is allowed in this file so the reductions
 // vectorise; without it each double add waits for the previous one (Swift's loops did).
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
-#define MCN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MCN_CLONES
-#endif
+#include "clones.h"
 
 #pragma clang fp reassociate(on)
 

@@ -1,11 +1,7 @@
 #include "CTensorKernels.h"
 
 // Built with -O3 (Package.swift): the selects vectorise here, which Swift's closures did not.
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
-#define MCN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MCN_CLONES
-#endif
+#include "clones.h"
 
 MCN_CLONES
 void mcn_add_relu(const float *a, const float *b, float *y, long n) {

@@ -3,11 +3,7 @@
 // Built with -O3 -fno-builtin (Package.swift): the row loops below are vectorised inline instead
 // of becoming memcpy/memset calls, which cost more than they move for rows of 8–32 floats. On
 // x86-64 each entry point is also compiled for AVX2 and chosen at load time.
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
-#define MCN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MCN_CLONES
-#endif
+#include "clones.h"
 
 typedef float v8 __attribute__((ext_vector_type(8)));
 typedef float v8u __attribute__((ext_vector_type(8), aligned(4)));

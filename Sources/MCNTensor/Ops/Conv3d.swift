@@ -54,7 +54,7 @@ public struct Conv3dGeometry: Sendable, Equatable {
     /// goes through the row-shift layout (see RowShift): for layer2 of the reference networks
     /// (4×16×16 outputs) that was faster than batching four samples through a vol2col.
     var chunk: Int {
-        if RowShift.enabled && kernel.1 > 1 && ho * wo >= RowShift.minimumPlane && l >= 1024 { return 1 }
+        if l >= 1024 && RowShift.applies(to: self) { return 1 }
         let want = max(1, (Self.columnsPerProduct + l - 1) / l)
         let cap = max(1, (16 << 20) / max(1, k * l))
         return min(n, min(want, cap))
@@ -85,6 +85,7 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     let cols = plan.scratch(colCount)
     let tmps = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
     let arranged = rowShift?.arrangedWeights(w.pointer)
+    let blocks = rowShift?.rowBlocks ?? []
     // Swift may end an object's life after its last use, not at the end of scope: keep the
     // scratch buffers alive while raw pointers into them are in use.
     defer { withExtendedLifetime(cols) {}; withExtendedLifetime(tmps) {}; withExtendedLifetime(arranged) {} }
@@ -93,7 +94,7 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
         if let rowShift, let arranged {
             // One sample, plane by plane, in the row-shift layout (see RowShift).
             let n = r.lowerBound, e = cols[worker]!.pointer
-            for tt in 0..<g.to { for block in rowShift.rowBlocks {
+            for tt in 0..<g.to { for block in blocks {
                 rowShift.fill(x.pointer, n: n, plane: tt, block: block, e: e, parallel: inside)
                 rowShift.forward(wr: arranged.pointer, e: e, count: block.count,
                                  y: y + n * O * L + tt * plane + block.start * g.wo, ldc: L, accumulate: accumulate)
@@ -185,6 +186,7 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     let rowShift = dw == nil ? nil : RowShift(g, blocked: plan.blocked)
     let es = plan.scratch(rowShift.map { $0.rows * $0.rowLength } ?? 0)
     let arrangedDW: [Tensor?] = (0..<plan.workers).map { _ in rowShift.map { Tensor.zeros([$0.shifts * O * $0.rows]) } }
+    let blocks = rowShift?.rowBlocks ?? []
     let needCols = !direct && (rowShift == nil || dx != nil)
     let cols = plan.scratch(needCols ? (plan.blocked ? K * pb * plane : K * cnMax * L) : 0)
     let dyTs = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
@@ -198,7 +200,7 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
         var dwp = worker == 0 ? dw : privateDW[worker]?.pointer
         if let rowShift, let dwr = arrangedDW[worker]?.pointer {
             let n = r.lowerBound, e = es[worker]!.pointer
-            for tt in 0..<g.to { for block in rowShift.rowBlocks {
+            for tt in 0..<g.to { for block in blocks {
                 rowShift.fill(x.pointer, n: n, plane: tt, block: block, e: e, parallel: inside)
                 rowShift.weightGradient(dy: dy + n * O * L + tt * plane + block.start * g.wo, lda: L, e: e,
                                         count: block.count, dwArranged: dwr)

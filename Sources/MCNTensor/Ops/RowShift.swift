@@ -39,10 +39,15 @@ struct RowShift {
     /// On by default; MCN_CONV_ROWSHIFT=0 turns it off (tests set it directly).
     nonisolated(unsafe) static var enabled = getenv("MCN_CONV_ROWSHIFT").map { String(cString: $0) != "0" } ?? true
 
-    /// The layout for a convolution run one sample at a time, when it pays: kernels taller than one
-    /// row over planes big enough to keep the GEMMs efficient.
+    /// Whether the layout pays for g: a kernel taller than one row over planes big enough to keep
+    /// the GEMMs efficient (and the layout not switched off).
+    static func applies(to g: Conv3dGeometry) -> Bool {
+        enabled && g.kernel.1 > 1 && g.ho * g.wo >= minimumPlane
+    }
+
+    /// The layout for a convolution run one sample at a time, when it pays (`applies(to:)`).
     init?(_ g: Conv3dGeometry, blocked: Bool) {
-        guard Self.enabled, blocked, g.kernel.1 > 1, g.ho * g.wo >= Self.minimumPlane else { return nil }
+        guard blocked, Self.applies(to: g) else { return nil }
         self.g = g
         phases = min(g.stride.1, g.kernel.1)
         shifts = (g.kernel.1 + g.stride.1 - 1) / g.stride.1

@@ -138,8 +138,8 @@ public enum Retrieval {
     }
 
     /// The top min(k, g) of each row of `scores`, ranked (ties by lower index), split over
-    /// `threads` threads. `chunkPrefilter: false` skips the 16-score pre-filter and scans one
-    /// score at a time (the benchmark's reference; the results are the same).
+    /// `threads` threads. `chunkPrefilter: false` skips the vectorised scan for blocks of 16
+    /// and offers one score at a time (the benchmark's reference; the results are the same).
     // scores: [rows, g] -> outScores, outIndices: [rows, min(k, g)]
     public static func selectTopK(_ scores: UnsafePointer<Float>, rows: Int, g: Int, k: Int, threads: Int,
                                   outScores: UnsafeMutablePointer<Float>, outIndices: UnsafeMutablePointer<Int32>,

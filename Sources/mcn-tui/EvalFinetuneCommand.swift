@@ -29,10 +29,14 @@ struct EvalFinetuneCommand: ParsableCommand {
     @Option(help: "Steps between validations.")
     var validateEvery = 50
 
+    @Option(help: "Probability of colour jitter on a training clip (brightness, contrast, saturation 0.4, hue 0.1; 0: no colour changes).")
+    var colourJitter: Float = 0
+
     func run() throws {
         try runEval {
-            guard steps >= 1, lr > 0, batchVideos >= 1, weightDecay >= 0, (0..<1).contains(validation), validateEvery >= 1 else {
-                throw ValidationError("--steps, --batch-videos and --validate-every must be at least 1, --lr positive, --weight-decay not negative, --validation in [0, 1)")
+            guard steps >= 1, lr > 0, batchVideos >= 1, weightDecay >= 0, (0..<1).contains(validation), validateEvery >= 1,
+                  (0...1).contains(colourJitter) else {
+                throw ValidationError("--steps, --batch-videos and --validate-every must be at least 1, --lr positive, --weight-decay not negative, --validation in [0, 1), --colour-jitter in [0, 1]")
             }
             let model = try options.loadModel()
             let dataset = try options.openData(model)
@@ -43,7 +47,7 @@ struct EvalFinetuneCommand: ParsableCommand {
             config.clips = model.config.eval.clips
             config.seed = UInt64(model.config.run.seed)
             config.warmupSteps = min(config.warmupSteps, steps / 10)
-            let aug = fineTuneAugmentation(model.config, datasetRoot: dataset.root)
+            let aug = fineTuneAugmentation(model.config, datasetRoot: dataset.root, colourJitter: colourJitter)
             let c = model.config.data
             printError("finetune: \(model.source), clips \(c.clipFrames)×\(c.clipSize)×\(c.clipSize)")
             let tuner = try FineTuner(network: model.network, theta: model.theta, buffers: model.buffers, dataset: dataset,
@@ -52,8 +56,10 @@ struct EvalFinetuneCommand: ParsableCommand {
             let result = try tuner.run(progress: { printError($0) })
             let extractor = model.extractor(pipeline: pipeline)
             let proto = evalProtocol(model, dataset: dataset, extractor: extractor)
+            let colourText = aug.jitterProbability > 0
+                ? String(format: "colour jitter p %.2f (hue %.2f)", aug.jitterProbability, aug.hue) : "no colour changes"
             let augText = String(format: "random resized crop (area %.2f–1), ", aug.cropAreaMin)
-                + "flip \(aug.flip ? "on" : "off"), no colour changes; one clip per video per step"
+                + "flip \(aug.flip ? "on" : "off"), \(colourText); one clip per video per step"
             let report = FineTuneReport(result: result, config: config, augmentation: augText, protocolJSON: proto)
             if options.json { print(report.json.merging(.object(evalSource(model))).text()) } else { print(report.table, terminator: "") }
             try options.saveResults(model, ["finetune": report.section, "protocol": proto,

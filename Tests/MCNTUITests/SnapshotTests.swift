@@ -58,6 +58,23 @@ final class SnapshotTests: XCTestCase {
         XCTAssertEqual(b.snapshot().logs.last?.text, "line 99")
     }
 
+    func testScreenLoopPacesDataRedrawsButNotKeys() {
+        var loop = ScreenLoop(options: WorkbenchOptions(dataRedrawSeconds: 0.25))
+        let t0 = Date()
+        var t = loop.tick(events: [.started(Fixtures.generator.runInfo), metrics(1)], key: nil, width: 120, height: 40, now: t0)
+        XCTAssertNotNil(t.frame, "first tick draws")
+        t = loop.tick(events: [metrics(2)], key: nil, width: 120, height: 40, now: t0.addingTimeInterval(0.1))
+        XCTAssertNil(t.frame, "new data within the interval waits")
+        t = loop.tick(events: [], key: .char("s"), width: 120, height: 40, now: t0.addingTimeInterval(0.15))
+        XCTAssertTrue(t.frame?.rowText(1).contains("step 2/3000") ?? false, "a key redraws at once, with the waiting data")
+        t = loop.tick(events: [metrics(3)], key: nil, width: 120, height: 40, now: t0.addingTimeInterval(0.2))
+        XCTAssertNil(t.frame)
+        t = loop.tick(events: [], key: nil, width: 120, height: 40, now: t0.addingTimeInterval(0.45))
+        XCTAssertTrue(t.frame?.rowText(1).contains("step 3/3000") ?? false, "waiting data is drawn once the interval passed")
+        t = loop.tick(events: [], key: nil, width: 100, height: 40, now: t0.addingTimeInterval(0.5))
+        XCTAssertNotNil(t.frame, "a resize redraws at once")
+    }
+
     func testScreenLoopFreezesAndQuits() {
         var loop = ScreenLoop(options: WorkbenchOptions())
         var t = loop.tick(events: [.started(Fixtures.generator.runInfo), metrics(1)], key: nil, width: 120, height: 40)

@@ -56,6 +56,25 @@ final class EvalCommandEndToEndTests: XCTestCase {
         XCTAssertNotNil(results.retrieval?["R@1"])
     }
 
+    /// Fine-tuning from random weights end to end, with colour jitter named in its report; an
+    /// out-of-range jitter is refused before anything runs.
+    func testFinetuneWithColourJitterOnRealClips() throws {
+        let data = try realData("ucf101")
+        let root = NSTemporaryDirectory() + "mcn-eval-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try run(["eval", "finetune", "--checkpoint", "random", "--data", data, "--run-dir", root + "/random",
+                         "--steps", "2", "--batch-videos", "2", "--validate-every", "1", "--colour-jitter", "0.5", "--json"] + Self.tiny)
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try XCTUnwrap(EvalJSON.parse(Data(r.out.utf8)), r.out)
+        XCTAssertNotNil(json["top1"]?.double, r.out)
+        XCTAssertTrue(r.out.contains("colour jitter p 0.50"), r.out)
+        XCTAssertNotNil(try RunResults.read(path: root + "/random/results.json").finetune?["top1"])
+
+        let bad = try run(["eval", "finetune", "--checkpoint", "random", "--data", data, "--colour-jitter", "1.5"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("--colour-jitter"), bad.err)
+    }
+
     func testBadCheckpointIsOneLine() throws {
         let r = try run(["eval", "probe", "--checkpoint", "/nonexistent/step-00000001.safetensors"])
         XCTAssertEqual(r.status, 2)

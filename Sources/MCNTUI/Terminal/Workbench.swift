@@ -10,7 +10,7 @@ public enum Workbench {
     @discardableResult
     public static func run(events: MessageChannel<EngineEvent>, commands: MessageChannel<EngineCommand>,
                            options: WorkbenchOptions) throws -> Exit {
-        let backend = try NcursesBackend(timeoutMs: 50)
+        let backend = try NcursesBackend(timeoutMs: 100)  // a key returns at once; the tick only paces data
         defer { backend.close() }
         var loop = ScreenLoop(options: options)
         while true {
@@ -51,7 +51,8 @@ public struct ScreenLoop {
         public var quit: Bool
     }
 
-    /// Folds `events`, handles `key`, and renders when anything changed (or the idle interval passed).
+    /// Folds `events`, handles `key`, and renders: at once when the view changed (a key, a resize), for
+    /// new data when `dataRedrawSeconds` passed since the last frame, and anyway after `idleRedrawSeconds`.
     public mutating func tick(events: [EngineEvent], key: Key?, width: Int, height: Int, now: Date = Date()) -> Tick {
         builder.apply(events)
         var commands: [EngineCommand] = []
@@ -77,8 +78,11 @@ public struct ScreenLoop {
             var shown = f; shown.state = current.state; shown.version = current.version
             current = shown
         }
-        let changed = lastDrawn.map { $0.version != current.version || $0.ui != ui || $0.width != width || $0.height != height } ?? true
-        guard changed || now.timeIntervalSince(lastDrawTime) >= options.idleRedrawSeconds else {
+        let since = now.timeIntervalSince(lastDrawTime)
+        let viewChanged = lastDrawn.map { $0.ui != ui || $0.width != width || $0.height != height } ?? true
+        let dataChanged = lastDrawn.map { $0.version != current.version } ?? true
+        let due = viewChanged || (dataChanged && since >= options.dataRedrawSeconds) || since >= options.idleRedrawSeconds
+        guard due else {
             return Tick(frame: nil, commands: commands, quit: false)
         }
         lastDrawn = (current.version, ui, width, height)

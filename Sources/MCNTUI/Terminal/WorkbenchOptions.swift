@@ -11,11 +11,17 @@ public struct WorkbenchOptions: Sendable {
     public var quitConfirmSteps: Int
     /// Redraw at least this often even without events (seconds).
     public var idleRedrawSeconds: Double
+    /// Redraw for new data at most this often (seconds); keys and resizes redraw at once. Training
+    /// steps arrive several times a second and every redraw wakes a thread that competes with the
+    /// two BLAS threads for the same two cores.
+    public var dataRedrawSeconds: Double
 
     public init(theme: Theme = .dark, glyphs: GlyphSet = .unicode, colour: Bool = true, vimKeys: Bool = false,
-                readOnly: Bool = false, quitConfirmSteps: Int = 100, idleRedrawSeconds: Double = 1) {
+                readOnly: Bool = false, quitConfirmSteps: Int = 100, idleRedrawSeconds: Double = 1,
+                dataRedrawSeconds: Double = 0.25) {
         self.theme = theme; self.glyphs = glyphs; self.colour = colour; self.vimKeys = vimKeys
         self.readOnly = readOnly; self.quitConfirmSteps = quitConfirmSteps; self.idleRedrawSeconds = idleRedrawSeconds
+        self.dataRedrawSeconds = dataRedrawSeconds
     }
 
     public var renderContext: RenderContext { RenderContext(theme: theme, glyphs: glyphs, colour: colour) }

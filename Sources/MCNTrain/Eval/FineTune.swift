@@ -196,11 +196,12 @@ public final class FineTuner {
 }
 
 /// The augmentation fine-tuning uses: the dataset's crop recipe (milder, and no flip, on the
-/// sample data, whose classes include mirrored motions) with `data.flip`, and no colour changes.
-public func fineTuneAugmentation(_ config: RunConfig, datasetRoot: String) -> AugmentationConfig {
+/// sample data, whose classes include mirrored motions) with `data.flip`, colour jitter (the
+/// pre-training strengths) with probability `colourJitter`, no grayscale and no blur.
+public func fineTuneAugmentation(_ config: RunConfig, datasetRoot: String, colourJitter: Float) -> AugmentationConfig {
     var aug = datasetRoot.hasSuffix("sample-data") ? AugmentationConfig.sampleData : AugmentationConfig.standard
     aug.flip = config.data.flip
-    aug.jitterProbability = 0
+    aug.jitterProbability = colourJitter
     aug.grayscaleProbability = 0
     aug.blurProbability = 0
     return aug

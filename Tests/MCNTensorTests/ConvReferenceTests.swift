@@ -53,6 +53,39 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
+    /// With units shared by the cores, the weight gradient is the same to the bit whichever
+    /// worker ran which unit (seeded runs repeat themselves): units handed out first-to-last and
+    /// last-to-first give identical sums. Row-shift, blocked and chunked paths.
+    func testSplitWeightGradientDoesNotDependOnWhichWorkerRanAUnit() throws {
+        let saved = (BLAS.threads, ConvPlan.handOutReversed)
+        BLAS.setThreads(2)
+        defer { BLAS.setThreads(saved.0); ConvPlan.handOutReversed = saved.1 }
+        guard BLAS.threads >= 2 else { throw XCTSkip("one BLAS thread: no units run in parallel") }
+        var rng = RNG(seed: 13)
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([6, 3, 4, 40, 40], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),     // blocked, row-shift dW
+            ([8, 4, 4, 40, 40], [3, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),     // blocked, vol2col dW
+            ([12, 2, 4, 16, 16], [3, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),    // chunked, 4 samples a unit
+        ]
+        for (xs, ws, s, p) in cases {
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            XCTAssertGreaterThan(ConvPlan(g).units, 2, "case \(ws) must have several units")
+            XCTAssertEqual(ConvPlan(g).blocked, ws != [3, 2, 3, 1, 1], "case \(ws)")
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let start = Tensor.randn(ws, rng: &rng).toArray()
+            var results: [[Float]] = []
+            for reversed in [false, true, false] {
+                ConvPlan.handOutReversed = reversed
+                let dw = Tensor(shape: ws, values: start)
+                with(split: true, rowShift: true) { conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil) }
+                results.append(dw.toArray())
+            }
+            XCTAssertTrue(results[0] == results[1], "case \(ws): the reversed hand-out changed dW")
+            XCTAssertTrue(results[0] == results[2], "case \(ws): a second run changed dW")
+        }
+    }
+
     private func with(split: Bool, rowShift: Bool, _ body: () -> Void) {
         let saved = (ConvPlan.splitUnits, RowShift.enabled)
         ConvPlan.splitUnits = split

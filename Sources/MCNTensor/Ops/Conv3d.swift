@@ -172,8 +172,9 @@ func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>
     conv3dForward(dyView, wt, gt, into: dx, accumulate: accumulate)
 }
 
-/// dW (accumulated) and, by col2vol, dx (accumulated), unit by unit as `ConvPlan` says. Workers
-/// other than the first sum dW in private buffers, added into dw at the end.
+/// dW (accumulated) and, by col2vol, dx (accumulated), unit by unit as `ConvPlan` says. When the
+/// units run in parallel, each sums its dW in its own buffer, added into dw in unit order at the end
+/// (the same sum whichever worker ran which unit).
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
 func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                         dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
@@ -181,24 +182,28 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
     let inside = plan.parallelInside
     let direct = g.isPointwise && cnMax == 1
-    // dW of a blocked convolution goes through the row-shift layout (see RowShift) when it applies;
-    // each worker then sums it in its own arranged buffer, added into dw at the end.
+    // dW of a blocked convolution goes through the row-shift layout (see RowShift) when it applies,
+    // summed in arranged buffers (one per unit when units run in parallel), added into dw at the end.
     let rowShift = dw == nil ? nil : RowShift(g, blocked: plan.blocked)
     let es = plan.scratch(rowShift.map { $0.rows * $0.rowLength } ?? 0)
-    let arrangedDW: [Tensor?] = (0..<plan.workers).map { _ in rowShift.map { Tensor.zeros([$0.shifts * O * $0.rows]) } }
+    let arrangedDW: [Tensor?] = (0..<plan.partialSums).map { _ in rowShift.map { Tensor.zeros([$0.shifts * O * $0.rows]) } }
     let blocks = rowShift?.rowBlocks ?? []
     let needCols = !direct && (rowShift == nil || dx != nil)
     let cols = plan.scratch(needCols ? (plan.blocked ? K * pb * plane : K * cnMax * L) : 0)
     let dyTs = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
-    let privateDW: [Tensor?] = (0..<plan.workers).map { $0 > 0 && dw != nil && rowShift == nil ? Tensor.zeros([O * K]) : nil }
+    // Units running in parallel sum dW apart; in order, they add into dw directly.
+    let privateDW: [Tensor?] = (0..<plan.partialSums).map { _ in
+        plan.workers > 1 && dw != nil && rowShift == nil ? Tensor.zeros([O * K]) : nil
+    }
     defer {
         withExtendedLifetime(cols) {}; withExtendedLifetime(dyTs) {}; withExtendedLifetime(privateDW) {}
         withExtendedLifetime(es) {}; withExtendedLifetime(arrangedDW) {}
     }
     plan.run { worker, unit in
         let r = plan.samples(unit)
-        var dwp = worker == 0 ? dw : privateDW[worker]?.pointer
-        if let rowShift, let dwr = arrangedDW[worker]?.pointer {
+        let slot = plan.partialSum(unit)
+        var dwp = plan.workers == 1 ? dw : privateDW[slot]?.pointer
+        if let rowShift, let dwr = arrangedDW[slot]?.pointer {
             let n = r.lowerBound, e = es[worker]!.pointer
             for tt in 0..<g.to { for block in blocks {
                 rowShift.fill(x.pointer, n: n, plane: tt, block: block, e: e, parallel: inside)

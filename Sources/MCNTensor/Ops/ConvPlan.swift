@@ -36,6 +36,17 @@ struct ConvPlan {
     /// vol2col and col2vol use all cores themselves only when the units run one at a time.
     var parallelInside: Bool { workers == 1 }
 
+    /// Buffers for sums over units (the weight gradient): one when the units run in order, else
+    /// one per unit, added up in unit order afterwards. Units go to whichever worker is free, so
+    /// sums kept per worker would depend on timing, and a seeded run would not repeat itself.
+    var partialSums: Int { workers == 1 ? 1 : units }
+
+    /// The partial-sum buffer of unit u.
+    func partialSum(_ u: Int) -> Int { workers == 1 ? 0 : u }
+
+    /// Testing only: hand units out last first (a different worker assignment, same results).
+    nonisolated(unsafe) static var handOutReversed = false
+
     /// The samples of unit u.
     func samples(_ u: Int) -> Range<Int> { u * samplesPerUnit..<min(g.n, (u + 1) * samplesPerUnit) }
 
@@ -56,11 +67,12 @@ struct ConvPlan {
         BLAS.setThreads(1)
         defer { BLAS.setThreads(previous) }
         let next = Atomic<Int>(0)
+        let reversed = Self.handOutReversed
         parallelFor(workers, work: Int.max) { worker in
             while true {
-                let u = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if u >= units { return }
-                body(worker, u)
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= units { return }
+                body(worker, reversed ? units - 1 - i : i)
             }
         }
     }

@@ -6,9 +6,10 @@
 #
 #   scripts/pretrain-study.sh [OUT_DIR] [-- extra `train` flags, e.g. --set data.hue=0.5]
 #
-# Env: SEEDS ("1 2 3"), STEPS (1000; at 300 nothing separated from random weights),
+# Env: SEEDS ("1 2 3"), STEPS (1000; at 300 MCN is ahead of random weights on R@1 only),
 # FINETUNE_STEPS (300; 0 skips the supervised bound), FINETUNE_ARGS (extra `eval finetune` flags), DATA (sample-data), BIN (the release binary).
-# Takes about 25 minutes per seed on 2 idle cores without the supervised bound (FINETUNE_STEPS=0).
+# At the default 16-video batches it takes about 25–30 minutes per seed on 2 idle cores (MCN ~13,
+# contrastive ~11, the supervised bound ~3, evaluations ~1 each).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-study}"; shift || true

@@ -10,7 +10,7 @@ final class RunConfigTests: XCTestCase {
         XCTAssertNil(c.model.layers)
         XCTAssertEqual(c.method.temperature, 0.07)
         XCTAssertEqual(c.optim.weightDecay, 5e-4)
-        XCTAssertEqual(c.optim.batchVideos, 8)
+        XCTAssertEqual(c.optim.batchVideos, 16)
         XCTAssertEqual(c.run.steps, 300)
         XCTAssertEqual(c.eval.feature, "gap")
         XCTAssertEqual(ConfigSchema.keys.count, Set(ConfigSchema.keys.map(\.dotted)).count)

@@ -132,7 +132,9 @@ public enum ConfigSchema {
         ConfigKey("optim", "warmup_steps", .int(0), .int(0...Int.max), "linear warm-up steps"),
         ConfigKey("optim", "step_size", .int(1000), .int(1...Int.max), "steps between decays of the step schedule"),
         ConfigKey("optim", "gamma", .double(0.1), .double(lo: 0, hi: 1, loOpen: true), "decay factor of the step schedule"),
-        ConfigKey("optim", "batch_videos", .int(8), .int(2...Int.max), "videos per batch"),
+        // 16: with split = "videos" each MCN set then holds 8 videos; sets of 4 were too few
+        // negatives for InfoNCE to learn (BENCHMARKS.md, "Does pre-training help?").
+        ConfigKey("optim", "batch_videos", .int(16), .int(2...Int.max), "videos per batch"),
         ConfigKey("optim", "blas_threads", .int(2), .int(1...256), "OpenBLAS threads", resumable: true),
         // [run]
         ConfigKey("run", "name", .string(""), .string(description: "a run name without '/' (\"\" = date and time)", rule: ConfigSchema.checkRunName), "run directory name", resumable: true),

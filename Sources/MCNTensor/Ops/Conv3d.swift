@@ -267,7 +267,13 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     }
     if let dw {
         for p in privateDW.compactMap({ $0 }) { BLAS.axpy(n: O * K, alpha: 1, x: p.pointer, y: dw) }
-        if let rowShift { for p in arrangedDW.compactMap({ $0 }) { rowShift.addWeightGradient(p.pointer, into: dw) } }
+        if let rowShift, let first = arrangedDW.first??.pointer {
+            // Units' sums in unit order, then one pass of the (index-heavy) rearrangement.
+            for p in arrangedDW.dropFirst().compactMap({ $0 }) {
+                BLAS.axpy(n: p.count, alpha: 1, x: p.pointer, y: first)
+            }
+            rowShift.addWeightGradient(first, into: dw)
+        }
     }
 }
 

@@ -56,6 +56,28 @@ final class TrainingEngineTests: XCTestCase {
         }
     }
 
+    /// Two runs of one seed give the same metrics to the bit with clips large enough that the
+    /// convolutions split their samples over two cores (the split once summed gradients per core,
+    /// in whatever order the cores took the samples).
+    func testSeededRunsRepeatWithConvolutionsSplitOverCores() throws {
+        let big = ["data.clip_size=32", "optim.blas_threads=2", "run.steps=3"]
+        let shape = [3, 4, 32, 32]
+        var rows: [[MetricsRow]] = []
+        for name in ["d1", "d2"] {
+            let run = RunDirectory(path: root + "/" + name)
+            let engine = try TrainingEngine(config: try config(big), run: run,
+                                            data: SyntheticTrainingData(videosPerBatch: 4, viewsPerVideo: 2, clipShape: shape, stepsPerEpoch: 3))
+            engine.runLoop()
+            rows.append(MetricsLog.readRows(path: run.metricsJSONLPath))
+        }
+        XCTAssertEqual(rows[0].map(\.step), [1, 2, 3])
+        for (ra, rb) in zip(rows[0], rows[1]) {
+            for key in ["loss_con_support", "loss_con_query", "loss_total", "inner_grad_norm"] {
+                XCTAssertEqual(ra.values[key], rb.values[key], "step \(ra.step) \(key)")
+            }
+        }
+    }
+
     func testCheckpointOfAnotherConfigIsRefusedNamingTheKeys() throws {
         let run = RunDirectory(path: root + "/c")
         try train(try config(["run.steps=2"]), run: run)

@@ -186,15 +186,13 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
     // summed in arranged buffers (one per unit when units run in parallel), added into dw at the end.
     let rowShift = dw == nil ? nil : RowShift(g, blocked: plan.blocked)
     let es = plan.scratch(rowShift.map { $0.rows * $0.rowLength } ?? 0)
-    let arrangedDW: [Tensor?] = (0..<plan.partialSums).map { _ in rowShift.map { Tensor.zeros([$0.shifts * O * $0.rows]) } }
+    let arrangedDW = plan.sumBuffers(rowShift.map { $0.shifts * O * $0.rows } ?? 0)
     let blocks = rowShift?.rowBlocks ?? []
     let needCols = !direct && (rowShift == nil || dx != nil)
     let cols = plan.scratch(needCols ? (plan.blocked ? K * pb * plane : K * cnMax * L) : 0)
     let dyTs = plan.scratch(!plan.blocked && cnMax > 1 ? O * cnMax * L : 0)
     // Units running in parallel sum dW apart; in order, they add into dw directly.
-    let privateDW: [Tensor?] = (0..<plan.partialSums).map { _ in
-        plan.workers > 1 && dw != nil && rowShift == nil ? Tensor.zeros([O * K]) : nil
-    }
+    let privateDW = plan.sumBuffers(plan.workers > 1 && dw != nil && rowShift == nil ? O * K : 0)
     defer {
         withExtendedLifetime(cols) {}; withExtendedLifetime(dyTs) {}; withExtendedLifetime(privateDW) {}
         withExtendedLifetime(es) {}; withExtendedLifetime(arrangedDW) {}

@@ -36,12 +36,15 @@ struct ConvPlan {
     /// vol2col and col2vol use all cores themselves only when the units run one at a time.
     var parallelInside: Bool { workers == 1 }
 
-    /// Buffers for sums over units (the weight gradient): one when the units run in order, else
-    /// one per unit, added up in unit order afterwards. Units go to whichever worker is free, so
-    /// sums kept per worker would depend on timing, and a seeded run would not repeat itself.
-    var partialSums: Int { workers == 1 ? 1 : units }
+    /// Zeroed buffers of `count` floats for sums over units (the weight gradient; none when count
+    /// is 0): one when the units run in order, else one per unit, to be added up in unit order
+    /// afterwards. Units go to whichever worker is free, so sums kept per worker would depend on
+    /// timing, and a seeded run would not repeat itself.
+    func sumBuffers(_ count: Int) -> [Tensor?] {
+        (0..<(workers == 1 ? 1 : units)).map { _ in count > 0 ? Tensor.zeros([count]) : nil }
+    }
 
-    /// The partial-sum buffer of unit u.
+    /// The index in `sumBuffers` of unit u's buffer.
     func partialSum(_ u: Int) -> Int { workers == 1 ? 0 : u }
 
     /// Testing only: hand units out last first (a different worker assignment, same results).

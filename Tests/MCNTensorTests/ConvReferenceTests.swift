@@ -1,3 +1,4 @@
+import CTensorKernels
 import XCTest
 @testable import MCNTensor
 
@@ -55,7 +56,7 @@ final class ConvReferenceTests: XCTestCase {
 
     /// With units shared by the cores, the weight gradient is the same to the bit whichever
     /// worker ran which unit (seeded runs repeat themselves): units handed out first-to-last and
-    /// last-to-first give identical sums. Row-shift, blocked and chunked paths.
+    /// last-to-first give identical sums. Row-shift, blocked, chunked and direct paths.
     func testSplitWeightGradientDoesNotDependOnWhichWorkerRanAUnit() throws {
         let saved = (BLAS.threads, ConvPlan.handOutReversed)
         BLAS.setThreads(2)
@@ -66,6 +67,7 @@ final class ConvReferenceTests: XCTestCase {
             ([6, 3, 4, 40, 40], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),     // blocked, row-shift dW
             ([8, 4, 4, 40, 40], [3, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),     // blocked, vol2col dW
             ([12, 2, 4, 16, 16], [3, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),    // chunked, 4 samples a unit
+            ([6, 2, 3, 16, 16], [8, 2, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // direct kernels
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
@@ -78,7 +80,10 @@ final class ConvReferenceTests: XCTestCase {
             for reversed in [false, true, false] {
                 ConvPlan.handOutReversed = reversed
                 let dw = Tensor(shape: ws, values: start)
-                with(split: true, rowShift: true) { conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil) }
+                with(split: true, rowShift: true, direct: true) {
+                    if ws == [8, 2, 3, 3, 3] { XCTAssertNotNil(DirectConv(g, plan: ConvPlan(g), weightGradient: true)) }
+                    conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil)
+                }
                 results.append(dw.toArray())
             }
             XCTAssertTrue(results[0] == results[1], "case \(ws): the reversed hand-out changed dW")
@@ -86,17 +91,90 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    private func with(split: Bool, rowShift: Bool, _ body: () -> Void) {
-        let saved = (ConvPlan.splitUnits, RowShift.enabled)
+    /// Shapes the direct kernels take (stride 1, output channels a multiple of 4, planes of 256
+    /// positions or more): odd sizes, a plane whose last tile runs past it, even and one-tap kernels,
+    /// uneven padding, 4 to 24 channels (blocks 4; 4+4; 6+6+4; 6+6+4+4; 6×4), tap counts that are
+    /// not a multiple of the weight-gradient tile (4) nor of the forward's tap chunk; all but the
+    /// last have the 64 taps the forward wants.
+    static let directCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([3, 4, 4, 16, 16], [8, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // layer2's conv2, narrower
+        ([2, 24, 5, 17, 19], [16, 24, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D temporal, odd plane
+        ([2, 5, 3, 20, 30], [8, 5, 1, 3, 5], (1, 1, 1), (0, 1, 2)),      // spatial, wide kernel
+        ([2, 8, 3, 18, 18], [24, 8, 2, 2, 2], (1, 1, 1), (0, 1, 0)),     // even kernel, uneven padding
+        ([2, 6, 3, 16, 17], [8, 6, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // 162 taps: two forward chunks
+        ([2, 3, 2, 16, 16], [4, 3, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // one block of 4
+        ([2, 8, 2, 16, 16], [20, 8, 1, 3, 3], (1, 1, 1), (0, 1, 1)),     // blocks 6, 6, 4, 4
+        ([2, 2, 3, 16, 16], [8, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // 6 taps: direct dW only
+    ]
+
+    /// The direct kernels (DirectConv) against the six loops: with the samples split over two
+    /// workers, and on one BLAS thread (one worker). Gradients accumulate into what is there.
+    func testDirectConvolutionMatchesDirectLoops() {
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            with(split: true, rowShift: true, direct: true) {
+                for (xs, ws, s, p) in Self.directCases {
+                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                    if threads == BLAS.threads {
+                        XCTAssertNotNil(DirectConv(g, plan: ConvPlan(g), weightGradient: true), "case \(ws): dW must take the direct path")
+                        XCTAssertEqual(DirectConv(g, plan: ConvPlan(g), weightGradient: false) != nil, g.k >= 64, "case \(ws): forward")
+                    }
+                }
+                forwardCases(Self.directCases)
+                backwardCases(Self.directCases)
+            }
+        }
+    }
+
+    /// The direct kernels' plain loops (what runs without AVX2) against the six loops.
+    func testDirectConvolutionPlainLoopsMatchDirectLoops() {
+        mcn_direct_conv_force_generic(1)
+        defer { mcn_direct_conv_force_generic(0) }
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        BLAS.setThreads(2)
+        with(split: true, rowShift: true, direct: true) {
+            forwardCases(Array(Self.directCases.prefix(3)))
+            backwardCases(Array(Self.directCases.prefix(3)))
+        }
+    }
+
+    /// Which convolutions take the direct path: none of the reference networks' strided ones, the
+    /// narrow wide ones with stride 1, and not when the samples cannot be split over the cores.
+    func testDirectConvolutionAppliesToStrideOneNarrowLayers() {
+        let layer1 = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let stem = Conv3dGeometry(input: [16, 3, 8, 64, 64], weight: [16, 3, 3, 7, 7], stride: (1, 2, 2), padding: (1, 3, 3))
+        let layer3 = Conv3dGeometry(input: [16, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let odd = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [10, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        with(split: true, rowShift: true, direct: true) {
+            XCTAssertTrue(DirectConv.applies(to: layer1))
+            XCTAssertFalse(DirectConv.applies(to: stem))
+            XCTAssertFalse(DirectConv.applies(to: layer3))
+            XCTAssertFalse(DirectConv.applies(to: odd))
+            XCTAssertEqual(layer1.chunk, 1)
+        }
+        with(split: false, rowShift: true, direct: true) {
+            let saved = BLAS.threads
+            defer { BLAS.setThreads(saved) }
+            BLAS.setThreads(2)
+            if BLAS.threads == 2 { XCTAssertNil(DirectConv(layer1, plan: ConvPlan(layer1), weightGradient: true)) }
+        }
+    }
+
+    private func with(split: Bool, rowShift: Bool, direct: Bool = false, _ body: () -> Void) {
+        let saved = (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled)
         ConvPlan.splitUnits = split
         RowShift.enabled = rowShift
-        defer { (ConvPlan.splitUnits, RowShift.enabled) = saved }
+        DirectConv.enabled = direct
+        defer { (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled) = saved }
         body()
     }
 
-    private func forwardCases() {
+    private func forwardCases(_ only: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))]? = nil) {
         var rng = RNG(seed: 11)
-        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = only ?? [
             ([2, 3, 6, 9, 9], [4, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),
             ([3, 4, 4, 5, 5], [6, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),
             ([5, 4, 2, 2, 2], [3, 4, 1, 1, 1], (1, 1, 1), (0, 0, 0)),   // chunked: tiny L
@@ -129,9 +207,9 @@ final class ConvReferenceTests: XCTestCase {
     /// Backward (dW, and dX by both of its paths) against direct loops, on shapes that take the
     /// chunked, the blocked, the pointwise and the transposed-convolution paths, with one and with
     /// several units of work shared by the cores.
-    private func backwardCases() {
+    private func backwardCases(_ only: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))]? = nil) {
         var rng = RNG(seed: 12)
-        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = only ?? [
             ([2, 4, 8, 40, 40], [3, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // blocked, transposed-conv dX
             ([1, 3, 9, 48, 48], [2, 3, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // blocked, col2vol dX
             ([3, 4, 4, 5, 5], [6, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),       // chunked

@@ -60,4 +60,48 @@ void mcn_relu_backward(const float *y, const float *dy, float *dx, long n, int a
 /// before n, that holds a value above t: its start; else the start of the first block that would
 /// pass n (so the caller finishes the last n − i < 16 values itself). The scan of a top-k selection.
 long mcn_first_block_above(const float *x, long start, long n, float t);
+// Direct convolution of one output plane over a padded sample (DirectConv.swift): positions
+// q = h·wp + w run over the plane's rows at the padded width wp, and tap k reads in[q + off[k]].
+
+/// Positions per tile of the forward kernel: Q must be a multiple of it.
+#define MCN_DIRECT_TILE 16
+
+/// Output channels in the forward kernel's next block when `remaining` are left (4 or 6; O must be
+/// a multiple of 4). The weights are arranged block by block: channel o0 + i of the block that
+/// starts at o0, tap k, at w[o0·K + k·block + i].
+long mcn_direct_block(long remaining);
+
+/// out[o·ldo + q] (=, or += with accumulate) Σ_k w(o, k) · in[q + off[k]] for q < Q (a multiple of
+/// MCN_DIRECT_TILE), o < O (a multiple of 4), the weights arranged as mcn_direct_block says.
+/// in must be readable at q + off[k] for every q < Q and k. Taps go `chunk` at a time (0: all).
+void mcn_direct_conv_forward(const float *in, const long *off, long K, const float *w, long O,
+                             float *out, long ldo, long Q, int accumulate, long chunk);
+
+/// Where the weight-gradient kernel finds the planes of one sample: output plane t's positions
+/// q < Q read the input at in + t·inPlane + q + off[k] and the output gradient of channel o at
+/// dy + o·ldd + t·dyPlane + q.
+typedef struct {
+    long planes, q, inPlane, dyPlane, ldd;
+} mcn_direct_planes;
+
+/// dw[o·K + k] += Σ_t Σ_q dy(o, t, q) · in(t, q + off[k]) for q < Q (a multiple of 8), o < O (even):
+/// the weight gradient in w's own layout [O, K].
+void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const float *in, const long *off, long K,
+                                     const float *dy, long O, float *dw);
+
+/// Testing only: with on, the direct kernels run their plain loops even where AVX2 is there.
+void mcn_direct_conv_force_generic(int on);
+
+/// Copies x: [c, t, h, w] into out: [c, t + 2pt, h + 2ph, w + 2pw] with zeros around, then `slack`
+/// zeros after it.
+void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
+                    float *out, long slack);
+
+/// dst[r·ldd + h·wp + w] = src[r·lds + h·wo + w] for h < ho, w < wo, zero at the other positions < q.
+void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo, long wp, long q,
+                        float *dst, long ldd);
+
+/// dst[r·ldd + h·wo + w] (=, or +=) src[r·q + h·wp + w] for h < ho, w < wo: the inverse.
+void mcn_padded_to_rows(const float *src, long q, long rows, long ho, long wo, long wp, float *dst,
+                        long ldd, int accumulate);
 #endif

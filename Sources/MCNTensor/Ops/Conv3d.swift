@@ -52,8 +52,10 @@ public struct Conv3dGeometry: Sendable, Equatable {
     /// vol2col buffer (16 M floats).
     /// A sample with 1024 columns or more whose kernel is taller than a row is taken alone, so it
     /// goes through the row-shift layout (see RowShift): for layer2 of the reference networks
-    /// (4×16×16 outputs) that was faster than batching four samples through a vol2col.
+    /// (4×16×16 outputs) that was faster than batching four samples through a vol2col. The
+    /// convolutions of the direct kernels (DirectConv) are taken alone too.
     var chunk: Int {
+        if DirectConv.applies(to: self) { return 1 }
         if l >= 1024 && RowShift.applies(to: self) { return 1 }
         let want = max(1, (Self.columnsPerProduct + l - 1) / l)
         let cap = max(1, (16 << 20) / max(1, k * l))
@@ -75,6 +77,10 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
 func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                    accumulate: Bool) {
     let plan = ConvPlan(g)
+    if let direct = DirectConv(g, plan: plan, weightGradient: false) {
+        directConvForward(direct, plan: plan, x, w, into: y, accumulate: accumulate)
+        return
+    }
     let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
     let beta: Float = accumulate ? 1 : 0
     let inside = plan.parallelInside
@@ -135,6 +141,38 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     }
 }
 
+/// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of the plan.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
+private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ w: Tensor,
+                               into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.planeCount)
+    let wr = direct.arrangedWeights(w.pointer)
+    defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(wr) {} }
+    plan.run { worker, n in
+        let xp = xps[worker]!.pointer
+        direct.pad(x.pointer, n: n, into: xp)
+        direct.forward(xp: xp, wr: wr.pointer, n: n, y: y, accumulate: accumulate, plane: planes[worker]!.pointer)
+    }
+}
+
+/// dw += dy · xᵀ by the direct kernels, one sample per unit; units running in parallel sum apart,
+/// added into dw in unit order (the same sum whichever worker ran which unit).
+// x: [N, C, T, H, W], dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
+private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ dy: UnsafePointer<Float>,
+                                      dw: UnsafeMutablePointer<Float>) {
+    let g = direct.g
+    let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.sampleGradientCount)
+    let sums = plan.sumBuffers(plan.workers > 1 ? g.o * g.k : 0)
+    defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(sums) {} }
+    plan.run { worker, n in
+        let xp = xps[worker]!.pointer
+        direct.pad(x.pointer, n: n, into: xp)
+        direct.weightGradient(xp: xp, dy: dy, n: n, dw: sums[plan.partialSum(n)]?.pointer ?? dw,
+                              dyp: planes[worker]!.pointer)
+    }
+    for p in sums.compactMap({ $0 }) { BLAS.axpy(n: p.count, alpha: 1, x: p.pointer, y: dw) }
+}
+
 /// Convolution backward: adds dW = dy · colᵀ into dw and, when dx is given, the input gradient.
 /// For stride 1 the input gradient is itself a convolution of dy with the flipped, transposed
 /// kernel (a GEMM with inner size O·kt·kh·kw); otherwise col2vol(Wᵀ · dy), whose GEMM has inner
@@ -143,6 +181,12 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
 /// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                            dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
+    let plan = ConvPlan(g)
+    if let direct = DirectConv(g, plan: plan, weightGradient: true) {
+        if let dw { directConvWeightGradient(direct, plan: plan, x, dy, dw: dw) }
+        if let dx { conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh) }
+        return
+    }
     if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
         conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil)
         conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)

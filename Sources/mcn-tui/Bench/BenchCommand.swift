@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Every suite, in the order it runs; `sgemm` first, since the others are ratios to it.
     static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
-        + extractSuites + [pytorchSuite]
+        + extractSuites + [pytorchSuite, abSuite]
 
     func run() throws {
         if let unavailable = BLAS.unavailable {

@@ -171,29 +171,36 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 
 MCN_CLONES
 void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
-                    float *out, long slack) {
-    const long wp = w + 2 * pw, hp = h + 2 * ph, tp = t + 2 * pt;
+                    long sh, long sw, float *out, long slack) {
+    const long tp = t + 2 * pt;
+    const long hs = (h + 2 * ph + sh - 1) / sh, ws = (w + 2 * pw + sw - 1) / sw;
     float *o = out;
     for (long ci = 0; ci < c; ci++)
-        for (long ti = 0; ti < tp; ti++) {
-            const long ts = ti - pt;
-            if (ts < 0 || ts >= t) {
-                for (long i = 0; i < hp * wp; i++) o[i] = 0;
-                o += hp * wp;
-                continue;
-            }
-            for (long i = 0; i < ph * wp; i++) o[i] = 0;
-            o += ph * wp;
-            const float *s = x + (ci * t + ts) * h * w;
-            for (long hi = 0; hi < h; hi++) {
-                for (long i = 0; i < pw; i++) o[i] = 0;
-                for (long i = 0; i < w; i++) o[pw + i] = s[hi * w + i];
-                for (long i = 0; i < pw; i++) o[pw + w + i] = 0;
-                o += wp;
-            }
-            for (long i = 0; i < ph * wp; i++) o[i] = 0;
-            o += ph * wp;
-        }
+        for (long py = 0; py < sh; py++)
+            for (long px = 0; px < sw; px++)
+                for (long ti = 0; ti < tp; ti++) {
+                    const long ts = ti - pt;
+                    for (long r = 0; r < hs; r++, o += ws) {
+                        const long hi = r * sh + py - ph;
+                        if (ts < 0 || ts >= t || hi < 0 || hi >= h) {
+                            for (long i = 0; i < ws; i++) o[i] = 0;
+                            continue;
+                        }
+                        const float *s = x + ((ci * t + ts) * h + hi) * w;
+                        // Columns i with 0 <= i·sw + px − pw < w come from the row, the rest are 0.
+                        long lo = (pw - px + sw - 1) / sw, hiCol = (w - 1 + pw - px) / sw + 1;
+                        if (lo < 0) lo = 0;
+                        if (hiCol > ws) hiCol = ws;
+                        for (long i = 0; i < lo; i++) o[i] = 0;
+                        if (sw == 1) {
+                            const float *src = s + lo + px - pw;
+                            for (long i = lo; i < hiCol; i++) o[i] = src[i - lo];
+                        } else {
+                            for (long i = lo; i < hiCol; i++) o[i] = s[i * sw + px - pw];
+                        }
+                        for (long i = hiCol > lo ? hiCol : lo; i < ws; i++) o[i] = 0;
+                    }
+                }
     for (long i = 0; i < slack; i++) o[i] = 0;
 }
 

@@ -91,7 +91,7 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    /// Shapes the direct kernels take (stride 1, output channels a multiple of 4, planes of 256
+    /// Shapes the direct kernels take (output channels a multiple of 4, output planes of 256
     /// positions or more): odd sizes, a plane whose last tile runs past it, even and one-tap kernels,
     /// uneven padding, 4 to 24 channels (blocks 4; 4+4; 6+6+4; 6+6+4+4; 6×4), tap counts that are
     /// not a multiple of the weight-gradient tile (4) nor of the forward's tap chunk; all but the
@@ -105,6 +105,10 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 3, 2, 16, 16], [4, 3, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // one block of 4
         ([2, 8, 2, 16, 16], [20, 8, 1, 3, 3], (1, 1, 1), (0, 1, 1)),     // blocks 6, 6, 4, 4
         ([2, 2, 3, 16, 16], [8, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // 6 taps: direct dW only
+        ([2, 3, 4, 37, 41], [8, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),      // the R3D stem, odd sizes
+        ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere, 4 channels
+        ([2, 8, 5, 16, 18], [4, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),      // R(2+1)D temporal stride 2
+        ([2, 4, 2, 50, 47], [4, 4, 1, 5, 4], (1, 3, 2), (0, 2, 1)),      // strides 3 and 2, kh 5 kw 4
     ]
 
     /// The direct kernels (DirectConv) against the six loops: with the samples split over two
@@ -141,16 +145,23 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    /// Which convolutions take the direct path: none of the reference networks' strided ones, the
-    /// narrow wide ones with stride 1, and not when the samples cannot be split over the cores.
+    /// Which convolutions take the direct path: the narrow ones with wide outputs (the stem too, and
+    /// temporal strides), not the spatially strided 16-channel ones, the pointwise shortcuts nor the
+    /// deep small layers, and not when the samples cannot be split over the cores.
     func testDirectConvolutionAppliesToStrideOneNarrowLayers() {
         let layer1 = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let stem = Conv3dGeometry(input: [16, 3, 8, 64, 64], weight: [16, 3, 3, 7, 7], stride: (1, 2, 2), padding: (1, 3, 3))
+        let shortcut = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [32, 16, 1, 1, 1], stride: (2, 2, 2), padding: (0, 0, 0))
+        let layer2Down = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [32, 16, 3, 3, 3], stride: (2, 2, 2), padding: (1, 1, 1))
+        let temporalDown = Conv3dGeometry(input: [16, 32, 8, 16, 16], weight: [32, 32, 3, 1, 1], stride: (2, 1, 1), padding: (1, 0, 0))
         let layer3 = Conv3dGeometry(input: [16, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let odd = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [10, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         with(split: true, rowShift: true, direct: true) {
             XCTAssertTrue(DirectConv.applies(to: layer1))
-            XCTAssertFalse(DirectConv.applies(to: stem))
+            XCTAssertTrue(DirectConv.applies(to: stem))
+            XCTAssertFalse(DirectConv.applies(to: shortcut))
+            XCTAssertFalse(DirectConv.applies(to: layer2Down))
+            XCTAssertTrue(DirectConv.applies(to: temporalDown))
             XCTAssertFalse(DirectConv.applies(to: layer3))
             XCTAssertFalse(DirectConv.applies(to: odd))
             XCTAssertEqual(layer1.chunk, 1)

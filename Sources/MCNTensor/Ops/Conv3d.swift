@@ -184,7 +184,13 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
     let plan = ConvPlan(g)
     if let direct = DirectConv(g, plan: plan, weightGradient: true) {
         if let dw { directConvWeightGradient(direct, plan: plan, x, dy, dw: dw) }
-        if let dx { conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh) }
+        guard let dx else { return }
+        if g.stride == (1, 1, 1) {
+            conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
+        } else {
+            if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
+            conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)
+        }
         return
     }
     if let dx, g.stride == (1, 1, 1) && !g.isPointwise {

@@ -3,21 +3,23 @@ import CTensorKernels
 import Glibc
 #endif
 
-/// Direct convolution of the narrow, wide layers (stride 1, output channels a multiple of 4, planes
-/// of 256 positions or more: r3d layer1 and layer2's second conv, most of R(2+1)D's first two
-/// stages, and the transposed convolutions of their input gradients), without vol2col or sgemm.
+/// Direct convolution of the narrow, wide layers (output channels a multiple of 4, output planes of
+/// 256 positions or more: r3d's stem, layer1 and layer2, R(2+1)D's first two stages, and the
+/// transposed convolutions that give the stride-1 ones' input gradients), without vol2col or sgemm.
 ///
-/// Each sample is copied once with its padding, xp: [C, T + 2pt, H + 2ph, W + 2pw]. An output
-/// plane is then one run of positions q = h·wp + w at the padded width wp (the columns w ≥ wo are
-/// computed and thrown away: 2 of 34 for layer1), and kernel tap (c, a, b, d) reads xp at
-/// q + c·tp·hp·wp + a·hp·wp + b·wp + d: a fixed offset per tap. The C kernels (DirectConv.c) keep a
-/// tile of outputs in registers and stream the taps past it, reading the input in place: no
-/// vol2col matrix is written, and no GEMM packs one.
+/// Each sample is copied once with its padding and split by phase of the spatial strides,
+/// xp: [C, sh, sw, tp, hs, ws] (tp = T + 2pt, hs = ⌈(H + 2ph) / sh⌉, ws = ⌈(W + 2pw) / sw⌉; with
+/// stride 1 simply the padded sample). An output plane is then one run of positions q = i·ws + j at
+/// the copy's row width (the columns j ≥ wo are computed and thrown away: 2 of 34 for layer1), and
+/// kernel tap (c, a, b, d) reads xp at q + offset: padded row i·sh + b is row i + b / sh of phase
+/// b % sh, and so for columns, so every tap is a fixed offset. The C kernels (DirectConv.c) keep a
+/// tile of outputs in registers and stream the taps past it, reading the copy in place: no vol2col
+/// matrix is written, and no GEMM packs one.
 struct DirectConv {
     let g: Conv3dGeometry
-    /// Padded input sizes.
-    let tp, hp, wp: Int
-    /// Positions computed per output plane: ho·wp rounded up to a tile (16).
+    /// Sizes of the copy: padded planes, and rows and row width of one phase of a plane.
+    let tp, hs, ws: Int
+    /// Positions computed per output plane: ho·ws rounded up to a tile (16).
     let q: Int
     /// Offset in xp of each kernel tap (c, a, b, d): w's own order, so tap k is column k of w: [O, K].
     let offsets: [Int]
@@ -28,20 +30,24 @@ struct DirectConv {
     /// Taps per pass of the forward kernel over a plane (see DirectConv.c).
     static let tapChunk = 128
 
-    /// Whether g is one of the convolutions this path serves (stride 1, O a multiple of 4, planes of
-    /// 256 positions or more, not pointwise).
+    /// Whether g is one of the convolutions this path serves (see `fits`) and the path is on.
     static func applies(to g: Conv3dGeometry, weightGradient: Bool = true) -> Bool {
         enabled && fits(g, weightGradient: weightGradient)
     }
 
-    /// The shapes the kernels serve, whether or not the path is switched on. The forward (and so
-    /// the input gradient, a forward of the transposed kernel) also wants 64 taps or more: with
-    /// fewer, copying the sample in and the planes out costs more than the kernel saves (R(2+1)D's
-    /// 3×1×1 over 16 channels, 48 taps: 0.84–0.92× the vol2col path's speed, in-process A/B; its
-    /// weight gradient 1.21×).
+    /// The shapes the kernels serve, whether or not the path is switched on: O a multiple of 4,
+    /// output planes of 256 positions or more, not pointwise. The forward (and so a stride-1 input
+    /// gradient, a forward of the transposed kernel) also wants 64 taps or more: with fewer, copying
+    /// the sample in and the planes out costs more than the kernel saves (R(2+1)D's 3×1×1 over 16
+    /// channels, 48 taps: 0.84–0.92× the vol2col path's speed, in-process A/B; its weight gradient 1.21×).
+    ///
+    /// Spatial strides above 1 only for the stems (4 input channels or fewer): there the copy is
+    /// small and the kernel gains 1.31–1.45× on forward and dW (in-process A/B, 2 threads); on the
+    /// 16-channel stride-2 layers the phase-split copy is as big as the work saved and they read
+    /// 0.75–0.92×.
     static func fits(_ g: Conv3dGeometry, weightGradient: Bool = true) -> Bool {
-        g.stride == (1, 1, 1) && g.o % 4 == 0 && !g.isPointwise && g.ho * g.wo >= 256
-            && (weightGradient || g.k >= 64)
+        g.o % 4 == 0 && !g.isPointwise && g.kernel != (1, 1, 1) && g.ho * g.wo >= 256
+            && (weightGradient || g.k >= 64) && ((g.stride.1 == 1 && g.stride.2 == 1) || g.c <= 4)
     }
 
     /// The path for g when it applies and the plan runs samples on their own cores (or there is one
@@ -51,31 +57,38 @@ struct DirectConv {
         guard Self.applies(to: g, weightGradient: weightGradient), plan.blocked,
               plan.workers > 1 || BLAS.threads == 1 else { return nil }
         self.g = g
-        (tp, hp, wp) = (g.t + 2 * g.padding.0, g.h + 2 * g.padding.1, g.w + 2 * g.padding.2)
-        q = (g.ho * wp + Int(MCN_DIRECT_TILE) - 1) / Int(MCN_DIRECT_TILE) * Int(MCN_DIRECT_TILE)
+        let (sh, sw) = (g.stride.1, g.stride.2)
+        tp = g.t + 2 * g.padding.0
+        hs = (g.h + 2 * g.padding.1 + sh - 1) / sh
+        ws = (g.w + 2 * g.padding.2 + sw - 1) / sw
+        q = (g.ho * ws + Int(MCN_DIRECT_TILE) - 1) / Int(MCN_DIRECT_TILE) * Int(MCN_DIRECT_TILE)
         let (kt, kh, kw) = g.kernel
         var offsets: [Int] = []
         offsets.reserveCapacity(g.k)
         for c in 0..<g.c { for a in 0..<kt { for b in 0..<kh { for d in 0..<kw {
-            offsets.append(((c * tp + a) * hp + b) * wp + d)
+            let phase = (c * sh + b % sh) * sw + d % sw
+            offsets.append(((phase * tp + a) * hs + b / sh) * ws + d / sw)
         } } } }
         self.offsets = offsets
     }
 
-    /// Floats of the padded sample plus the zeros after it that the last plane's last tile may read.
-    var paddedCount: Int { g.c * tp * hp * wp + q }
+    /// Floats between the copy's planes: sh·sw phases are apart, so one phase plane.
+    var planeSize: Int { hs * ws }
 
-    /// Floats of one plane's output at the padded width: [O, q].
+    /// Floats of the copy plus the zeros after it that the last plane's last tile may read.
+    var paddedCount: Int { g.c * g.stride.1 * g.stride.2 * tp * planeSize + q }
+
+    /// Floats of one plane's output at the copy's row width: [O, q].
     var planeCount: Int { g.o * q }
 
-    /// Floats of one sample's output gradient at the padded width: [O, T', q].
+    /// Floats of one sample's output gradient at the copy's row width: [O, T', q].
     var sampleGradientCount: Int { g.o * g.to * q }
 
-    /// Copies sample n of x into xp with its padding.
-    // x: [N, C, T, H, W] -> xp: [C, tp, hp, wp] + zeros
+    /// Copies sample n of x into xp with its padding, split by phase of the spatial strides.
+    // x: [N, C, T, H, W] -> xp: [C, sh, sw, tp, hs, ws] + zeros
     func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>) {
         mcn_pad_sample(x + n * g.c * g.t * g.h * g.w, g.c, g.t, g.h, g.w,
-                       g.padding.0, g.padding.1, g.padding.2, xp, q)
+                       g.padding.0, g.padding.1, g.padding.2, g.stride.1, g.stride.2, xp, q)
     }
 
     /// The weights in the forward kernel's blocks of 6 or 4 output channels (mcn_direct_block):
@@ -97,25 +110,26 @@ struct DirectConv {
     // xp: pad(...), wr: arrangedWeights, y: [N, O, T', H', W']
     func forward(xp: UnsafePointer<Float>, wr: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
                  accumulate: Bool, plane: UnsafeMutablePointer<Float>) {
-        let (L, planeSize) = (g.l, g.ho * g.wo)
+        let (L, outPlane) = (g.l, g.ho * g.wo)
         offsets.withUnsafeBufferPointer { off in
             for tt in 0..<g.to {
-                mcn_direct_conv_forward(xp + tt * hp * wp, off.baseAddress, g.k, wr, g.o, plane, q, q, 0, Self.tapChunk)
-                mcn_padded_to_rows(plane, q, g.o, g.ho, g.wo, wp, y + n * g.o * L + tt * planeSize, L, accumulate ? 1 : 0)
+                mcn_direct_conv_forward(xp + tt * g.stride.0 * planeSize, off.baseAddress, g.k, wr, g.o, plane, q, q, 0,
+                                        Self.tapChunk)
+                mcn_padded_to_rows(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, accumulate ? 1 : 0)
             }
         }
     }
 
     /// dw += dy[n] · (taps of xp)ᵀ: the output gradient of the sample is first laid out at the
-    /// padded width (zeros in the thrown-away columns) in `dyp`: [O, T', q].
+    /// copy's row width (zeros in the thrown-away columns) in `dyp`: [O, T', q].
     // xp: pad(...), dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
     func weightGradient(xp: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int, dw: UnsafeMutablePointer<Float>,
                         dyp: UnsafeMutablePointer<Float>) {
-        let (L, planeSize) = (g.l, g.ho * g.wo)
+        let (L, outPlane) = (g.l, g.ho * g.wo)
         for tt in 0..<g.to {
-            mcn_rows_to_padded(dy + n * g.o * L + tt * planeSize, L, g.o, g.ho, g.wo, wp, q, dyp + tt * q, g.to * q)
+            mcn_rows_to_padded(dy + n * g.o * L + tt * outPlane, L, g.o, g.ho, g.wo, ws, q, dyp + tt * q, g.to * q)
         }
-        var planes = mcn_direct_planes(planes: g.to, q: q, inPlane: hp * wp, dyPlane: q, ldd: g.to * q)
+        var planes = mcn_direct_planes(planes: g.to, q: q, inPlane: g.stride.0 * planeSize, dyPlane: q, ldd: g.to * q)
         offsets.withUnsafeBufferPointer { off in
             mcn_direct_conv_weight_gradient(&planes, xp, off.baseAddress, g.k, dyp, g.o, dw)
         }

@@ -9,7 +9,7 @@ import MCNTensor
 /// when asked for (`--only ab`).
 let abSuite = BenchSuite(prefix: "ab") { report, options in
     guard options.only.contains(where: { $0.hasPrefix("ab") }) else { return }
-    let rounds = options.quick ? 7 : 21
+    let rounds = options.quick ? 7 : 15
     let saved = ConvolutionPaths.direct
     defer { ConvolutionPaths.direct = saved }
     var rng = RNG(seed: 3)
@@ -48,18 +48,21 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
     }
 }
 
-/// Runs body with the direct kernels on (A) and off (B), alternating, `rounds` times after a
-/// warm-up of each: the median of the per-round ratios B/A and the median times.
+/// Runs body with the direct kernels on (A) and off (B), alternating, `rounds` times: the median of
+/// the per-round ratios B/A and the median times.
 private func interleavedRatio(rounds: Int, _ body: () -> Void) -> (ratio: Double, a: Double, b: Double) {
+    // Each timed call follows an untimed one of the same path: switching paths leaves the caches
+    // and the buffer pool set up for the other one, which read 1.2–1.3× in B's disfavour on the
+    // backbone when the calls simply alternated (process-level alternation: 1.06–1.12×).
     func timed(direct: Bool) -> Double {
         ConvolutionPaths.direct = direct
+        body()
         let t0 = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
     let saved = ConvolutionPaths.direct
     defer { ConvolutionPaths.direct = saved }
-    _ = timed(direct: true); _ = timed(direct: false)
     var ratios: [Double] = [], ta: [Double] = [], tb: [Double] = []
     for round in 0..<rounds {
         // Alternate which goes first, so neither always follows the other.

@@ -94,8 +94,8 @@ final class ConvReferenceTests: XCTestCase {
     /// Shapes the direct kernels take (output channels a multiple of 4, output planes of 256
     /// positions or more): odd sizes, a plane whose last tile runs past it, even and one-tap kernels,
     /// uneven padding, 4 to 24 channels (blocks 4; 4+4; 6+6+4; 6+6+4+4; 6×4), tap counts that are
-    /// not a multiple of the weight-gradient tile (4) nor of the forward's tap chunk; all but the
-    /// last have the 64 taps the forward wants.
+    /// not a multiple of the weight-gradient tile (6: tails 1–5) nor of the forward's tap chunk; the
+    /// cases with fewer than 64 taps check the weight gradient's kernel only.
     static let directCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([3, 4, 4, 16, 16], [8, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // layer2's conv2, narrower
         ([2, 24, 5, 17, 19], [16, 24, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D temporal, odd plane
@@ -105,6 +105,8 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 3, 2, 16, 16], [4, 3, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // one block of 4
         ([2, 8, 2, 16, 16], [20, 8, 1, 3, 3], (1, 1, 1), (0, 1, 1)),     // blocks 6, 6, 4, 4
         ([2, 2, 3, 16, 16], [8, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // 6 taps: direct dW only
+        ([2, 1, 2, 16, 20], [4, 1, 1, 1, 5], (1, 1, 1), (0, 0, 2)),      // 5 taps
+        ([2, 1, 9, 16, 16], [4, 1, 7, 1, 1], (1, 1, 1), (3, 0, 0)),      // 7 taps
         ([2, 3, 4, 37, 41], [8, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),      // the R3D stem, odd sizes
         ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere, 4 channels
         ([2, 8, 5, 16, 18], [4, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),      // R(2+1)D temporal stride 2

@@ -18,14 +18,14 @@ long mcn_direct_block(long remaining) {
     return remaining == 4 || remaining == 8 ? 4 : 6;
 }
 
-static void forward_generic(const float *in, const long *off, long K, const float *w, long O,
-                            float *out, long ldo, long Q, int accumulate) {
+static void forward_generic(const float *in, const long *off, long K, long k0, long ldw, const float *w,
+                            long O, float *out, long ldo, long Q, int accumulate) {
     for (long o0 = 0; o0 < O;) {
         const long ob = mcn_direct_block(O - o0);
         for (long i = 0; i < ob; i++)
             for (long q = 0; q < Q; q++) {
                 float s = 0;
-                for (long k = 0; k < K; k++) s += w[o0 * K + k * ob + i] * in[q + off[k]];
+                for (long k = 0; k < K; k++) s += w[o0 * ldw + (k0 + k) * ob + i] * in[q + off[k]];
                 float *y = out + (o0 + i) * ldo + q;
                 *y = accumulate ? *y + s : s;
             }
@@ -72,17 +72,17 @@ static inline void forward_tile(const float *base, const long *off, long K, cons
 // The taps go in chunks (about 128: 4 channels of a 3×3×3 kernel), each over the whole plane: a
 // chunk's input rows and weights then stay near the core while the tiles move along the plane.
 __attribute__((target("avx2,fma")))
-static void forward_avx2(const float *in, const long *off, long K, const float *w, long O,
-                         float *out, long ldo, long Q, int accumulate, long chunk) {
-    for (long k0 = 0; k0 < K; k0 += chunk) {
-        const long kc = K - k0 < chunk ? K - k0 : chunk;
-        const int acc = accumulate || k0 > 0;
+static void forward_avx2(const float *in, const long *off, long K, long k0, long ldw, const float *w,
+                         long O, float *out, long ldo, long Q, int accumulate, long chunk) {
+    for (long c0 = 0; c0 < K; c0 += chunk) {
+        const long kc = K - c0 < chunk ? K - c0 : chunk;
+        const int acc = accumulate || c0 > 0;
         for (long q = 0; q < Q; q += MCN_DIRECT_TILE)
             for (long o = 0; o < O;) {
                 const long ob = mcn_direct_block(O - o);
-                const float *wp = w + o * K + ob * k0;
-                if (ob == 6) forward_tile(in + q, off + k0, kc, wp, 6, out + o * ldo + q, ldo, acc);
-                else forward_tile(in + q, off + k0, kc, wp, 4, out + o * ldo + q, ldo, acc);
+                const float *wp = w + o * ldw + ob * (k0 + c0);
+                if (ob == 6) forward_tile(in + q, off + c0, kc, wp, 6, out + o * ldo + q, ldo, acc);
+                else forward_tile(in + q, off + c0, kc, wp, 4, out + o * ldo + q, ldo, acc);
                 o += ob;
             }
     }
@@ -157,12 +157,15 @@ void mcn_direct_conv_force_generic(int on) {
 #endif
 }
 
-void mcn_direct_conv_forward(const float *in, const long *off, long K, const float *w, long O,
-                             float *out, long ldo, long Q, int accumulate, long chunk) {
+void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, long ldw, const float *w,
+                             long O, float *out, long ldo, long Q, int accumulate, long chunk) {
 #ifdef MCN_HAVE_AVX2_PATH
-    if (have_avx2()) { forward_avx2(in, off, K, w, O, out, ldo, Q, accumulate, chunk > 0 ? chunk : K); return; }
+    if (have_avx2()) {
+        forward_avx2(in, off, K, k0, ldw, w, O, out, ldo, Q, accumulate, chunk > 0 ? chunk : K);
+        return;
+    }
 #endif
-    forward_generic(in, off, K, w, O, out, ldo, Q, accumulate);
+    forward_generic(in, off, K, k0, ldw, w, O, out, ldo, Q, accumulate);
 }
 
 void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const float *in, const long *off, long K,

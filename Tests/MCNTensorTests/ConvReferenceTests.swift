@@ -95,7 +95,8 @@ final class ConvReferenceTests: XCTestCase {
     /// positions or more): odd sizes, a plane whose last tile runs past it, even and one-tap kernels,
     /// uneven padding, 4 to 24 channels (blocks 4; 4+4; 6+6+4; 6+6+4+4; 6×4), tap counts that are
     /// not a multiple of the weight-gradient tile (6: tails 1–5) nor of the forward's tap chunk; the
-    /// cases with fewer than 64 taps check the weight gradient's kernel only.
+    /// cases with fewer than 64 taps check the weight gradient's kernel only. One tap high and wide
+    /// without spatial padding, the forward reads x in place (InPlaceTaps).
     static let directCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([3, 4, 4, 16, 16], [8, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // layer2's conv2, narrower
         ([2, 24, 5, 17, 19], [16, 24, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D temporal, odd plane
@@ -107,6 +108,9 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 2, 3, 16, 16], [8, 2, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // 6 taps: direct dW only
         ([2, 1, 2, 16, 20], [4, 1, 1, 1, 5], (1, 1, 1), (0, 0, 2)),      // 5 taps
         ([2, 1, 9, 16, 16], [4, 1, 7, 1, 1], (1, 1, 1), (3, 0, 0)),      // 7 taps
+        ([2, 32, 6, 16, 16], [16, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D's temporal conv: in place
+        ([2, 24, 7, 16, 16], [8, 24, 3, 1, 1], (2, 1, 1), (1, 0, 0)),    // in place, temporal stride 2
+        ([2, 32, 3, 16, 16], [8, 32, 2, 1, 1], (1, 1, 1), (3, 0, 0)),    // in place, planes of padding only
         ([2, 3, 4, 37, 41], [8, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),      // the R3D stem, odd sizes
         ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere, 4 channels
         ([2, 8, 5, 16, 18], [4, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),      // R(2+1)D temporal stride 2
@@ -125,7 +129,8 @@ final class ConvReferenceTests: XCTestCase {
                     let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
                     if threads == BLAS.threads {
                         XCTAssertNotNil(DirectConv(g, plan: ConvPlan(g), weightGradient: true), "case \(ws): dW must take the direct path")
-                        XCTAssertEqual(DirectConv(g, plan: ConvPlan(g), weightGradient: false) != nil, g.k >= 64, "case \(ws): forward")
+                        XCTAssertEqual(DirectConv(g, plan: ConvPlan(g), weightGradient: false) != nil, g.k >= 64,
+                                       "case \(ws): forward")
                     }
                 }
                 forwardCases(Self.directCases)
@@ -141,9 +146,11 @@ final class ConvReferenceTests: XCTestCase {
         let saved = BLAS.threads
         defer { BLAS.setThreads(saved) }
         BLAS.setThreads(2)
+        // Three copied-sample cases and the in-place (one tap high and wide) ones.
+        let cases = Array(Self.directCases.prefix(3)) + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
         with(split: true, rowShift: true, direct: true) {
-            forwardCases(Array(Self.directCases.prefix(3)))
-            backwardCases(Array(Self.directCases.prefix(3)))
+            forwardCases(cases)
+            backwardCases(cases)
         }
     }
 

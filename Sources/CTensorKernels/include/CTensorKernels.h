@@ -67,15 +67,16 @@ long mcn_first_block_above(const float *x, long start, long n, float t);
 #define MCN_DIRECT_TILE 16
 
 /// Output channels in the forward kernel's next block when `remaining` are left (4 or 6; O must be
-/// a multiple of 4). The weights are arranged block by block: channel o0 + i of the block that
-/// starts at o0, tap k, at w[o0·K + k·block + i].
+/// a multiple of 4). The weights are arranged block by block, ldw taps a channel: channel o0 + i of
+/// the block that starts at o0, tap k, at w[o0·ldw + k·block + i].
 long mcn_direct_block(long remaining);
 
-/// out[o·ldo + q] (=, or += with accumulate) Σ_k w(o, k) · in[q + off[k]] for q < Q (a multiple of
-/// MCN_DIRECT_TILE), o < O (a multiple of 4), the weights arranged as mcn_direct_block says.
-/// in must be readable at q + off[k] for every q < Q and k. Taps go `chunk` at a time (0: all).
-void mcn_direct_conv_forward(const float *in, const long *off, long K, const float *w, long O,
-                             float *out, long ldo, long Q, int accumulate, long chunk);
+/// out[o·ldo + q] (=, or += with accumulate) Σ_k w(o, k0 + k) · in[q + off[k]] for k < K, q < Q (a
+/// multiple of MCN_DIRECT_TILE), o < O (a multiple of 4): taps k0 ..< k0 + K of weights arranged as
+/// mcn_direct_block says, off giving those taps' offsets. in must be readable at q + off[k] for
+/// every q < Q and k. Taps go `chunk` at a time (0: all).
+void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, long ldw, const float *w,
+                             long O, float *out, long ldo, long Q, int accumulate, long chunk);
 
 /// Where the weight-gradient kernel finds the planes of one sample: output plane t's positions
 /// q < Q read the input at in + t·inPlane + q + off[k] and the output gradient of channel o at

@@ -145,6 +145,12 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ w: Tensor,
                                into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    if let inPlace = direct.inPlace {
+        let wr = inPlace.arrangedWeights(w.pointer)
+        defer { withExtendedLifetime(wr) {} }
+        plan.run { _, n in inPlace.forward(x.pointer, wr: wr.pointer, n: n, y: y, accumulate: accumulate) }
+        return
+    }
     let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.planeCount)
     let wr = direct.arrangedWeights(w.pointer)
     defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(wr) {} }

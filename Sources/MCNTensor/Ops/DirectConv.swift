@@ -23,6 +23,8 @@ struct DirectConv {
     let q: Int
     /// Offset in xp of each kernel tap (c, a, b, d): w's own order, so tap k is column k of w: [O, K].
     let offsets: [Int]
+    /// For a forward that reads x in place instead of the copy (see InPlaceTaps).
+    let inPlace: InPlaceTaps?
 
     /// On by default; MCN_CONV_DIRECT=0 turns it off (tests set it directly).
     nonisolated(unsafe) static var enabled = getenv("MCN_CONV_DIRECT").map { String(cString: $0) != "0" } ?? true
@@ -70,6 +72,7 @@ struct DirectConv {
             offsets.append(((phase * tp + a) * hs + b / sh) * ws + d / sw)
         } } } }
         self.offsets = offsets
+        inPlace = weightGradient ? nil : InPlaceTaps(g)
     }
 
     /// Floats between the copy's planes: sh·sw phases are apart, so one phase plane.
@@ -113,8 +116,8 @@ struct DirectConv {
         let (L, outPlane) = (g.l, g.ho * g.wo)
         offsets.withUnsafeBufferPointer { off in
             for tt in 0..<g.to {
-                mcn_direct_conv_forward(xp + tt * g.stride.0 * planeSize, off.baseAddress, g.k, wr, g.o, plane, q, q, 0,
-                                        Self.tapChunk)
+                mcn_direct_conv_forward(xp + tt * g.stride.0 * planeSize, off.baseAddress, g.k, 0, g.k, wr, g.o,
+                                        plane, q, q, 0, Self.tapChunk)
                 mcn_padded_to_rows(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, accumulate ? 1 : 0)
             }
         }

@@ -155,8 +155,9 @@ final class ConvReferenceTests: XCTestCase {
     }
 
     /// Which convolutions take the direct path: the narrow ones with wide outputs (the stem too, and
-    /// temporal strides), not the spatially strided 16-channel ones, the pointwise shortcuts nor the
-    /// deep small layers, and not when the samples cannot be split over the cores.
+    /// temporal strides), not the spatially strided 16-channel ones, the pointwise shortcuts, the
+    /// deep small layers nor layers wider than 32 channels (r3d-18's), and not when the samples
+    /// cannot be split over the cores.
     func testDirectConvolutionAppliesToStrideOneNarrowLayers() {
         let layer1 = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let stem = Conv3dGeometry(input: [16, 3, 8, 64, 64], weight: [16, 3, 3, 7, 7], stride: (1, 2, 2), padding: (1, 3, 3))
@@ -164,6 +165,7 @@ final class ConvReferenceTests: XCTestCase {
         let layer2Down = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [32, 16, 3, 3, 3], stride: (2, 2, 2), padding: (1, 1, 1))
         let temporalDown = Conv3dGeometry(input: [16, 32, 8, 16, 16], weight: [32, 32, 3, 1, 1], stride: (2, 1, 1), padding: (1, 0, 0))
         let layer3 = Conv3dGeometry(input: [16, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let wide = Conv3dGeometry(input: [16, 64, 8, 56, 56], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let odd = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [10, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         with(split: true, rowShift: true, direct: true) {
             XCTAssertTrue(DirectConv.applies(to: layer1))
@@ -173,6 +175,7 @@ final class ConvReferenceTests: XCTestCase {
             XCTAssertTrue(DirectConv.applies(to: temporalDown))
             XCTAssertFalse(DirectConv.applies(to: layer3))
             XCTAssertFalse(DirectConv.applies(to: odd))
+            XCTAssertFalse(DirectConv.applies(to: wide))
             XCTAssertEqual(layer1.chunk, 1)
         }
         with(split: false, rowShift: true, direct: true) {

@@ -47,8 +47,12 @@ struct DirectConv {
     /// small and the kernel gains 1.31–1.45× on forward and dW (in-process A/B, 2 threads); on the
     /// 16-channel stride-2 layers the phase-split copy is as big as the work saved and they read
     /// 0.75–0.92×.
+    ///
+    /// At most 32 channels in and out: the range measured (the tiny networks' first two stages).
+    /// Wider layers (r3d-18's 64–512) keep vol2col + sgemm, which OpenBLAS runs efficiently there,
+    /// until the direct kernels are measured on them.
     static func fits(_ g: Conv3dGeometry, weightGradient: Bool = true) -> Bool {
-        g.o % 4 == 0 && !g.isPointwise && g.kernel != (1, 1, 1) && g.ho * g.wo >= 256
+        g.o % 4 == 0 && g.o <= 32 && g.c <= 32 && !g.isPointwise && g.kernel != (1, 1, 1) && g.ho * g.wo >= 256
             && (weightGradient || g.k >= 64) && ((g.stride.1 == 1 && g.stride.2 == 1) || g.c <= 4)
     }
 

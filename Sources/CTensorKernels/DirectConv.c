@@ -1,5 +1,6 @@
 #include "CTensorKernels.h"
 #include "clones.h"
+#include "rows.h"
 
 // Direct convolution over a padded copy of one sample (see DirectConv.swift for the layout): an
 // output plane is one run of Q positions q = h·wp + w (the columns w ≥ wo are thrown away), and tap
@@ -143,15 +144,20 @@ static void wgrad_avx2(const mcn_direct_planes *p, const float *in, const long *
 static int force_generic = 0;
 
 static int have_avx2(void) {
+    // Workers may ask at once: the answer is the same whoever stores it, but the access is atomic.
     static int known = -1;
-    if (known < 0) known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return known && !force_generic;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        k = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k && !__atomic_load_n(&force_generic, __ATOMIC_RELAXED);
 }
 #endif
 
 void mcn_direct_conv_force_generic(int on) {
 #ifdef MCN_HAVE_AVX2_PATH
-    force_generic = on;
+    __atomic_store_n(&force_generic, on, __ATOMIC_RELAXED);
 #else
     (void)on;
 #endif
@@ -190,22 +196,15 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                     for (long r = 0; r < hs; r++, o += ws) {
                         const long hi = r * sh + py - ph;
                         if (ts < 0 || ts >= t || hi < 0 || hi >= h) {
-                            for (long i = 0; i < ws; i++) o[i] = 0;
+                            zero_row(o, ws);
                             continue;
                         }
-                        const float *s = x + ((ci * t + ts) * h + hi) * w;
                         // Columns i with 0 <= i·sw + px − pw < w come from the row, the rest are 0.
-                        long lo = (pw - px + sw - 1) / sw, hiCol = (w - 1 + pw - px) / sw + 1;
+                        long lo = (pw - px + sw - 1) / sw, hiCol = floor_div(w - 1 + pw - px, sw) + 1;
                         if (lo < 0) lo = 0;
                         if (hiCol > ws) hiCol = ws;
-                        for (long i = 0; i < lo; i++) o[i] = 0;
-                        if (sw == 1) {
-                            const float *src = s + lo + px - pw;
-                            for (long i = lo; i < hiCol; i++) o[i] = src[i - lo];
-                        } else {
-                            for (long i = lo; i < hiCol; i++) o[i] = s[i * sw + px - pw];
-                        }
-                        for (long i = hiCol > lo ? hiCol : lo; i < ws; i++) o[i] = 0;
+                        if (hiCol < lo) hiCol = lo;
+                        gather_row(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw);
                     }
                 }
     for (long i = 0; i < slack; i++) o[i] = 0;

@@ -5,46 +5,13 @@
 // x86-64 each entry point is also compiled for AVX2 and chosen at load time.
 #include "clones.h"
 
-typedef float v8 __attribute__((ext_vector_type(8)));
-typedef float v8u __attribute__((ext_vector_type(8), aligned(4)));
-
-static inline void zero_row(float *restrict dst, long n) {
-    for (long i = 0; i < n; i++) dst[i] = 0;
-}
-
-// dst[i] = src[i·sw + off] for i in [lo, hi), 0 elsewhere in [0, n). Stride 1 and 2 move 8
-// floats a step, and a row of 8 or more ends with one overlapping step instead of a scalar tail
-// (rows here are 8–64 floats, where the compiler's own vector loop left most of the work to its
-// 4-wide and scalar epilogues). Loads never reach past the last input element the row uses.
-static inline void gather_row(float *restrict dst, const float *restrict src, long off, long n,
-                              long lo, long hi, long sw) {
-    for (long i = 0; i < lo; i++) dst[i] = 0;
-    const float *s = src + off;
-    if (sw == 1 && hi - lo >= 8) {
-        long i = lo;
-        for (; i + 8 <= hi; i += 8) *(v8u *)(dst + i) = *(const v8u *)(s + i);
-        if (i < hi) *(v8u *)(dst + hi - 8) = *(const v8u *)(s + hi - 8);
-    } else if (sw == 2 && hi - lo >= 8) {
-        // Eight outputs from two loads of 8: the even lanes.
-        long i = lo;
-        for (; i + 8 < hi; i += 8) {
-            v8 a = *(const v8u *)(s + 2 * i), b = *(const v8u *)(s + 2 * i + 8);
-            *(v8u *)(dst + i) = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
-        }
-        // The last eight: the second load starts one float early so it ends on the last input used.
-        const float *t = s + 2 * (hi - 8);
-        v8 a = *(const v8u *)t, b = *(const v8u *)(t + 7);
-        *(v8u *)(dst + hi - 8) = __builtin_shufflevector(a, b, 0, 2, 4, 6, 9, 11, 13, 15);
-    } else {
-        for (long i = lo; i < hi; i++) dst[i] = s[i * sw];
-    }
-    for (long i = hi; i < n; i++) dst[i] = 0;
-}
+#include "rows.h"
 
 // Output columns whose input column i·sw − pw + d lies inside [0, w).
 static inline void valid_columns(const mcn_conv_shape *g, long d, long *lo, long *hi) {
     long l = (g->pw - d + g->sw - 1) / g->sw;
-    long h = (g->w - 1 + g->pw - d) / g->sw + 1;
+    // Floor, not C's division: with kw > w + pw a tap can lie wholly right of the row (h ≤ 0).
+    long h = floor_div(g->w - 1 + g->pw - d, g->sw) + 1;
     *lo = l < 0 ? 0 : l;
     *hi = h > g->wo ? g->wo : h;
     if (*hi < *lo) *hi = *lo;

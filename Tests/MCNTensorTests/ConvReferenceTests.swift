@@ -111,8 +111,12 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 32, 6, 16, 16], [16, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D's temporal conv: in place
         ([2, 24, 7, 16, 16], [8, 24, 3, 1, 1], (2, 1, 1), (1, 0, 0)),    // in place, temporal stride 2
         ([2, 32, 3, 16, 16], [8, 32, 2, 1, 1], (1, 1, 1), (3, 0, 0)),    // in place, planes of padding only
+        ([2, 32, 6, 16, 16], [32, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // in place, its input gradient too
+        ([2, 32, 6, 16, 16], [8, 32, 5, 1, 1], (1, 1, 1), (2, 0, 0)),    // in place, two tap chunks, end planes
+        ([2, 1, 1, 256, 1], [4, 1, 1, 3, 3], (1, 1, 3), (0, 1, 1)),      // a phase wholly right of the row
         ([2, 3, 4, 37, 41], [8, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),      // the R3D stem, odd sizes
-        ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere, 4 channels
+        ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere
+        ([2, 16, 4, 32, 36], [8, 16, 1, 3, 3], (1, 2, 2), (0, 1, 1)),    // R(2+1)D's downsampling 1×3×3, 16 channels
         ([2, 8, 5, 16, 18], [4, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),      // R(2+1)D temporal stride 2
         ([2, 4, 2, 50, 47], [4, 4, 1, 5, 4], (1, 3, 2), (0, 2, 1)),      // strides 3 and 2, kh 5 kw 4
     ]
@@ -155,9 +159,8 @@ final class ConvReferenceTests: XCTestCase {
     }
 
     /// Which convolutions take the direct path: the narrow ones with wide outputs (the stem too, and
-    /// temporal strides), not the spatially strided 16-channel ones, the pointwise shortcuts, the
-    /// deep small layers nor layers wider than 32 channels (r3d-18's), and not when the samples
-    /// cannot be split over the cores.
+    /// strides), not the pointwise shortcuts, the deep small layers nor layers wider than 32
+    /// channels (r3d-18's), and not when the samples cannot be split over the cores.
     func testDirectConvolutionAppliesToStrideOneNarrowLayers() {
         let layer1 = Conv3dGeometry(input: [16, 16, 8, 32, 32], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let stem = Conv3dGeometry(input: [16, 3, 8, 64, 64], weight: [16, 3, 3, 7, 7], stride: (1, 2, 2), padding: (1, 3, 3))
@@ -171,7 +174,7 @@ final class ConvReferenceTests: XCTestCase {
             XCTAssertTrue(DirectConv.applies(to: layer1))
             XCTAssertTrue(DirectConv.applies(to: stem))
             XCTAssertFalse(DirectConv.applies(to: shortcut))
-            XCTAssertFalse(DirectConv.applies(to: layer2Down))
+            XCTAssertTrue(DirectConv.applies(to: layer2Down))
             XCTAssertTrue(DirectConv.applies(to: temporalDown))
             XCTAssertFalse(DirectConv.applies(to: layer3))
             XCTAssertFalse(DirectConv.applies(to: odd))

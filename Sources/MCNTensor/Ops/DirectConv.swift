@@ -43,17 +43,16 @@ struct DirectConv {
     /// the sample in and the planes out costs more than the kernel saves (R(2+1)D's 3×1×1 over 16
     /// channels, 48 taps: 0.84–0.92× the vol2col path's speed, in-process A/B; its weight gradient 1.21×).
     ///
-    /// Spatial strides above 1 only for the stems (4 input channels or fewer): there the copy is
-    /// small and the kernel gains 1.31–1.45× on forward and dW (in-process A/B, 2 threads); on the
-    /// 16-channel stride-2 layers the phase-split copy is as big as the work saved and they read
-    /// 0.75–0.92×.
+    /// Spatial strides too: with the phase-split copy gathered 8 floats a step, the strided
+    /// 16-channel layers read 1.02–1.39× (forward) and 1.06–1.21× (dW) in A/B, the stems 1.37–1.38 /
+    /// 1.51–1.67 (a scalar gather had the 16-channel ones at 0.75–0.92×).
     ///
     /// At most 32 channels in and out: the range measured (the tiny networks' first two stages).
     /// Wider layers (r3d-18's 64–512) keep vol2col + sgemm, which OpenBLAS runs efficiently there,
     /// until the direct kernels are measured on them.
     static func fits(_ g: Conv3dGeometry, weightGradient: Bool = true) -> Bool {
         g.o % 4 == 0 && g.o <= 32 && g.c <= 32 && !g.isPointwise && g.kernel != (1, 1, 1) && g.ho * g.wo >= 256
-            && (weightGradient || g.k >= 64) && ((g.stride.1 == 1 && g.stride.2 == 1) || g.c <= 4)
+            && (weightGradient || g.k >= 64)
     }
 
     /// The path for g when it applies and the plan runs samples on their own cores (or there is one

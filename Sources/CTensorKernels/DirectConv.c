@@ -184,7 +184,7 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 
 MCN_CLONES
 void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
-                    long sh, long sw, float *out, long slack) {
+                    long sh, long sw, long plane, float *out, long slack) {
     const long tp = t + 2 * pt;
     const long hs = (h + 2 * ph + sh - 1) / sh, ws = (w + 2 * pw + sw - 1) / sw;
     float *o = out;
@@ -206,6 +206,8 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                         if (hiCol < lo) hiCol = lo;
                         gather_row(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw);
                     }
+                    zero_row(o, plane - hs * ws);
+                    o += plane - hs * ws;
                 }
     for (long i = 0; i < slack; i++) o[i] = 0;
 }

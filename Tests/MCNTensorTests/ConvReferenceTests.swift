@@ -114,6 +114,7 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 32, 6, 16, 16], [32, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // in place, its input gradient too
         ([2, 32, 6, 16, 16], [8, 32, 5, 1, 1], (1, 1, 1), (2, 0, 0)),    // in place, two tap chunks, end planes
         ([2, 1, 1, 256, 1], [4, 1, 1, 3, 3], (1, 1, 3), (0, 1, 1)),      // a phase wholly right of the row
+        ([2, 24, 3, 32, 32], [8, 24, 3, 1, 1], (1, 1, 1), (1, 0, 0)),    // 4 KB planes: copied with gaps, not in place
         ([2, 3, 4, 37, 41], [8, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),      // the R3D stem, odd sizes
         ([2, 4, 6, 34, 33], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // stride 2 everywhere
         ([2, 16, 4, 32, 36], [8, 16, 1, 3, 3], (1, 2, 2), (0, 1, 1)),    // R(2+1)D's downsampling 1×3×3, 16 channels
@@ -179,6 +180,13 @@ final class ConvReferenceTests: XCTestCase {
             XCTAssertFalse(DirectConv.applies(to: layer3))
             XCTAssertFalse(DirectConv.applies(to: odd))
             XCTAssertFalse(DirectConv.applies(to: wide))
+            // Planes of 32×32 are 4 KB apart: not read in place, copied with a gap of 64 floats.
+            let temporal32 = Conv3dGeometry(input: [16, 32, 8, 32, 32], weight: [32, 32, 3, 1, 1], stride: (1, 1, 1), padding: (1, 0, 0))
+            let temporal16 = Conv3dGeometry(input: [16, 32, 4, 16, 16], weight: [32, 32, 3, 1, 1], stride: (1, 1, 1), padding: (1, 0, 0))
+            XCTAssertNil(InPlaceTaps(temporal32))
+            XCTAssertNotNil(InPlaceTaps(temporal16))
+            XCTAssertEqual(DirectConv.planeStride(rows: 32, width: 32), 1088)
+            XCTAssertEqual(DirectConv.planeStride(rows: 34, width: 34), 1156)
             XCTAssertEqual(layer1.chunk, 1)
         }
         with(split: false, rowShift: true, direct: true) {

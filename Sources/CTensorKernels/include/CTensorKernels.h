@@ -94,11 +94,12 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 void mcn_direct_conv_force_generic(int on);
 
 /// Copies x: [c, t, h, w] with its padding into out, split by phase of the spatial strides:
-/// out[c][py][px][t + 2pt][hs][ws] holds padded row r·sh + py, column i·sw + px (zero outside x),
-/// hs = ceil((h + 2ph) / sh), ws = ceil((w + 2pw) / sw); then `slack` zeros. With strides 1, the
-/// padded sample itself.
+/// out[c][py][px][t + 2pt] are planes `plane` floats apart (plane ≥ hs·ws; zeros after the rows),
+/// whose [hs][ws] rows hold padded row r·sh + py, column i·sw + px (zero outside x),
+/// hs = ceil((h + 2ph) / sh), ws = ceil((w + 2pw) / sw); then `slack` zeros. With strides 1 and
+/// plane = hs·ws, the padded sample itself.
 void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
-                    long sh, long sw, float *out, long slack);
+                    long sh, long sw, long plane, float *out, long slack);
 
 /// dst[r·ldd + h·wp + w] = src[r·lds + h·wo + w] for h < ho, w < wo, zero at the other positions < q.
 void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo, long wp, long q,

@@ -4,7 +4,9 @@ import CTensorKernels
 /// stride only in time, and whose planes fill whole tiles (R(2+1)D's 3×1×1 temporal convolutions
 /// over 32 channels, and the transposed ones of their input gradients): an output plane is then
 /// the input plane's own positions, so x is read in place and y written in place (A/B against
-/// the copied sample, 3×1×1 32→32: forward 1.57–1.59× the vol2col path instead of 1.17–1.19). The taps go in (a, c) order, so
+/// the copied sample, 3×1×1 32→32: forward 1.57–1.59× the vol2col path instead of 1.17–1.19).
+/// Not when the planes are a multiple of 4 KB apart (32×32): the copy then spaces them out (see
+/// DirectConv.planeSize). The taps go in (a, c) order, so
 /// those that read inside the sample for a plane near the clip's ends (the others read temporal
 /// padding, zeros) are one run: the kernel takes that run, and no padded copy is needed.
 struct InPlaceTaps {
@@ -16,6 +18,7 @@ struct InPlaceTaps {
     static func fits(_ g: Conv3dGeometry) -> Bool {
         g.kernel.1 == 1 && g.kernel.2 == 1 && g.padding.1 == 0 && g.padding.2 == 0
             && g.stride.1 == 1 && g.stride.2 == 1 && (g.h * g.w) % Int(MCN_DIRECT_TILE) == 0
+            && DirectConv.planeStride(rows: g.h, width: g.w) == g.h * g.w
     }
 
     init?(_ g: Conv3dGeometry) {

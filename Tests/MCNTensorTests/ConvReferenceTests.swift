@@ -72,8 +72,8 @@ final class ConvReferenceTests: XCTestCase {
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
-            XCTAssertGreaterThan(ConvPlan(g).units, 2, "case \(ws) must have several units")
-            XCTAssertEqual(ConvPlan(g).blocked, ws != [3, 2, 3, 1, 1], "case \(ws)")
+            XCTAssertGreaterThan(ConvPlan(g, perSample: ws == [8, 2, 3, 3, 3]).units, 2, "case \(ws) must have several units")
+            if ws != [8, 2, 3, 3, 3] { XCTAssertEqual(ConvPlan(g).blocked, ws != [3, 2, 3, 1, 1], "case \(ws)") }
             let dy = Tensor.randn(g.outputShape, rng: &rng)
             let start = Tensor.randn(ws, rng: &rng).toArray()
             var results: [[Float]] = []
@@ -81,7 +81,7 @@ final class ConvReferenceTests: XCTestCase {
                 ConvPlan.handOutReversed = reversed
                 let dw = Tensor(shape: ws, values: start)
                 with(split: true, rowShift: true, direct: true) {
-                    if ws == [8, 2, 3, 3, 3] { XCTAssertNotNil(DirectConv(g, plan: ConvPlan(g), weightGradient: true)) }
+                    if ws == [8, 2, 3, 3, 3] { XCTAssertNotNil(DirectConv(g, weightGradient: true)) }
                     conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil)
                 }
                 results.append(dw.toArray())
@@ -133,14 +133,36 @@ final class ConvReferenceTests: XCTestCase {
                 for (xs, ws, s, p) in Self.directCases {
                     let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
                     if threads == BLAS.threads {
-                        XCTAssertNotNil(DirectConv(g, plan: ConvPlan(g), weightGradient: true), "case \(ws): dW must take the direct path")
-                        XCTAssertEqual(DirectConv(g, plan: ConvPlan(g), weightGradient: false) != nil, g.k >= 64,
+                        XCTAssertNotNil(DirectConv(g, weightGradient: true), "case \(ws): dW must take the direct path")
+                        XCTAssertEqual(DirectConv(g, weightGradient: false) != nil, g.k >= 64,
                                        "case \(ws): forward")
                     }
                 }
                 forwardCases(Self.directCases)
                 backwardCases(Self.directCases)
             }
+        }
+    }
+
+    /// The direct forward of 64-channel layers on planes of 64–255 positions (r3d and R(2+1)D
+    /// layer3), whose weight gradient stays on vol2col + sgemm.
+    func testDirectForwardOfSixtyFourChannelLayers() {
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 64, 2, 8, 8], [64, 64, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
+            ([2, 32, 4, 16, 16], [64, 32, 3, 3, 3], (2, 2, 2), (1, 1, 1)),
+            ([3, 64, 4, 8, 8], [64, 64, 3, 1, 1], (2, 1, 1), (1, 0, 0)),
+        ]
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        BLAS.setThreads(2)
+        with(split: true, rowShift: true, direct: true) {
+            for (xs, ws, s, p) in cases where BLAS.threads == 2 {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                XCTAssertNotNil(DirectConv(g, weightGradient: false), "case \(ws)")
+                XCTAssertNil(DirectConv(g, weightGradient: true), "case \(ws)")
+            }
+            forwardCases(cases)
+            backwardCases(cases)
         }
     }
 
@@ -177,7 +199,10 @@ final class ConvReferenceTests: XCTestCase {
             XCTAssertFalse(DirectConv.applies(to: shortcut))
             XCTAssertTrue(DirectConv.applies(to: layer2Down))
             XCTAssertTrue(DirectConv.applies(to: temporalDown))
-            XCTAssertFalse(DirectConv.applies(to: layer3))
+            XCTAssertFalse(DirectConv.applies(to: layer3, weightGradient: true))
+            XCTAssertTrue(DirectConv.applies(to: layer3, weightGradient: false))
+            let layer4 = Conv3dGeometry(input: [16, 128, 1, 4, 4], weight: [128, 128, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+            XCTAssertFalse(DirectConv.applies(to: layer4, weightGradient: false))
             XCTAssertFalse(DirectConv.applies(to: odd))
             XCTAssertFalse(DirectConv.applies(to: wide))
             // Planes of 32×32 are 4 KB apart: not read in place, copied with a gap of 64 floats.
@@ -193,7 +218,7 @@ final class ConvReferenceTests: XCTestCase {
             let saved = BLAS.threads
             defer { BLAS.setThreads(saved) }
             BLAS.setThreads(2)
-            if BLAS.threads == 2 { XCTAssertNil(DirectConv(layer1, plan: ConvPlan(layer1), weightGradient: true)) }
+            if BLAS.threads == 2 { XCTAssertNil(DirectConv(layer1, weightGradient: true)) }
         }
     }
 

@@ -52,10 +52,9 @@ public struct Conv3dGeometry: Sendable, Equatable {
     /// vol2col buffer (16 M floats).
     /// A sample with 1024 columns or more whose kernel is taller than a row is taken alone, so it
     /// goes through the row-shift layout (see RowShift): for layer2 of the reference networks
-    /// (4×16×16 outputs) that was faster than batching four samples through a vol2col. The
-    /// convolutions of the direct kernels (DirectConv) are taken alone too.
+    /// (4×16×16 outputs) that was faster than batching four samples through a vol2col. (The
+    /// direct kernels, DirectConv, take one sample a unit with a plan of their own.)
     var chunk: Int {
-        if DirectConv.applies(to: self) { return 1 }
         if l >= 1024 && RowShift.applies(to: self) { return 1 }
         let want = max(1, (Self.columnsPerProduct + l - 1) / l)
         let cap = max(1, (16 << 20) / max(1, k * l))
@@ -76,11 +75,11 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                    accumulate: Bool) {
-    let plan = ConvPlan(g)
-    if let direct = DirectConv(g, plan: plan, weightGradient: false) {
-        directConvForward(direct, plan: plan, x, w, into: y, accumulate: accumulate)
+    if let direct = DirectConv(g, weightGradient: false) {
+        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate)
         return
     }
+    let plan = ConvPlan(g)
     let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
     let beta: Float = accumulate ? 1 : 0
     let inside = plan.parallelInside
@@ -187,9 +186,8 @@ private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x:
 /// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                            dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
-    let plan = ConvPlan(g)
-    if let direct = DirectConv(g, plan: plan, weightGradient: true) {
-        if let dw { directConvWeightGradient(direct, plan: plan, x, dy, dw: dw) }
+    if let direct = DirectConv(g, weightGradient: true) {
+        if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw) }
         guard let dx else { return }
         if g.stride == (1, 1, 1) {
             conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)

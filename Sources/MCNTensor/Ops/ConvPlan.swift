@@ -19,9 +19,10 @@ struct ConvPlan {
     let units: Int
     let workers: Int
 
-    init(_ g: Conv3dGeometry) {
+    /// `perSample`: one sample a unit whatever `chunk` says (the direct kernels' plan).
+    init(_ g: Conv3dGeometry, perSample: Bool = false) {
         self.g = g
-        blocked = g.chunk == 1 && !g.isPointwise
+        blocked = perSample || (g.chunk == 1 && !g.isPointwise)
         samplesPerUnit = blocked ? 1 : g.chunk
         units = (g.n + samplesPerUnit - 1) / samplesPerUnit
         workers = serialOnly || !Self.splitUnits ? 1 : max(1, min(units, BLAS.threads))

@@ -37,30 +37,40 @@ struct DirectConv {
         enabled && fits(g, weightGradient: weightGradient)
     }
 
-    /// The shapes the kernels serve, whether or not the path is switched on: O a multiple of 4,
-    /// output planes of 256 positions or more, not pointwise. The forward (and so a stride-1 input
-    /// gradient, a forward of the transposed kernel) also wants 64 taps or more: with fewer, copying
-    /// the sample in and the planes out costs more than the kernel saves (R(2+1)D's 3×1×1 over 16
-    /// channels, 48 taps: 0.84–0.92× the vol2col path's speed, in-process A/B; its weight gradient 1.21×).
+    /// The shapes the kernels serve, whether or not the path is switched on (the measured range;
+    /// BENCHMARKS.md, "Direct convolution kernels"). All: output channels a multiple of 4, not
+    /// pointwise.
+    ///
+    /// The weight gradient: ≤ 32 channels in and out, output planes of ≥ 256 positions. On the
+    /// 64-channel layers' 8×8 planes it read 0.60–1.16× the vol2col path (a batched sgemm over all
+    /// samples wins there); with 128 channels on 8×8 and 4×4, 0.19–0.33×.
+    ///
+    /// The forward (and so a stride-1 input gradient, a forward of the transposed kernel): 64 taps
+    /// or more (with fewer, copying the sample in and the planes out costs more than the kernel
+    /// saves: R(2+1)D's 3×1×1 over 16 channels read 0.84–0.92×, and 0.70–0.91× in place); ≤ 32
+    /// channels with planes of ≥ 64 positions, or ≤ 64 channels with planes of 64–255 positions
+    /// (r3d and R(2+1)D layer3: 1.11–1.92× forward, 1.06–1.88× dX); not the 128-channel layers
+    /// (0.66–0.88×).
     ///
     /// Spatial strides too: with the phase-split copy gathered 8 floats a step, the strided
-    /// 16-channel layers read 1.02–1.39× (forward) and 1.06–1.21× (dW) in A/B, the stems 1.37–1.38 /
+    /// 16-channel layers read 1.02–1.39× (forward) and 1.06–1.21× (dW), the stems 1.37–1.38 /
     /// 1.51–1.67 (a scalar gather had the 16-channel ones at 0.75–0.92×).
-    ///
-    /// At most 32 channels in and out: the range measured (the tiny networks' first two stages).
-    /// Wider layers (r3d-18's 64–512) keep vol2col + sgemm, which OpenBLAS runs efficiently there,
-    /// until the direct kernels are measured on them.
     static func fits(_ g: Conv3dGeometry, weightGradient: Bool = true) -> Bool {
-        g.o % 4 == 0 && g.o <= 32 && g.c <= 32 && !g.isPointwise && g.kernel != (1, 1, 1) && g.ho * g.wo >= 256
-            && (weightGradient || g.k >= 64)
+        let plane = g.ho * g.wo
+        guard g.o % 4 == 0, !g.isPointwise, g.kernel != (1, 1, 1) else { return false }
+        if weightGradient { return g.o <= 32 && g.c <= 32 && plane >= 256 }
+        return g.k >= 64 && plane >= 64 && ((g.o <= 32 && g.c <= 32) || (g.o <= 64 && g.c <= 64 && plane < 256))
     }
 
-    /// The path for g when it applies and the plan runs samples on their own cores (or there is one
-    /// core): the kernels work on one sample at a time, single-threaded. `weightGradient`: for the
-    /// weight gradient, else for the forward.
-    init?(_ g: Conv3dGeometry, plan: ConvPlan, weightGradient: Bool) {
-        guard Self.applies(to: g, weightGradient: weightGradient), plan.blocked,
-              plan.workers > 1 || BLAS.threads == 1 else { return nil }
+    /// One sample a unit, as the kernels work on one sample at a time, single-threaded.
+    let plan: ConvPlan
+
+    /// The path for g when it applies and its plan runs samples on their own cores (or there is
+    /// one core). `weightGradient`: for the weight gradient, else for the forward.
+    init?(_ g: Conv3dGeometry, weightGradient: Bool) {
+        let plan = ConvPlan(g, perSample: true)
+        guard Self.applies(to: g, weightGradient: weightGradient), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        self.plan = plan
         self.g = g
         let (sh, sw) = (g.stride.1, g.stride.2)
         tp = g.t + 2 * g.padding.0
@@ -160,5 +170,7 @@ public enum ConvolutionPaths {
     }
 
     /// Whether the direct kernels would serve g (with the switch on).
-    public static func takesDirect(_ g: Conv3dGeometry) -> Bool { DirectConv.fits(g) }
+    public static func takesDirect(_ g: Conv3dGeometry) -> Bool {
+        DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)
+    }
 }

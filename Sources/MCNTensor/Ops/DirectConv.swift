@@ -3,9 +3,9 @@ import CTensorKernels
 import Glibc
 #endif
 
-/// Direct convolution of the narrow, wide layers (output channels a multiple of 4, output planes of
-/// 256 positions or more: r3d's stem, layer1 and layer2, R(2+1)D's first two stages, and the
-/// transposed convolutions that give the stride-1 ones' input gradients), without vol2col or sgemm.
+/// Direct convolution of the narrow layers with wide outputs, without vol2col or sgemm: the stems,
+/// first two stages and layer3 forwards of both tiny networks, and the transposed convolutions
+/// that give the stride-1 ones' input gradients (which shapes exactly: `fits`).
 ///
 /// Each sample is copied once with its padding and split by phase of the spatial strides,
 /// xp: [C, sh, sw, tp, hs, ws] (tp = T + 2pt, hs = ⌈(H + 2ph) / sh⌉, ws = ⌈(W + 2pw) / sw⌉; with
@@ -89,12 +89,13 @@ struct DirectConv {
         inPlace = weightGradient ? nil : InPlaceTaps(g)
     }
 
-    /// Floats between the copy's planes: one phase plane, plus 64 when that comes within 32 floats
-    /// of a multiple of 1024 (4 KB). Taps then read planes 4 KB apart, which share the same L1 sets:
-    /// on 32×32 planes and 48 taps a one-core harness read 46–48 GFLOP/s at a 1024-float stride and
-    /// 75–81 at 1040–1088.
+    /// Floats between the copy's planes (see `planeStride`).
     let planeSize: Int
 
+    /// One phase plane of hs rows of ws, plus 64 floats when that comes within 32 floats of a
+    /// multiple of 1024 (4 KB): taps reading planes 4 KB apart share the same L1 sets (on 32×32
+    /// planes and 48 taps a one-core harness read 46–48 GFLOP/s at a 1024-float stride and 75–81
+    /// at 1040–1088).
     static func planeStride(rows hs: Int, width ws: Int) -> Int {
         let r = hs * ws % 1024
         return r < 32 || r > 992 ? hs * ws + 64 : hs * ws

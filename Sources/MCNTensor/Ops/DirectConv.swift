@@ -120,13 +120,20 @@ struct DirectConv {
     /// The weights in the forward kernel's blocks of 6 or 4 output channels (mcn_direct_block):
     /// channel o0 + i of the block at o0, tap k, at o0·K + k·block + i.
     // w: [O, K] -> [O·K]
-    func arrangedWeights(_ w: UnsafePointer<Float>) -> Tensor {
+    func arrangedWeights(_ w: UnsafePointer<Float>) -> Tensor { Self.arrange(w, g, column: { $0 }) }
+
+    /// The weights in the forward kernel's blocks, tap k taken from column `column(k)` of w.
+    // w: [O, K] -> [O·K]
+    static func arrange(_ w: UnsafePointer<Float>, _ g: Conv3dGeometry, column: (Int) -> Int) -> Tensor {
         let (K, out) = (g.k, Tensor(uninitialized: [g.o * g.k]))
         let p = out.pointer
         var o0 = 0
         while o0 < g.o {
             let ob = mcn_direct_block(g.o - o0)
-            for k in 0..<K { for i in 0..<ob { p[o0 * K + k * ob + i] = w[(o0 + i) * K + k] } }
+            for k in 0..<K {
+                let col = column(k)
+                for i in 0..<ob { p[o0 * K + k * ob + i] = w[(o0 + i) * K + col] }
+            }
             o0 += ob
         }
         return out

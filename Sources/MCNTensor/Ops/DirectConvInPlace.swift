@@ -33,17 +33,8 @@ struct InPlaceTaps {
     /// The weights in the forward kernel's blocks (mcn_direct_block), taps in (a, c) order.
     // w: [O, C, kt, 1, 1] -> [O·K]
     func arrangedWeights(_ w: UnsafePointer<Float>) -> Tensor {
-        let (K, kt, out) = (g.k, g.kernel.0, Tensor(uninitialized: [g.o * g.k]))
-        let p = out.pointer
-        var o0 = 0
-        while o0 < g.o {
-            let ob = mcn_direct_block(g.o - o0)
-            for a in 0..<kt { for c in 0..<g.c { for i in 0..<ob {
-                p[o0 * K + (a * g.c + c) * ob + i] = w[(o0 + i) * K + c * kt + a]
-            } } }
-            o0 += ob
-        }
-        return out
+        let (kt, c) = (g.kernel.0, g.c)
+        return DirectConv.arrange(w, g, column: { k in k % c * kt + k / c })
     }
 
     /// y[n] (+)= W ⊛ x[n], plane by plane, reading x and writing y in place.

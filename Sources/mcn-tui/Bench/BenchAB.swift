@@ -10,40 +10,25 @@ import MCNTensor
 let abSuite = BenchSuite(prefix: "ab") { report, options in
     guard options.only.contains(where: { $0.hasPrefix("ab") }) else { return }
     let rounds = options.quick ? 7 : 15
-    let saved = ConvolutionPaths.direct
-    defer { ConvolutionPaths.direct = saved }
     var rng = RNG(seed: 3)
     let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
-    var seen = Set<String>()
-    for name in BenchNetworks.names {
+    for (g, label, needDx) in BenchNetworks.distinctConvolutions(input: input)
+    where ConvolutionPaths.takesDirect(g) && options.wants("ab.direct.conv.\(label)") {
+        let v = BenchNetworks.ConvOperands(g, rng: &rng)
+        let parts: [(String, () -> Void)] = [
+            ("forward", { _ = conv3dForward(v.x, v.w, g) }),
+            ("dw", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: v.dw.pointer, dx: nil) }),
+            ("dx", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: nil, dx: v.dx.pointer) }),
+        ]
+        for (part, body) in parts where part != "dx" || needDx {
+            let r = interleavedRatio(rounds: rounds, body)
+            report.record("ab.direct.conv.\(label).\(part)", r.ratio, unit: "x",
+                          extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
+        }
+    }
+    for name in BenchNetworks.names where options.wants("ab.direct.backbone.\(name)") {
         let inst = BenchNetworks.make(name)
-        for (i, g) in BenchNetworks.convGeometries(inst, input: input).enumerated() {
-            let label = BenchNetworks.label(g)
-            guard ConvolutionPaths.takesDirect(g), seen.insert(label).inserted,
-                  options.wants("ab.direct.conv.\(label)") else { continue }
-            let x = Tensor.randn([g.n, g.c, g.t, g.h, g.w], rng: &rng)
-            let w = Tensor.randn([g.o, g.c, g.kernel.0, g.kernel.1, g.kernel.2], std: 0.1, rng: &rng)
-            let dy = Tensor.randn(g.outputShape, rng: &rng)
-            let dw = Tensor.zeros(w.shape), dx = Tensor.zeros(x.shape)
-            let parts: [(String, () -> Void)] = [
-                ("forward", { _ = conv3dForward(x, w, g) }),
-                ("dw", { conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil) }),
-                ("dx", { conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: dx.pointer) }),
-            ]
-            for (part, body) in parts where part != "dx" || i > 0 {
-                let r = interleavedRatio(rounds: rounds, body)
-                report.record("ab.direct.conv.\(label).\(part)", r.ratio, unit: "x",
-                              extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
-            }
-        }
-        guard options.wants("ab.direct.backbone.\(name)") else { continue }
-        let r = interleavedRatio(rounds: rounds) {
-            inst.grads.zero()
-            let t = Tape(training: true, updateRunningStats: false)
-            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
-            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
-            t.backward(t.mean(h))
-        }
+        let r = interleavedRatio(rounds: rounds) { BenchNetworks.trainingPass(inst, input) }
         report.record("ab.direct.backbone.\(name)", r.ratio, unit: "x", extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
     }
 }

@@ -45,13 +45,7 @@ let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
 // clips: [16, 3, 8, 64, 64]
 func backboneTrainSeconds(_ name: String, _ clips: Tensor, quick: Bool) -> Double {
     let inst = BenchNetworks.make(name)
-    return benchTime(minSeconds: quick ? 0.3 : 1) {
-        inst.grads.zero()
-        let t = Tape(training: true, updateRunningStats: false)
-        let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
-        let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(clips))
-        t.backward(t.mean(h))
-    }
+    return benchTime(minSeconds: quick ? 0.3 : 1) { BenchNetworks.trainingPass(inst, clips) }
 }
 
 /// The package root (where scripts/ lives): the working directory when it has the script, else

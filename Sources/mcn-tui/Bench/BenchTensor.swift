@@ -28,28 +28,18 @@ let tensorSuites: [BenchSuite] = [convSuite, backboneSuite, profileSuite]
 let convSuite = BenchSuite(prefix: "conv") { report, options in
     var rng = RNG(seed: 3)
     let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
-    var seen = Set<String>()
-    for name in BenchNetworks.names {
-        let inst = BenchNetworks.make(name)
-        for (i, g) in BenchNetworks.convGeometries(inst, input: input).enumerated() {
-            let label = BenchNetworks.label(g)
-            guard seen.insert(label).inserted, options.wants("conv.\(label)") else { continue }
-            let x = Tensor.randn([g.n, g.c, g.t, g.h, g.w], rng: &rng)
-            let w = Tensor.randn([g.o, g.c, g.kernel.0, g.kernel.1, g.kernel.2], std: 0.1, rng: &rng)
-            let dy = Tensor.randn(g.outputShape, rng: &rng)
-            let dw = Tensor.zeros(w.shape), dx = Tensor.zeros(x.shape)
-            let needDx = i > 0
-            let tf = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) { _ = conv3dForward(x, w, g) }
-            let tt = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) {
-                _ = conv3dForward(x, w, g)
-                conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: needDx ? dx.pointer : nil)
-            }
-            let f = g.forwardFlops
-            report.record("conv.\(label).forward", f / tf.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
-                          extra: ["seconds": tf.wall, "cpu_seconds": tf.cpu])
-            report.record("conv.\(label).train", f * (needDx ? 3 : 2) / tt.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
-                          extra: ["seconds": tt.wall, "cpu_seconds": tt.cpu])
+    for (g, label, needDx) in BenchNetworks.distinctConvolutions(input: input) where options.wants("conv.\(label)") {
+        let v = BenchNetworks.ConvOperands(g, rng: &rng)
+        let tf = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) { _ = conv3dForward(v.x, v.w, g) }
+        let tt = benchTimes(minSeconds: options.quick ? 0.1 : 0.4) {
+            _ = conv3dForward(v.x, v.w, g)
+            conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: v.dw.pointer, dx: needDx ? v.dx.pointer : nil)
         }
+        let f = g.forwardFlops
+        report.record("conv.\(label).forward", f / tf.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                      extra: ["seconds": tf.wall, "cpu_seconds": tf.cpu])
+        report.record("conv.\(label).train", f * (needDx ? 3 : 2) / tt.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
+                      extra: ["seconds": tt.wall, "cpu_seconds": tt.cpu])
     }
 }
 
@@ -65,13 +55,7 @@ let backboneSuite = BenchSuite(prefix: "backbone") { report, options in
             let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: nil)
             _ = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
         }
-        let tt = benchTimes(minSeconds: options.quick ? 0.3 : 1) {
-            inst.grads.zero()
-            let t = Tape(training: true, updateRunningStats: false)
-            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
-            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
-            t.backward(t.mean(h))
-        }
+        let tt = benchTimes(minSeconds: options.quick ? 0.3 : 1) { BenchNetworks.trainingPass(inst, input) }
         report.record("backbone.\(name).forward", fwdFlops / tf.wall / 1e9, unit: "GFLOP/s", vs: "sgemm",
                       extra: ["seconds": tf.wall, "cpu_seconds": tf.cpu])
         report.record("backbone.\(name).train", BenchNetworks.trainFlops(geoms) / tt.wall / 1e9, unit: "GFLOP/s",
@@ -91,12 +75,7 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
         var fresh = BufferPool.shared.freshAllocations
         for i in 0..<4 {
             if i == 1 { fresh = BufferPool.shared.freshAllocations }
-            inst.grads.zero()
-            let t = Tape(training: true, updateRunningStats: false)
-            if i > 0 { t.startProfiling(prof) }
-            let p = BoundParameters(tape: t, layout: inst.network.params, values: inst.theta, grads: inst.grads)
-            let h = inst.network.backbone(t, p, inst.bufferViews, t.constant(input))
-            t.backward(t.mean(h))
+            BenchNetworks.trainingPass(inst, input, profile: i > 0 ? prof : nil)
         }
         let now = BufferPool.shared.freshAllocations
         report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table

@@ -23,29 +23,32 @@ void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, d
     *var = n * l > 0 ? v / (double)(n * l) : 0;
 }
 
+// The ReLU's input x·a + b: one expression for the forward and the backward's mask, so both
+// round it alike (the mask is recomputed from x instead of read from y: one stream less).
+static inline float bn_value(float x, float a, float b) { return x * a + b; }
+
 MCN_CLONES
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu) {
     for (long i = 0; i < n; i++) {
         const float *s = x + i * stride;
         float *d = y + i * stride;
         if (relu) {
-            for (long j = 0; j < l; j++) { const float v = s[j] * a + b; d[j] = v > 0 ? v : 0; }
+            for (long j = 0; j < l; j++) { const float v = bn_value(s[j], a, b); d[j] = v > 0 ? v : 0; }
         } else {
-            for (long j = 0; j < l; j++) d[j] = s[j] * a + b;
+            for (long j = 0; j < l; j++) d[j] = bn_value(s[j], a, b);
         }
     }
 }
 
 MCN_CLONES
-void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long n, long stride, long l,
-                          float mu, float iv, double *sdy, double *sdyx) {
+void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
+                          long l, float mu, float iv, double *sdy, double *sdyx) {
     double s1 = 0, s2 = 0;
     for (long i = 0; i < n; i++) {
         const float *s = x + i * stride, *d = dy + i * stride;
-        if (y) {
-            const float *yv = y + i * stride;
+        if (relu) {
             for (long j = 0; j < l; j++) {
-                const float g = yv[j] > 0 ? d[j] : 0;
+                const float g = bn_value(s[j], ra, rb) > 0 ? d[j] : 0;
                 s1 += (double)g; s2 += (double)g * (double)((s[j] - mu) * iv);
             }
         } else {
@@ -57,15 +60,17 @@ void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long 
 }
 
 MCN_CLONES
-void mcn_bn_backward_dx(const float *x, const float *dy, const float *y, float *dx, long n, long stride, long l,
-                        float mu, float iv, float gi, float a, float b, int accumulate) {
+void mcn_bn_backward_dx(const float *x, const float *dy, int relu, float ra, float rb, float *dx, long n,
+                        long stride, long l, float mu, float iv, float gi, float a, float b, int accumulate) {
     for (long i = 0; i < n; i++) {
-        const float *s = x + i * stride, *d = dy + i * stride, *yv = y ? y + i * stride : 0;
+        const float *s = x + i * stride, *d = dy + i * stride;
         float *o = dx + i * stride;
-        if (yv && accumulate) {
-            for (long j = 0; j < l; j++) o[j] += gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
-        } else if (yv) {
-            for (long j = 0; j < l; j++) o[j] = gi * ((yv[j] > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
+        if (relu && accumulate) {
+            for (long j = 0; j < l; j++)
+                o[j] += gi * ((bn_value(s[j], ra, rb) > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
+        } else if (relu) {
+            for (long j = 0; j < l; j++)
+                o[j] = gi * ((bn_value(s[j], ra, rb) > 0 ? d[j] : 0) - a - (s[j] - mu) * iv * b);
         } else if (accumulate) {
             for (long j = 0; j < l; j++) o[j] += gi * (d[j] - a - (s[j] - mu) * iv * b);
         } else {

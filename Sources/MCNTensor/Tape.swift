@@ -66,7 +66,7 @@ public final class Tape {
     /// The first op whose output held a NaN or Inf, with its shapes (when `checkFinite`).
     public private(set) var firstNonFinite: String?
 
-    private var records: [(kind: OpKind, output: Variable, backward: () -> Void)] = []
+    private var records: [(kind: OpKind, detail: OpDetail?, output: Variable, backward: () -> Void)] = []
     /// When set, seconds spent per op kind (forward and backward) accumulate here.
     public var profile: OpProfile?
     private var lastOutputTime: UInt64 = 0
@@ -96,7 +96,7 @@ public final class Tape {
     }
 
     /// Wraps an op's output; records its backward closure when any input needs a gradient.
-    func output(_ kind: OpKind, _ value: Tensor, inputs: [Variable],
+    func output(_ kind: OpKind, _ value: Tensor, inputs: [Variable], detail: OpDetail? = nil,
                 backward: (Variable) -> (() -> Void)) -> Variable {
         if checkFinite && firstNonFinite == nil && !value.buffer.allSatisfy({ $0.isFinite }) {
             firstNonFinite = "\(kind.rawValue): output \(value.shapeText) from inputs "
@@ -105,12 +105,12 @@ public final class Tape {
         if let profile {
             // Ops run one after another, so the time since the last output is this op's forward.
             let now = DispatchTime.now().uptimeNanoseconds
-            if lastOutputTime > 0 { profile.add(kind, forward: Double(now - lastOutputTime) / 1e9) }
+            if lastOutputTime > 0 { profile.add(kind, detail, forward: Double(now - lastOutputTime) / 1e9) }
             lastOutputTime = now
         }
         let needs = recording && inputs.contains { $0.requiresGrad }
         let out = Variable(value, requiresGrad: needs)
-        if needs { records.append((kind, out, backward(out))) }
+        if needs { records.append((kind, detail, out, backward(out))) }
         return out
     }
 
@@ -130,7 +130,7 @@ public final class Tape {
             if let profile {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 r.backward()
-                profile.add(r.kind, backward: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                profile.add(r.kind, r.detail, backward: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             } else {
                 r.backward()
             }
@@ -142,13 +142,36 @@ public final class Tape {
     public var recordedKinds: [OpKind] { records.map(\.kind) }
 }
 
-/// Seconds per op kind, forward and backward (a profile of where a step's time goes).
+/// What a profile lists an op under besides its kind (one convolution layer shape): a label and
+/// the FLOPs of its forward and backward, for a rate.
+public struct OpDetail: Sendable {
+    public let label: String
+    public let forwardFlops, backwardFlops: Double
+}
+
+/// Seconds per op kind, forward and backward (a profile of where a step's time goes), and per
+/// detailed op (each convolution shape) in order of first appearance.
 public final class OpProfile {
     public private(set) var forward: [OpKind: Double] = [:]
     public private(set) var backward: [OpKind: Double] = [:]
+    /// Per detail label: seconds and FLOPs, forward and backward, summed over calls.
+    public private(set) var details: [(label: String, forward: Double, backward: Double, forwardFlops: Double, backwardFlops: Double)] = []
+    private var detailIndex: [String: Int] = [:]
     public init() {}
-    func add(_ k: OpKind, forward s: Double) { forward[k, default: 0] += s }
-    func add(_ k: OpKind, backward s: Double) { backward[k, default: 0] += s }
+    func add(_ k: OpKind, _ d: OpDetail?, forward s: Double) {
+        forward[k, default: 0] += s
+        if let d { let i = slot(d.label); details[i].forward += s; details[i].forwardFlops += d.forwardFlops }
+    }
+    func add(_ k: OpKind, _ d: OpDetail?, backward s: Double) {
+        backward[k, default: 0] += s
+        if let d { let i = slot(d.label); details[i].backward += s; details[i].backwardFlops += d.backwardFlops }
+    }
+    private func slot(_ label: String) -> Int {
+        if let i = detailIndex[label] { return i }
+        details.append((label, 0, 0, 0, 0))
+        detailIndex[label] = details.count - 1
+        return details.count - 1
+    }
 
     /// One line per op kind, the most expensive first.
     public var table: String {
@@ -157,6 +180,27 @@ public final class OpProfile {
         return rows.map { $0.0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + " fwd " + ms($0.1) + "  bwd " + ms($0.2) }
             .joined(separator: "\n")
     }
+
+    /// One line per detailed op in order of first appearance: seconds and GFLOP/s, forward and
+    /// backward, and its share of all the time profiled.
+    public var detailTable: String {
+        let total = forward.values.reduce(0, +) + backward.values.reduce(0, +)
+        return details.map { d in
+            d.label.padding(toLength: 34, withPad: " ", startingAt: 0) + " fwd " + ms(d.forward) + rate(d.forwardFlops, d.forward)
+                + "  bwd " + ms(d.backward) + rate(d.backwardFlops, d.backward)
+                + "  " + rightAligned(oneDecimal(100 * (d.forward + d.backward) / max(total, 1e-12)) + "%", 6)
+        }.joined(separator: "\n")
+    }
+}
+
+private func rate(_ flops: Double, _ s: Double) -> String {
+    rightAligned(s > 0 ? oneDecimal(flops / s / 1e9) + " GFLOP/s" : "-", 15)
+}
+
+private func oneDecimal(_ v: Double) -> String { "\((v * 10).rounded() / 10)" }
+
+private func rightAligned(_ t: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - t.count)) + t
 }
 
 private func ms(_ s: Double) -> String {

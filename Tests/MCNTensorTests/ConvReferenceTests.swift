@@ -166,6 +166,33 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
+    /// Strided pointwise convolutions (the shortcuts) by the direct kernels, against the six loops:
+    /// rows 4 KB apart (taps in chunks of 8), stride in time only, on two workers and on one.
+    func testStridedPointwiseMatchesDirectLoops() {
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 4, 8, 32, 32], [8, 4, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // L' = 1024: 4 KB rows
+            ([3, 8, 4, 8, 32], [12, 8, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // blocks 6, 6; C = 8 taps
+            ([2, 12, 6, 4, 4], [4, 12, 1, 1, 1], (2, 1, 1), (0, 0, 0)),     // stride in time only
+            ([2, 20, 3, 8, 8], [16, 20, 1, 1, 1], (1, 2, 2), (0, 0, 0)),    // 20 channels into 16
+        ]
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            with(split: true, rowShift: true, direct: true) {
+                for (xs, ws, s, p) in cases where BLAS.threads == threads {
+                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                    XCTAssertNotNil(StridedPointwise(g), "case \(xs) \(ws)")
+                }
+                forwardCases(cases)
+                backwardCases(cases)
+            }
+        }
+        with(split: true, rowShift: true, direct: false) {
+            XCTAssertNil(StridedPointwise(Conv3dGeometry(input: cases[0].0, weight: cases[0].1, stride: cases[0].2, padding: cases[0].3)))
+        }
+    }
+
     /// The direct kernels' plain loops (what runs without AVX2) against the six loops.
     func testDirectConvolutionPlainLoopsMatchDirectLoops() {
         mcn_direct_conv_force_generic(1)

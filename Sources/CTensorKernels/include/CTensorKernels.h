@@ -42,13 +42,14 @@ void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, d
 /// y = x·a + b, or max(x·a + b, 0) with relu.
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu);
 
-/// sdy = Σ g and sdyx = Σ g·(x − mu)·iv, where g = dy, or dy where y > 0 when y is given.
-void mcn_bn_backward_sums(const float *x, const float *dy, const float *y, long n, long stride, long l,
-                          float mu, float iv, double *sdy, double *sdyx);
+/// sdy = Σ g and sdyx = Σ g·(x − mu)·iv, where g = dy, or with relu dy where x·ra + rb > 0 (the
+/// forward's ReLU input, computed as mcn_bn_apply computes it, so the mask is the forward's).
+void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
+                          long l, float mu, float iv, double *sdy, double *sdyx);
 
 /// dx (=, or += with accumulate) gi·(g − a − (x − mu)·iv·b), g as in mcn_bn_backward_sums.
-void mcn_bn_backward_dx(const float *x, const float *dy, const float *y, float *dx, long n, long stride, long l,
-                        float mu, float iv, float gi, float a, float b, int accumulate);
+void mcn_bn_backward_dx(const float *x, const float *dy, int relu, float ra, float rb, float *dx, long n,
+                        long stride, long l, float mu, float iv, float gi, float a, float b, int accumulate);
 
 /// y = max(a + b, 0) over n floats.
 void mcn_add_relu(const float *a, const float *b, float *y, long n);

@@ -42,11 +42,16 @@ extension Tape {
         let y = Tensor(uninitialized: shape)
         let yp = y.pointer
         let mean = Tensor(uninitialized: [c]), invstd = Tensor(uninitialized: [c])
-        let mp = mean.pointer, ip = invstd.pointer
-        defer { withExtendedLifetime(mean) {}; withExtendedLifetime(invstd) {} }
+        // y = x·scale + shift per channel (then the ReLU): kept so the backward's ReLU mask is
+        // recomputed from x with the very same factors.
+        let scale = Tensor(uninitialized: [c]), shift = Tensor(uninitialized: [c])
+        let mp = mean.pointer, ip = invstd.pointer, sp = scale.pointer, hp = shift.pointer
+        defer { withExtendedLifetime(mean) {}; withExtendedLifetime(invstd) {}; withExtendedLifetime(scale) {}; withExtendedLifetime(shift) {} }
         let batchStats = training
-        if batchStats {
-            parallelFor(c, work: x.value.count) { ch in
+        // Each channel's statistics and then at once its normalised values: its slice of x (n·l
+        // floats) is then still in the core's cache for the second read.
+        parallelFor(c, work: x.value.count) { ch in
+            if batchStats {
                 var mu = 0.0, variance = 0.0
                 mcn_bn_moments(xp + ch * l, n, c * l, l, &mu, &variance)
                 mp[ch] = Float(mu)
@@ -56,23 +61,21 @@ extension Tape {
                     state.runningMean.pointer[ch] = (1 - state.momentum) * state.runningMean.pointer[ch] + state.momentum * Float(mu)
                     state.runningVar.pointer[ch] = (1 - state.momentum) * state.runningVar.pointer[ch] + state.momentum * Float(unbiased)
                 }
-            }
-        } else {
-            for ch in 0..<c {
+            } else {
                 mp[ch] = state.runningMean.pointer[ch]
                 ip[ch] = 1 / (state.runningVar.pointer[ch] + state.eps).squareRoot()
             }
-        }
-        parallelFor(c, work: x.value.count) { ch in
             let a = gp[ch] * ip[ch], b = bp[ch] - mp[ch] * a
+            (sp[ch], hp[ch]) = (a, b)
             mcn_bn_apply(xp + ch * l, yp + ch * l, n, c * l, l, a, b, relu ? 1 : 0)
         }
         return output(relu ? .batchNormReLU3d : .batchNorm3d, y, inputs: [x, gamma, beta]) { out in
             {
                 // Re-derive the pointers from the captured tensors so they stay alive.
                 let mp = mean.pointer, ip = invstd.pointer, xp = x.value.pointer, gp = gamma.value.pointer
-                // With the ReLU its gradient is dy where y > 0, else 0 (computed where read, never stored).
-                let yp = out.value.pointer
+                let sp = scale.pointer, hp = shift.pointer
+                // With the ReLU its gradient is dy where the forward's x·scale + shift > 0, else 0:
+                // computed from x where read, so y is not read again (nor a mask stored).
                 let dyp = out.grad!.pointer
                 let dg = gamma.requiresGrad ? gamma.gradPointer() : nil
                 let db = beta.requiresGrad ? beta.gradPointer() : nil
@@ -80,15 +83,15 @@ extension Tape {
                 parallelFor(c, work: x.value.count) { ch in
                     let mu = mp[ch], iv = ip[ch]
                     var sdy = 0.0, sdyx = 0.0
-                    let mask: UnsafePointer<Float>? = relu ? UnsafePointer(yp + ch * l) : nil
-                    mcn_bn_backward_sums(xp + ch * l, dyp + ch * l, mask, n, c * l, l, mu, iv, &sdy, &sdyx)
+                    let (r, ra, rb): (Int32, Float, Float) = (relu ? 1 : 0, sp[ch], hp[ch])
+                    mcn_bn_backward_sums(xp + ch * l, dyp + ch * l, r, ra, rb, n, c * l, l, mu, iv, &sdy, &sdyx)
                     dg?[ch] += Float(sdyx)
                     db?[ch] += Float(sdy)
                     guard let dx else { return }
                     let gi = gp[ch] * iv
                     // With running statistics the mean and variance are constants: dx = gi·g.
                     let a = batchStats ? Float(sdy / Double(m)) : 0, b = batchStats ? Float(sdyx / Double(m)) : 0
-                    mcn_bn_backward_dx(xp + ch * l, dyp + ch * l, mask, dx + ch * l, n, c * l, l, mu, iv, gi, a, b,
+                    mcn_bn_backward_dx(xp + ch * l, dyp + ch * l, r, ra, rb, dx + ch * l, n, c * l, l, mu, iv, gi, a, b,
                                        fresh ? 0 : 1)
                 }
             }

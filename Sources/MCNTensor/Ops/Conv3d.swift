@@ -36,6 +36,13 @@ public struct Conv3dGeometry: Sendable, Equatable {
     public var outputShape: [Int] { [n, o, to, ho, wo] }
     /// Multiply-adds ×2 of the forward pass.
     public var forwardFlops: Double { 2 * Double(n) * Double(o) * Double(k) * Double(l) }
+    /// `3x3x3.16-32.8x32x32.s222`: kernel, channels in and out, input size, strides (the
+    /// benchmark's names and the profile's rows).
+    public var label: String {
+        let s = stride == (1, 1, 1) ? "s1" : "s\(stride.0)\(stride.1)\(stride.2)"
+        return "\(kernel.0)x\(kernel.1)x\(kernel.2).\(c)-\(o).\(t)x\(h)x\(w).\(s)"
+    }
+
     /// A 1×1×1 stride-1 unpadded convolution reads its input as the vol2col matrix directly.
     var isPointwise: Bool {
         kernel == (1, 1, 1) && stride == (1, 1, 1) && padding == (0, 0, 0)
@@ -75,6 +82,10 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                    accumulate: Bool) {
+    if let pointwise = StridedPointwise(g) {
+        pointwise.forward(x, w, into: y, accumulate: accumulate)
+        return
+    }
     if let direct = DirectConv(g, weightGradient: false) {
         directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate)
         return
@@ -186,15 +197,13 @@ private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x:
 /// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                            dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
+    if let pointwise = StridedPointwise(g) {
+        pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
+        return
+    }
     if let direct = DirectConv(g, weightGradient: true) {
         if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw) }
-        guard let dx else { return }
-        if g.stride == (1, 1, 1) {
-            conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
-        } else {
-            if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
-            conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)
-        }
+        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return
     }
     if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
@@ -204,6 +213,19 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
     }
     if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
+}
+
+/// The input gradient alone (the weight gradient went another way): for stride 1 a transposed
+/// convolution, else col2vol.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
+private func conv3dInputGradient(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                                 dx: UnsafeMutablePointer<Float>, dxFresh: Bool) {
+    if g.stride == (1, 1, 1) {
+        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
+    } else {
+        if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
+        conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)
+    }
 }
 
 /// dx += dy ⊛ flip(W)ᵀ (dx = … without `accumulate`) for a stride-1 convolution: a forward
@@ -337,7 +359,9 @@ extension Tape {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
         onConv?(g)
         let y = conv3dForward(x.value, w.value, g)
-        return output(.conv3d, y, inputs: [x, w]) { out in
+        let detail = OpDetail(label: "conv." + g.label, forwardFlops: g.forwardFlops,
+                              backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
+        return output(.conv3d, y, inputs: [x, w], detail: detail) { out in
             {
                 let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
                 conv3dBackward(x.value, w.value, out.grad!.pointer, g,

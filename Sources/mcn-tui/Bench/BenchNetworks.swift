@@ -77,10 +77,6 @@ enum BenchNetworks {
         geometries.enumerated().reduce(0) { $0 + $1.element.forwardFlops * ($1.offset == 0 ? 2 : 3) }
     }
 
-    /// `3x3x3.16-32.8x32x32.s2` for a geometry.
-    static func label(_ g: Conv3dGeometry) -> String {
-        let k = "\(g.kernel.0)x\(g.kernel.1)x\(g.kernel.2)"
-        let s = g.stride == (1, 1, 1) ? "s1" : "s\(g.stride.0)\(g.stride.1)\(g.stride.2)"
-        return "\(k).\(g.c)-\(g.o).\(g.t)x\(g.h)x\(g.w).\(s)"
-    }
+    /// `3x3x3.16-32.8x32x32.s222` for a geometry.
+    static func label(_ g: Conv3dGeometry) -> String { g.label }
 }

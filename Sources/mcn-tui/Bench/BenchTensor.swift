@@ -79,6 +79,7 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
         }
         let now = BufferPool.shared.freshAllocations
         report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table
+            + "\nper convolution (forward; backward = dW and dX; share of the pass):\n" + prof.detailTable
             + "\nfresh buffer allocations in those passes: \(now.count - fresh.count) (\(((now.floats - fresh.floats) * 4) >> 20) MB), pooled now \((BufferPool.shared.pooledFloats * 4) >> 20) MB")
     }
 }

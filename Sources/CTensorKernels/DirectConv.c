@@ -238,3 +238,18 @@ void mcn_padded_to_rows(const float *src, long q, long rows, long ho, long wo, l
         }
     }
 }
+
+MCN_CLONES
+void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
+                           long rowStride, long colStride, int accumulate) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = src + r * q;
+        float *d = dst + r * ldd;
+        for (long hi = 0; hi < ho; hi++) {
+            float *dr = d + hi * rowStride;
+            const float *sr = s + hi * wp;
+            if (accumulate) for (long i = 0; i < wo; i++) dr[i * colStride] += sr[i];
+            else for (long i = 0; i < wo; i++) dr[i * colStride] = sr[i];
+        }
+    }
+}

@@ -193,6 +193,33 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
+    /// Input gradients of strided convolutions phase by phase (StridedInputGradient), against the
+    /// six loops: odd sizes, even kernels, no padding, and kernels narrower than the stride (phases
+    /// no tap reaches, zero in a fresh dx); on two workers and on one.
+    func testStridedInputGradientMatchesDirectLoops() {
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 16, 8, 16, 16], [8, 16, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // r3d's downsampling conv
+            ([2, 8, 4, 17, 15], [4, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),     // R(2+1)D's, odd plane
+            ([2, 8, 7, 6, 6], [8, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),       // temporal, odd T
+            ([2, 4, 5, 9, 10], [4, 4, 2, 2, 2], (2, 2, 2), (0, 0, 0)),      // even kernel, no padding
+            ([2, 4, 4, 10, 10], [4, 4, 1, 1, 3], (1, 3, 3), (0, 0, 1)),     // kh 1 < sh 3: empty phases
+            ([2, 4, 3, 12, 13], [8, 4, 3, 5, 5], (1, 2, 2), (1, 2, 2)),     // wider kernel, two taps a side
+        ]
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            with(split: true, rowShift: true, direct: true) {
+                for (xs, ws, s, p) in cases where BLAS.threads == threads {
+                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                    let w = Tensor.zeros(ws)
+                    XCTAssertNotNil(StridedInputGradient(g, weights: w.pointer), "case \(xs) \(ws)")
+                }
+                backwardCases(cases)
+            }
+        }
+    }
+
     /// The direct kernels' plain loops (what runs without AVX2) against the six loops.
     func testDirectConvolutionPlainLoopsMatchDirectLoops() {
         mcn_direct_conv_force_generic(1)

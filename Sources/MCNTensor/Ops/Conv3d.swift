@@ -211,6 +211,11 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
         conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
         return
     }
+    if let dx, let strided = StridedInputGradient(g, weights: w.pointer) {
+        if dw != nil { conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil) }
+        strided.run(dy, dx: dx, fresh: dxFresh)
+        return
+    }
     if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
 }
@@ -222,6 +227,8 @@ private func conv3dInputGradient(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<F
                                  dx: UnsafeMutablePointer<Float>, dxFresh: Bool) {
     if g.stride == (1, 1, 1) {
         conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
+    } else if let strided = StridedInputGradient(g, weights: w.pointer) {
+        strided.run(dy, dx: dx, fresh: dxFresh)
     } else {
         if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
         conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)

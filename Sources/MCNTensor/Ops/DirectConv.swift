@@ -125,15 +125,19 @@ struct DirectConv {
     /// The weights in the forward kernel's blocks, tap k taken from column `column(k)` of w.
     // w: [O, K] -> [O·K]
     static func arrange(_ w: UnsafePointer<Float>, _ g: Conv3dGeometry, column: (Int) -> Int) -> Tensor {
-        let (K, out) = (g.k, Tensor(uninitialized: [g.o * g.k]))
+        arrange(rows: g.o, taps: g.k) { o, k in w[o * g.k + column(k)] }
+    }
+
+    /// `rows` output channels' weights over `taps` taps in the forward kernel's blocks of 6 or 4
+    /// (mcn_direct_block): channel o0 + i of the block at o0, tap k, at o0·taps + k·block + i.
+    // -> [rows·taps]
+    static func arrange(rows: Int, taps: Int, weight: (_ row: Int, _ tap: Int) -> Float) -> Tensor {
+        let out = Tensor(uninitialized: [rows * taps])
         let p = out.pointer
         var o0 = 0
-        while o0 < g.o {
-            let ob = mcn_direct_block(g.o - o0)
-            for k in 0..<K {
-                let col = column(k)
-                for i in 0..<ob { p[o0 * K + k * ob + i] = w[(o0 + i) * K + col] }
-            }
+        while o0 < rows {
+            let ob = mcn_direct_block(rows - o0)
+            for k in 0..<taps { for i in 0..<ob { p[o0 * taps + k * ob + i] = weight(o0 + i, k) } }
             o0 += ob
         }
         return out

@@ -72,11 +72,8 @@ struct StridedPointwise {
             for p in sums.compactMap({ $0 }) { BLAS.axpy(n: p.count, alpha: 1, x: p.pointer, y: dw) }
         }
         guard let dx else { return }
-        // Wᵀ: [C, O], arranged for C output channels over O taps.
-        let wt = Tensor(uninitialized: [g.c, g.o, 1, 1, 1])
-        for o in 0..<g.o { for c in 0..<g.c { wt.pointer[c * g.o + o] = w.pointer[o * g.c + c] } }
-        let gt = Conv3dGeometry(input: [g.n, g.o, g.to, g.ho, g.wo], weight: wt.shape, stride: (1, 1, 1), padding: (0, 0, 0))
-        let wr = DirectConv.arrange(wt.pointer, gt, column: { $0 }), off = rowOffsets(g.o)
+        // Wᵀ: C output channels over O taps.
+        let wr = DirectConv.arrange(rows: g.c, taps: g.o) { c, o in w.pointer[o * g.c + c] }, off = rowOffsets(g.o)
         let sample = g.c * g.t * g.h * g.w
         defer { withExtendedLifetime(wr) {} }
         off.withUnsafeBufferPointer { off in

@@ -1,0 +1,130 @@
+import CTensorKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The input gradient of a strided convolution by the direct kernels, one sample a unit, phase by
+/// phase: the positions of dx with t ≡ φt (mod st), h ≡ φh, w ≡ φw receive dy only through the
+/// kernel taps a ≡ φt + pt (mod st) (and so for b, d), from dy[t'] with t' = i + (φt + pt − a) / st
+/// for dx plane t = i·st + φt. So each phase is a stride-1 convolution of dy (copied once with
+/// padding) by a sub-kernel of W transposed, which the direct forward computes plane by plane; the
+/// plane is then written to every st-th plane, sh-th row and sw-th column of dx. Instead, col2vol
+/// of Wᵀ · dy ran an sgemm with inner size O (16–128) into a matrix of K·L' floats a sample, and
+/// scattered that back by adding.
+struct StridedInputGradient {
+    /// One phase's sizes in one dimension: first position, count, and its taps with their offsets
+    /// into dy (t' − i).
+    struct Axis {
+        let first, count: Int
+        let taps: [(tap: Int, shift: Int)]
+    }
+
+    /// One phase: its axes, its taps' offsets into the padded copy, weights arranged for the
+    /// kernel, positions per plane.
+    struct Phase {
+        let t, h, w: Axis
+        let offsets: [Int]
+        let weights: Tensor
+        let q: Int
+    }
+
+    let g: Conv3dGeometry
+    let plan: ConvPlan
+    /// Padding of dy's copy in each dimension, its padded sizes and plane stride.
+    let pad: (Int, Int, Int)
+    let tp, hp, wp, planeSize: Int
+    let phases: [Phase]
+
+    /// Strided, not pointwise (StridedPointwise), input channels a multiple of 4 (the kernel's
+    /// output here), at most 64 output channels. In training passes (`bench --only profile`, three
+    /// alternations, backward of the layer by median, against col2vol): 3×3×3 16→32 s222 1.26×,
+    /// 32→64 1.17×; 1×3×3 16→32 s122 1.23×, 32→64 1.04×; 3×1×1 32→32 s211 1.30×, 64→64 1.21×;
+    /// but the 128-channel layers (64→128, 128→128) 0.74–0.85×: few positions, many taps.
+    static func fits(_ g: Conv3dGeometry) -> Bool {
+        g.stride != (1, 1, 1) && g.kernel != (1, 1, 1) && g.c % 4 == 0 && g.o <= 64
+    }
+
+    /// The phases of one dimension: input size x, output size xo, kernel k, stride s, padding p.
+    static func axes(x: Int, xo: Int, k: Int, s: Int, p: Int) -> [Axis] {
+        (0..<s).map { phi in
+            let taps = (0..<k).filter { a in ((phi + p - a) % s + s) % s == 0 }.map { a in (a, (phi + p - a) / s) }
+            return Axis(first: phi, count: phi < x ? (x - phi + s - 1) / s : 0, taps: taps)
+        }
+    }
+
+    /// Padding on both sides that keeps every read of a phase's valid outputs inside the copy.
+    static func padding(_ axes: [Axis], xo: Int) -> Int {
+        var p = 0
+        for axis in axes where axis.count > 0 {
+            for (_, e) in axis.taps { p = max(p, -e, axis.count - 1 + e - (xo - 1)) }
+        }
+        return p
+    }
+
+    /// Off with the other direct kernels (MCN_CONV_DIRECT=0) or alone (MCN_CONV_STRIDED_DX=0,
+    /// for A/B runs).
+    nonisolated(unsafe) static var enabled = getenv("MCN_CONV_STRIDED_DX").map { String(cString: $0) != "0" } ?? true
+
+    init?(_ g: Conv3dGeometry, weights w: UnsafePointer<Float>) {
+        let plan = ConvPlan(g, perSample: true)
+        guard DirectConv.enabled, Self.enabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        self.g = g
+        self.plan = plan
+        let at = Self.axes(x: g.t, xo: g.to, k: g.kernel.0, s: g.stride.0, p: g.padding.0)
+        let ah = Self.axes(x: g.h, xo: g.ho, k: g.kernel.1, s: g.stride.1, p: g.padding.1)
+        let aw = Self.axes(x: g.w, xo: g.wo, k: g.kernel.2, s: g.stride.2, p: g.padding.2)
+        pad = (Self.padding(at, xo: g.to), Self.padding(ah, xo: g.ho), Self.padding(aw, xo: g.wo))
+        (tp, hp, wp) = (g.to + 2 * pad.0, g.ho + 2 * pad.1, g.wo + 2 * pad.2)
+        let planeSize = DirectConv.planeStride(rows: hp, width: wp)
+        self.planeSize = planeSize
+        let (kt, kh, kw) = g.kernel
+        var phases: [Phase] = []
+        for t in at where t.count > 0 { for h in ah where h.count > 0 { for ww in aw where ww.count > 0 {
+            var offsets: [Int] = [], index: [Int] = []
+            for o in 0..<g.o { for (a, ea) in t.taps { for (b, eb) in h.taps { for (d, ed) in ww.taps {
+                offsets.append(o * tp * planeSize + (pad.0 + ea) * planeSize + (pad.1 + eb) * wp + pad.2 + ed)
+                index.append(((o * g.c * kt + a) * kh + b) * kw + d)
+            } } } }
+            let weights = DirectConv.arrange(rows: g.c, taps: offsets.count) { c, k in w[index[k] + c * kt * kh * kw] }
+            let q = (h.count * wp + Int(MCN_DIRECT_TILE) - 1) / Int(MCN_DIRECT_TILE) * Int(MCN_DIRECT_TILE)
+            phases.append(Phase(t: t, h: h, w: ww, offsets: offsets, weights: weights, q: q))
+        } } }
+        self.phases = phases
+    }
+
+    /// Whether some positions of dx receive nothing (a phase without taps: kernel narrower than
+    /// the stride).
+    private var hasEmptyPhase: Bool { phases.contains { $0.offsets.isEmpty } }
+
+    /// Floats after the copy that a plane's last tile may read past its last row.
+    private var slack: Int { (phases.map(\.q).max() ?? 0) + wp + Int(MCN_DIRECT_TILE) }
+
+    /// dx (+)= the input gradient; with `fresh` dx holds nothing yet and is overwritten.
+    // dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
+    func run(_ dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, fresh: Bool) {
+        let copies = plan.scratch(g.o * tp * planeSize + slack)
+        let planes = plan.scratch(g.c * (phases.map(\.q).max() ?? 0))
+        defer { withExtendedLifetime(copies) {}; withExtendedLifetime(planes) {} }
+        let zeroFirst = fresh && hasEmptyPhase
+        let accumulate: Int32 = fresh && !zeroFirst ? 0 : 1
+        let (sample, hw) = (g.c * g.t * g.h * g.w, g.h * g.w)
+        plan.run { worker, n in
+            let dyp = copies[worker]!.pointer, buf = planes[worker]!.pointer
+            mcn_pad_sample(dy + n * g.o * g.l, g.o, g.to, g.ho, g.wo, pad.0, pad.1, pad.2, 1, 1, planeSize, dyp, slack)
+            let dxn = dx + n * sample
+            if zeroFirst { dxn.update(repeating: 0, count: sample) }
+            for phase in phases where !phase.offsets.isEmpty {
+                phase.offsets.withUnsafeBufferPointer { off in
+                    for i in 0..<phase.t.count {
+                        mcn_direct_conv_forward(dyp + i * planeSize, off.baseAddress, off.count, 0, off.count,
+                                                phase.weights.pointer, g.c, buf, phase.q, phase.q, 0, DirectConv.tapChunk)
+                        let t = i * g.stride.0 + phase.t.first
+                        mcn_padded_to_strided(buf, phase.q, g.c, phase.h.count, phase.w.count, wp,
+                                              dxn + t * hw + phase.h.first * g.w + phase.w.first, g.t * hw,
+                                              g.stride.1 * g.w, g.stride.2, accumulate)
+                    }
+                }
+            }
+        }
+    }
+}

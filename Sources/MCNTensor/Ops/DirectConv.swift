@@ -181,6 +181,13 @@ public enum ConvolutionPaths {
         set { DirectConv.enabled = newValue }
     }
 
+    /// Whether the strided kernels serve the convolutions they apply to: the pointwise shortcuts
+    /// (StridedPointwise) and the input gradients of the other strided ones (StridedInputGradient).
+    public static var strided: Bool {
+        get { StridedPointwise.enabled && StridedInputGradient.enabled }
+        set { (StridedPointwise.enabled, StridedInputGradient.enabled) = (newValue, newValue) }
+    }
+
     /// Whether the direct kernels would serve g (with the switch on).
     public static func takesDirect(_ g: Conv3dGeometry) -> Bool {
         DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)

@@ -19,10 +19,13 @@ struct StridedPointwise {
             && g.o % 4 == 0 && g.c % 4 == 0 && g.l % Int(MCN_DIRECT_TILE) == 0
     }
 
-    /// Switched with the other direct kernels (MCN_CONV_DIRECT).
+    /// Off with the other direct kernels (MCN_CONV_DIRECT=0) or with the strided ones
+    /// (`ConvolutionPaths.strided`, for A/B runs).
+    nonisolated(unsafe) static var enabled = true
+
     init?(_ g: Conv3dGeometry) {
         let plan = ConvPlan(g, perSample: true)
-        guard DirectConv.enabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard DirectConv.enabled, Self.enabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
         self.g = g
         self.plan = plan
     }

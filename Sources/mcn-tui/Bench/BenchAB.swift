@@ -31,23 +31,30 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         let r = interleavedRatio(rounds: rounds) { BenchNetworks.trainingPass(inst, input) }
         report.record("ab.direct.backbone.\(name)", r.ratio, unit: "x", extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
     }
+    // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
+    for name in BenchNetworks.names where options.wants("ab.strided.backbone.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let r = interleavedRatio(rounds: rounds, path: \.strided) { BenchNetworks.trainingPass(inst, input) }
+        report.record("ab.strided.backbone.\(name)", r.ratio, unit: "x", extra: ["strided_seconds": r.a, "without_seconds": r.b])
+    }
 }
 
-/// Runs body with the direct kernels on (A) and off (B), alternating, `rounds` times: the median of
-/// the per-round ratios B/A and the median times.
-private func interleavedRatio(rounds: Int, _ body: () -> Void) -> (ratio: Double, a: Double, b: Double) {
+/// Runs body with a path switch (the direct kernels by default) on (A) and off (B), alternating,
+/// `rounds` times: the median of the per-round ratios B/A and the median times.
+private func interleavedRatio(rounds: Int, path: ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool> = \.direct,
+                              _ body: () -> Void) -> (ratio: Double, a: Double, b: Double) {
     // Each timed call follows an untimed one of the same path: switching paths leaves the caches
     // and the buffer pool set up for the other one, which read 1.2–1.3× in B's disfavour on the
     // backbone when the calls simply alternated (process-level alternation: 1.06–1.12×).
     func timed(direct: Bool) -> Double {
-        ConvolutionPaths.direct = direct
+        ConvolutionPaths.self[keyPath: path] = direct
         body()
         let t0 = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
-    let saved = ConvolutionPaths.direct
-    defer { ConvolutionPaths.direct = saved }
+    let saved = ConvolutionPaths.self[keyPath: path]
+    defer { ConvolutionPaths.self[keyPath: path] = saved }
     var ratios: [Double] = [], ta: [Double] = [], tb: [Double] = []
     for round in 0..<rounds {
         // Alternate which goes first, so neither always follows the other.

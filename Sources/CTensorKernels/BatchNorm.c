@@ -6,21 +6,23 @@
 
 #pragma clang fp reassociate(on)
 
-// One pass: Σx and Σx² in double, var = E[x²] − mean². In double the difference loses digits only
-// when |mean| / std approaches 1e7 (activations are nowhere near); a second pass over x for
-// Σ(x − mean)² cost as much again (the read and the conversions to double).
+// One pass: Σ(x − k) and Σ(x − k)² in double, shifted by the channel's first value k, so the
+// difference E[(x − k)²] − E[x − k]² cancels by |mean − k| / std, not |mean| / std (a second pass
+// over x for Σ(x − mean)² cost as much again: the read and the conversions to double). A NaN
+// variance stays NaN.
 MCN_CLONES
 void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, double *var) {
+    const double k = n * l > 0 ? (double)x[0] : 0;
     double s = 0, s2 = 0;
     for (long i = 0; i < n; i++) {
         const float *p = x + i * stride;
-        for (long j = 0; j < l; j++) { const double v = (double)p[j]; s += v; s2 += v * v; }
+        for (long j = 0; j < l; j++) { const double v = (double)p[j] - k; s += v; s2 += v * v; }
     }
     const double count = (double)(n * l);
-    const double m = n * l > 0 ? s / count : 0;
-    const double v = n * l > 0 ? s2 / count - m * m : 0;
-    *mean = m;
-    *var = v > 0 ? v : 0;
+    const double d = n * l > 0 ? s / count : 0;
+    const double v = n * l > 0 ? s2 / count - d * d : 0;
+    *mean = k + d;
+    *var = v < 0 ? 0 : v;
 }
 
 // The ReLU's input x·a + b: one expression for the forward and the backward's mask, so both

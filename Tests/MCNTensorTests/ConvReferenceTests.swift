@@ -125,22 +125,28 @@ final class ConvReferenceTests: XCTestCase {
     /// The direct kernels (DirectConv) against the six loops: with the samples split over two
     /// workers, and on one BLAS thread (one worker). Gradients accumulate into what is there.
     func testDirectConvolutionMatchesDirectLoops() {
+        withDirectKernelsOnTwoWorkersAndOne { threads in
+            for (xs, ws, s, p) in Self.directCases {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                if threads == BLAS.threads {
+                    XCTAssertNotNil(DirectConv(g, weightGradient: true), "case \(ws): dW must take the direct path")
+                    XCTAssertEqual(DirectConv(g, weightGradient: false) != nil, g.k >= 64,
+                                   "case \(ws): forward")
+                }
+            }
+            forwardCases(Self.directCases)
+            backwardCases(Self.directCases)
+        }
+    }
+
+    /// Runs body(threads) with the direct kernels on, on two BLAS threads (samples split over two
+    /// workers) and then on one, restoring the thread count after.
+    private func withDirectKernelsOnTwoWorkersAndOne(_ body: (Int) -> Void) {
         let saved = BLAS.threads
         defer { BLAS.setThreads(saved) }
         for threads in [2, 1] {
             BLAS.setThreads(threads)
-            with(split: true, rowShift: true, direct: true) {
-                for (xs, ws, s, p) in Self.directCases {
-                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
-                    if threads == BLAS.threads {
-                        XCTAssertNotNil(DirectConv(g, weightGradient: true), "case \(ws): dW must take the direct path")
-                        XCTAssertEqual(DirectConv(g, weightGradient: false) != nil, g.k >= 64,
-                                       "case \(ws): forward")
-                    }
-                }
-                forwardCases(Self.directCases)
-                backwardCases(Self.directCases)
-            }
+            with(split: true, rowShift: true, direct: true) { body(threads) }
         }
     }
 
@@ -166,27 +172,37 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
+    /// Strided pointwise convolutions: 4 KB rows (taps in chunks of 8), stride in time only.
+    static let stridedPointwiseCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([2, 4, 8, 32, 32], [8, 4, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // L' = 1024: 4 KB rows
+        ([3, 8, 4, 8, 32], [12, 8, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // blocks 6, 6; C = 8 taps
+        ([2, 12, 6, 4, 4], [4, 12, 1, 1, 1], (2, 1, 1), (0, 0, 0)),     // stride in time only
+        ([2, 20, 3, 8, 8], [16, 20, 1, 1, 1], (1, 2, 2), (0, 0, 0)),    // 20 channels into 16
+    ]
+
+    /// Strided convolutions' input gradients by phase.
+    static let stridedInputGradientCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([2, 16, 8, 16, 16], [8, 16, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // r3d's downsampling conv
+        ([2, 8, 4, 17, 15], [4, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),     // R(2+1)D's, odd plane
+        ([2, 8, 7, 6, 6], [8, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),       // temporal, odd T
+        ([2, 4, 5, 9, 10], [4, 4, 2, 2, 2], (2, 2, 2), (0, 0, 0)),      // even kernel, no padding
+        ([2, 4, 4, 10, 10], [4, 4, 1, 1, 3], (1, 3, 3), (0, 0, 1)),     // kh 1 < sh 3: empty phases
+        ([2, 4, 3, 12, 13], [8, 4, 3, 5, 5], (1, 2, 2), (1, 2, 2)),     // wider kernel, two taps a side
+        ([2, 4, 6, 8, 9], [4, 4, 2, 2, 2], (2, 2, 2), (1, 1, 1)),       // padding over half an even kernel
+        ([2, 12, 5, 8, 8], [3, 12, 3, 3, 3], (2, 2, 2), (2, 2, 2)),     // 12 channels from 3, padding 2
+    ]
+
     /// Strided pointwise convolutions (the shortcuts) by the direct kernels, against the six loops:
     /// rows 4 KB apart (taps in chunks of 8), stride in time only, on two workers and on one.
     func testStridedPointwiseMatchesDirectLoops() {
-        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
-            ([2, 4, 8, 32, 32], [8, 4, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // L' = 1024: 4 KB rows
-            ([3, 8, 4, 8, 32], [12, 8, 1, 1, 1], (2, 2, 2), (0, 0, 0)),     // blocks 6, 6; C = 8 taps
-            ([2, 12, 6, 4, 4], [4, 12, 1, 1, 1], (2, 1, 1), (0, 0, 0)),     // stride in time only
-            ([2, 20, 3, 8, 8], [16, 20, 1, 1, 1], (1, 2, 2), (0, 0, 0)),    // 20 channels into 16
-        ]
-        let saved = BLAS.threads
-        defer { BLAS.setThreads(saved) }
-        for threads in [2, 1] {
-            BLAS.setThreads(threads)
-            with(split: true, rowShift: true, direct: true) {
-                for (xs, ws, s, p) in cases where BLAS.threads == threads {
-                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
-                    XCTAssertNotNil(StridedPointwise(g), "case \(xs) \(ws)")
-                }
-                forwardCases(cases)
-                backwardCases(cases)
+        let cases = Self.stridedPointwiseCases
+        withDirectKernelsOnTwoWorkersAndOne { threads in
+            for (xs, ws, s, p) in cases where BLAS.threads == threads {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                XCTAssertNotNil(StridedPointwise(g), "case \(xs) \(ws)")
             }
+            forwardCases(cases)
+            backwardCases(cases)
         }
         with(split: true, rowShift: true, direct: false) {
             XCTAssertNil(StridedPointwise(Conv3dGeometry(input: cases[0].0, weight: cases[0].1, stride: cases[0].2, padding: cases[0].3)))
@@ -197,26 +213,16 @@ final class ConvReferenceTests: XCTestCase {
     /// six loops: odd sizes, even kernels, no padding, and kernels narrower than the stride (phases
     /// no tap reaches, zero in a fresh dx); on two workers and on one.
     func testStridedInputGradientMatchesDirectLoops() {
-        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
-            ([2, 16, 8, 16, 16], [8, 16, 3, 3, 3], (2, 2, 2), (1, 1, 1)),   // r3d's downsampling conv
-            ([2, 8, 4, 17, 15], [4, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),     // R(2+1)D's, odd plane
-            ([2, 8, 7, 6, 6], [8, 8, 3, 1, 1], (2, 1, 1), (1, 0, 0)),       // temporal, odd T
-            ([2, 4, 5, 9, 10], [4, 4, 2, 2, 2], (2, 2, 2), (0, 0, 0)),      // even kernel, no padding
-            ([2, 4, 4, 10, 10], [4, 4, 1, 1, 3], (1, 3, 3), (0, 0, 1)),     // kh 1 < sh 3: empty phases
-            ([2, 4, 3, 12, 13], [8, 4, 3, 5, 5], (1, 2, 2), (1, 2, 2)),     // wider kernel, two taps a side
-        ]
-        let saved = BLAS.threads
-        defer { BLAS.setThreads(saved) }
-        for threads in [2, 1] {
-            BLAS.setThreads(threads)
-            with(split: true, rowShift: true, direct: true) {
-                for (xs, ws, s, p) in cases where BLAS.threads == threads {
-                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
-                    let w = Tensor.zeros(ws)
+        let cases = Self.stridedInputGradientCases
+        withDirectKernelsOnTwoWorkersAndOne { threads in
+            for (xs, ws, s, p) in cases where BLAS.threads == threads {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                let w = Tensor.zeros(ws)
+                withExtendedLifetime(w) {
                     XCTAssertNotNil(StridedInputGradient(g, weights: w.pointer), "case \(xs) \(ws)")
                 }
-                backwardCases(cases)
             }
+            backwardCases(cases)
         }
     }
 
@@ -227,8 +233,9 @@ final class ConvReferenceTests: XCTestCase {
         let saved = BLAS.threads
         defer { BLAS.setThreads(saved) }
         BLAS.setThreads(2)
-        // Three copied-sample cases and the in-place (one tap high and wide) ones.
+        // Three copied-sample cases, the in-place (one tap high and wide) ones, and the strided kernels.
         let cases = Array(Self.directCases.prefix(3)) + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
+            + Self.stridedPointwiseCases.prefix(2) + Self.stridedInputGradientCases.prefix(3)
         with(split: true, rowShift: true, direct: true) {
             forwardCases(cases)
             backwardCases(cases)
@@ -345,7 +352,7 @@ final class ConvReferenceTests: XCTestCase {
             let dw = Tensor.randn(ws, rng: &rng), dx = Tensor.randn(xs, rng: &rng)
             var rw = dw.toArray().map(Double.init), rx = dx.toArray().map(Double.init)
             let rxStart = rx
-            conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer)
+            withExtendedLifetime(dy) { conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer) }
             let (kt, kh, kw) = g.kernel
             for n in 0..<g.n { for o in 0..<g.o { for a in 0..<g.to { for b in 0..<g.ho { for d in 0..<g.wo {
                 let gy = Double(dy[(((n * g.o + o) * g.to + a) * g.ho + b) * g.wo + d])
@@ -365,7 +372,7 @@ final class ConvReferenceTests: XCTestCase {
             }
             // A fresh dx (no gradient yet) is overwritten, whatever it held.
             let fresh = Tensor.filled(xs, .nan)
-            conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: fresh.pointer, dxFresh: true)
+            withExtendedLifetime(dy) { conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: fresh.pointer, dxFresh: true) }
             for i in 0..<x.count {
                 let want = rx[i] - rxStart[i]
                 if !(Swift.abs(Double(fresh[i]) - want) <= 1e-3 * max(1, Swift.abs(want))) {   // NaN fails too

@@ -36,7 +36,7 @@ void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, long
 // reductions accumulate in double; their order is free (vectorised), so sums may differ from a
 // sequential loop in the last bits.
 
-/// Mean and (biased) variance of the channel, one pass (sums of x and x² in double).
+/// Mean and (biased) variance of the channel, one pass (shifted sums of x and x² in double).
 void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, double *var);
 
 /// y = x·a + b, or max(x·a + b, 0) with relu.

@@ -24,8 +24,9 @@ extension Tape {
     }
 
     /// relu(batchNorm(x)) in one op: the normalised values are written once, already rectified,
-    /// and the backward masks dy by y > 0 while it reduces, so neither direction makes a pass of
-    /// its own for the ReLU nor keeps the pre-ReLU tensor.
+    /// and the backward masks dy where the forward's x·scale + shift > 0 (recomputed from x) while
+    /// it reduces, so neither direction makes a pass of its own for the ReLU nor keeps the pre-ReLU
+    /// tensor.
     // x: [N, C, ...] -> [N, C, ...]; gamma, beta: [C]
     public func batchNormReLU(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState) -> Variable {
         batchNorm(x, gamma: gamma, beta: beta, state: state, relu: true)

@@ -366,8 +366,10 @@ extension Tape {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
         onConv?(g)
         let y = conv3dForward(x.value, w.value, g)
-        let detail = OpDetail(label: "conv." + g.label, forwardFlops: g.forwardFlops,
-                              backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
+        // Only a profiled tape lists convolutions by shape.
+        let detail = profile == nil ? nil : OpDetail(
+            label: "conv." + g.label, forwardFlops: g.forwardFlops,
+            backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
         return output(.conv3d, y, inputs: [x, w], detail: detail) { out in
             {
                 let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)

@@ -184,8 +184,8 @@ public enum ConvolutionPaths {
     /// Whether the strided kernels serve the convolutions they apply to: the pointwise shortcuts
     /// (StridedPointwise) and the input gradients of the other strided ones (StridedInputGradient).
     public static var strided: Bool {
-        get { StridedPointwise.enabled && StridedInputGradient.enabled }
-        set { (StridedPointwise.enabled, StridedInputGradient.enabled) = (newValue, newValue) }
+        get { StridedPointwise.stridedKernelsEnabled }
+        set { StridedPointwise.stridedKernelsEnabled = newValue }
     }
 
     /// Whether the direct kernels would serve g (with the switch on).

@@ -1,7 +1,4 @@
 import CTensorKernels
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The input gradient of a strided convolution by the direct kernels, one sample a unit, phase by
 /// phase: the positions of dx with t ≡ φt (mod st), h ≡ φh, w ≡ φw receive dy only through the
@@ -36,12 +33,12 @@ struct StridedInputGradient {
     let phases: [Phase]
 
     /// Strided, not pointwise (StridedPointwise), input channels a multiple of 4 (the kernel's
-    /// output here), at most 64 output channels. In training passes (`bench --only profile`, three
+    /// output here), at most 64 channels in and out. In training passes (`bench --only profile`, three
     /// alternations, backward of the layer by median, against col2vol): 3×3×3 16→32 s222 1.26×,
     /// 32→64 1.17×; 1×3×3 16→32 s122 1.23×, 32→64 1.04×; 3×1×1 32→32 s211 1.30×, 64→64 1.21×;
     /// but the 128-channel layers (64→128, 128→128) 0.74–0.85×: few positions, many taps.
     static func fits(_ g: Conv3dGeometry) -> Bool {
-        g.stride != (1, 1, 1) && g.kernel != (1, 1, 1) && g.c % 4 == 0 && g.o <= 64
+        g.stride != (1, 1, 1) && g.kernel != (1, 1, 1) && g.c % 4 == 0 && g.c <= 64 && g.o <= 64
     }
 
     /// The phases of one dimension: input size x, output size xo, kernel k, stride s, padding p.
@@ -61,13 +58,10 @@ struct StridedInputGradient {
         return p
     }
 
-    /// Off with the other direct kernels (MCN_CONV_DIRECT=0) or alone (MCN_CONV_STRIDED_DX=0,
-    /// for A/B runs).
-    nonisolated(unsafe) static var enabled = getenv("MCN_CONV_STRIDED_DX").map { String(cString: $0) != "0" } ?? true
-
+    /// Switched with StridedPointwise (`stridedKernelsEnabled`).
     init?(_ g: Conv3dGeometry, weights w: UnsafePointer<Float>) {
         let plan = ConvPlan(g, perSample: true)
-        guard DirectConv.enabled, Self.enabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard DirectConv.enabled, StridedPointwise.stridedKernelsEnabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
         self.g = g
         self.plan = plan
         let at = Self.axes(x: g.t, xo: g.to, k: g.kernel.0, s: g.stride.0, p: g.padding.0)

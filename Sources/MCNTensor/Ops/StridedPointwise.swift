@@ -1,4 +1,7 @@
 import CTensorKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Strided 1×1×1 convolutions (the shortcuts of the downsampling blocks) by the direct kernels,
 /// one sample a unit. vol2col of a strided pointwise convolution only picks the sampled positions:
@@ -19,13 +22,14 @@ struct StridedPointwise {
             && g.o % 4 == 0 && g.c % 4 == 0 && g.l % Int(MCN_DIRECT_TILE) == 0
     }
 
-    /// Off with the other direct kernels (MCN_CONV_DIRECT=0) or with the strided ones
-    /// (`ConvolutionPaths.strided`, for A/B runs).
-    nonisolated(unsafe) static var enabled = true
+    /// The strided kernels (this and StridedInputGradient) are on by default; off with the other
+    /// direct kernels (MCN_CONV_DIRECT=0) or alone (MCN_CONV_STRIDED=0, `ConvolutionPaths.strided`:
+    /// for A/B runs).
+    nonisolated(unsafe) static var stridedKernelsEnabled = getenv("MCN_CONV_STRIDED").map { String(cString: $0) != "0" } ?? true
 
     init?(_ g: Conv3dGeometry) {
         let plan = ConvPlan(g, perSample: true)
-        guard DirectConv.enabled, Self.enabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard DirectConv.enabled, Self.stridedKernelsEnabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
         self.g = g
         self.plan = plan
     }

@@ -3,27 +3,37 @@ import MCNTensor
 
 /// `sgemm`: OpenBLAS single-precision product at 1024³, the reference every ratio is taken against.
 let sgemmSuite = BenchSuite(prefix: "sgemm") { report, options in
+    let seconds = withSgemmReference { product in
+        benchTime(warmup: 2, minSeconds: options.quick ? 0.3 : 1.0) { product() }
+    }
+    report.reference("sgemm", sgemmReferenceFlops / seconds / 1e9, unit: "GFLOP/s",
+                     note: "1024^3, \(BLAS.threads) thread(s)")
+}
+
+/// FLOPs of the reference product (1024³).
+let sgemmReferenceFlops = 2.0 * 1024 * 1024 * 1024
+
+/// Runs body with a closure that computes the reference product once (C = A·B at 1024³).
+func withSgemmReference<R>(_ body: (() -> Void) -> R) -> R {
     let n = 1024
     let a = [Float](repeating: 0.5, count: n * n)
     let b = [Float](repeating: 0.25, count: n * n)
     var c = [Float](repeating: 0, count: n * n)
-    let seconds = a.withUnsafeBufferPointer { pa in
+    return a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-                benchTime(warmup: 2, minSeconds: options.quick ? 0.3 : 1.0) {
+                body {
                     BLAS.gemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
                               c: pc.baseAddress!, ldc: n)
                 }
             }
         }
     }
-    report.reference("sgemm", 2.0 * Double(n * n * n) / seconds / 1e9, unit: "GFLOP/s",
-                     note: "1024^3, \(BLAS.threads) thread(s)")
 }
 
 /// `conv.<kernel>.<in-out>.<input THW>.<stride>.{forward,train}` for every distinct convolution
 /// of the reference networks, then `backbone.<net>.{forward,train}` (the whole backbone).
-let tensorSuites: [BenchSuite] = [convSuite, backboneSuite, profileSuite]
+let tensorSuites: [BenchSuite] = [convSuite, backboneSuite, profileSuite, pairedSuite]
 
 let convSuite = BenchSuite(prefix: "conv") { report, options in
     var rng = RNG(seed: 3)
@@ -81,5 +91,38 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
         report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table
             + "\nper convolution (forward; backward = dW and dX; share of the pass):\n" + prof.detailTable
             + "\nfresh buffer allocations in those passes: \(now.count - fresh.count) (\(((now.floats - fresh.floats) * 4) >> 20) MB), pooled now \((BufferPool.shared.pooledFloats * 4) >> 20) MB")
+    }
+}
+
+/// `paired.backbone.<net>.train`: the training pass as a share of sgemm, measured in pairs: each
+/// round times the reference product (best of 3 calls) and then the pass (best of 2), and the
+/// value is the median over rounds of the pair's ratio. On this shared VM the sgemm figure of one
+/// run swings 120–160 GFLOP/s minute to minute, so a ratio to one sgemm measurement taken before
+/// the backbone's moves with it; a pair sees the same minute. Runs only when asked for (`--only
+/// paired`).
+let pairedSuite = BenchSuite(prefix: "paired") { report, options in
+    guard options.only.contains(where: { $0.hasPrefix("paired") }) else { return }
+    let rounds = options.quick ? 5 : 11
+    var rng = RNG(seed: 4)
+    let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    withSgemmReference { product in
+        for name in BenchNetworks.names where options.wants("paired.backbone.\(name).train") {
+            let inst = BenchNetworks.make(name)
+            let flops = BenchNetworks.trainFlops(BenchNetworks.convGeometries(inst, input: input))
+            product()
+            BenchNetworks.trainingPass(inst, input)
+            var ratios: [Double] = [], passes: [Double] = [], products: [Double] = []
+            for _ in 0..<rounds {
+                let s = benchTime(warmup: 0, minSeconds: 0, maxIters: 3) { product() }
+                let p = benchTime(warmup: 0, minSeconds: 0, maxIters: 2) { BenchNetworks.trainingPass(inst, input) }
+                products.append(sgemmReferenceFlops / s / 1e9)
+                passes.append(flops / p / 1e9)
+                ratios.append(passes.last! / products.last!)
+            }
+            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+            report.record("paired.backbone.\(name).train", median(ratios), unit: "of sgemm",
+                          extra: ["pass_gflops": median(passes), "sgemm_gflops": median(products),
+                                  "lowest": ratios.min()!, "highest": ratios.max()!])
+        }
     }
 }

@@ -227,19 +227,6 @@ void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo,
 }
 
 MCN_CLONES
-void mcn_padded_to_rows(const float *src, long q, long rows, long ho, long wo, long wp, float *dst,
-                        long ldd, int accumulate) {
-    for (long r = 0; r < rows; r++) {
-        const float *s = src + r * q;
-        float *d = dst + r * ldd;
-        for (long hi = 0; hi < ho; hi++) {
-            if (accumulate) for (long i = 0; i < wo; i++) d[hi * wo + i] += s[hi * wp + i];
-            else for (long i = 0; i < wo; i++) d[hi * wo + i] = s[hi * wp + i];
-        }
-    }
-}
-
-MCN_CLONES
 void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
                            long rowStride, long colStride, int accumulate) {
     for (long r = 0; r < rows; r++) {
@@ -248,7 +235,10 @@ void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo
         for (long hi = 0; hi < ho; hi++) {
             float *dr = d + hi * rowStride;
             const float *sr = s + hi * wp;
-            if (accumulate) for (long i = 0; i < wo; i++) dr[i * colStride] += sr[i];
+            // Contiguous rows (the forward's planes) get loops the compiler vectorises.
+            if (colStride == 1 && accumulate) for (long i = 0; i < wo; i++) dr[i] += sr[i];
+            else if (colStride == 1) for (long i = 0; i < wo; i++) dr[i] = sr[i];
+            else if (accumulate) for (long i = 0; i < wo; i++) dr[i * colStride] += sr[i];
             else for (long i = 0; i < wo; i++) dr[i * colStride] = sr[i];
         }
     }

@@ -106,13 +106,10 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
 void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo, long wp, long q,
                         float *dst, long ldd);
 
-/// dst[r·ldd + h·wo + w] (=, or +=) src[r·q + h·wp + w] for h < ho, w < wo: the inverse.
-void mcn_padded_to_rows(const float *src, long q, long rows, long ho, long wo, long wp, float *dst,
-                        long ldd, int accumulate);
-
 /// dst[r·ldd + h·rowStride + w·colStride] (=, or +=) src[r·q + h·wp + w] for h < ho, w < wo: a plane
-/// computed at the padded width written to every colStride-th position of every rowStride-th row
-/// (one phase of a strided convolution's input gradient).
+/// computed at the padded width written back as rows of wo (rowStride wo, colStride 1: the inverse
+/// of mcn_rows_to_padded), or to every colStride-th position of every rowStride-th row (one phase
+/// of a strided convolution's input gradient).
 void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
                            long rowStride, long colStride, int accumulate);
 #endif

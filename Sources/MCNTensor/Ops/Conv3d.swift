@@ -176,17 +176,13 @@ private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor
 // x: [N, C, T, H, W], dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
 private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ dy: UnsafePointer<Float>,
                                       dw: UnsafeMutablePointer<Float>) {
-    let g = direct.g
     let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.sampleGradientCount)
-    let sums = plan.sumBuffers(plan.workers > 1 ? g.o * g.k : 0)
-    defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(sums) {} }
-    plan.run { worker, n in
+    defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {} }
+    plan.runSummed(into: dw, count: direct.g.o * direct.g.k) { worker, n, sum in
         let xp = xps[worker]!.pointer
         direct.pad(x.pointer, n: n, into: xp)
-        direct.weightGradient(xp: xp, dy: dy, n: n, dw: sums[plan.partialSum(n)]?.pointer ?? dw,
-                              dyp: planes[worker]!.pointer)
+        direct.weightGradient(xp: xp, dy: dy, n: n, dw: sum, dyp: planes[worker]!.pointer)
     }
-    for p in sums.compactMap({ $0 }) { BLAS.axpy(n: p.count, alpha: 1, x: p.pointer, y: dw) }
 }
 
 /// Convolution backward: adds dW = dy · colᵀ into dw and, when dx is given, the input gradient.
@@ -206,14 +202,11 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return
     }
-    if let dx, g.stride == (1, 1, 1) && !g.isPointwise {
-        conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil)
-        conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
-        return
-    }
-    if let dx, let strided = StridedInputGradient(g, weights: w.pointer) {
+    // The input gradient goes its own way (a transposed convolution, or phase by phase) unless
+    // only col2vol serves it: then one pass of vol2col serves dW and dX together.
+    if let dx, g.stride == (1, 1, 1) ? !g.isPointwise : StridedInputGradient.applies(to: g) {
         if dw != nil { conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil) }
-        strided.run(dy, dx: dx, fresh: dxFresh)
+        conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh)
         return
     }
     if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }

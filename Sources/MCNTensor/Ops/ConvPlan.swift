@@ -28,6 +28,14 @@ struct ConvPlan {
         workers = serialOnly || !Self.splitUnits ? 1 : max(1, min(units, BLAS.threads))
     }
 
+    /// The per-sample plan the direct kernels run on (they work on one sample at a time,
+    /// single-threaded): nil when it cannot give the samples their own cores (the split is off,
+    /// or one sample) while BLAS has several threads.
+    static func samplesOnCores(_ g: Conv3dGeometry) -> ConvPlan? {
+        let plan = ConvPlan(g, perSample: true)
+        return plan.workers > 1 || BLAS.threads == 1 ? plan : nil
+    }
+
     /// On by default: on the quiet machine it made the r3d-tiny training pass 1.8× faster and the
     /// r2plus1d-tiny pass 1.15× (BENCHMARKS.md, alternating A/B). MCN_CONV_SPLIT=0 turns it off;
     /// tests set it directly. It sets OpenBLAS to one thread while the units run, so no other
@@ -47,6 +55,17 @@ struct ConvPlan {
 
     /// The index in `sumBuffers` of unit u's buffer.
     func partialSum(_ u: Int) -> Int { workers == 1 ? 0 : u }
+
+    /// Runs body(worker, unit, sum) for every unit, where `sum` is where the unit adds its part of
+    /// a sum of `count` floats: `out` itself when the units run in order, else a zeroed buffer of
+    /// the unit's own, added into out in unit order afterwards (see `sumBuffers`).
+    func runSummed(into out: UnsafeMutablePointer<Float>, count: Int,
+                   _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let sums = sumBuffers(workers > 1 ? count : 0)
+        defer { withExtendedLifetime(sums) {} }
+        run { worker, unit in body(worker, unit, sums[partialSum(unit)]?.pointer ?? out) }
+        for p in sums.compactMap({ $0 }) { BLAS.axpy(n: count, alpha: 1, x: p.pointer, y: out) }
+    }
 
     /// Testing only: hand units out last first (a different worker assignment, same results).
     nonisolated(unsafe) static var handOutReversed = false

@@ -68,8 +68,7 @@ struct DirectConv {
     /// The path for g when it applies and its plan runs samples on their own cores (or there is
     /// one core). `weightGradient`: for the weight gradient, else for the forward.
     init?(_ g: Conv3dGeometry, weightGradient: Bool) {
-        let plan = ConvPlan(g, perSample: true)
-        guard Self.applies(to: g, weightGradient: weightGradient), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard Self.applies(to: g, weightGradient: weightGradient), let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.plan = plan
         self.g = g
         let (sh, sw) = (g.stride.1, g.stride.2)
@@ -152,7 +151,8 @@ struct DirectConv {
             for tt in 0..<g.to {
                 mcn_direct_conv_forward(xp + tt * g.stride.0 * planeSize, off.baseAddress, g.k, 0, g.k, wr, g.o,
                                         plane, q, q, 0, Self.tapChunk)
-                mcn_padded_to_rows(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, accumulate ? 1 : 0)
+                mcn_padded_to_strided(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, g.wo, 1,
+                                      accumulate ? 1 : 0)
             }
         }
     }

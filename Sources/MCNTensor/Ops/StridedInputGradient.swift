@@ -58,10 +58,14 @@ struct StridedInputGradient {
         return p
     }
 
-    /// Switched with StridedPointwise (`stridedKernelsEnabled`).
+    /// Whether the path serves g: switched with StridedPointwise (`stridedKernelsEnabled`), and
+    /// only where the samples can have their own cores.
+    static func applies(to g: Conv3dGeometry) -> Bool {
+        DirectConv.enabled && StridedPointwise.stridedKernelsEnabled && fits(g) && ConvPlan.samplesOnCores(g) != nil
+    }
+
     init?(_ g: Conv3dGeometry, weights w: UnsafePointer<Float>) {
-        let plan = ConvPlan(g, perSample: true)
-        guard DirectConv.enabled, StridedPointwise.stridedKernelsEnabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard Self.applies(to: g), let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.g = g
         self.plan = plan
         let at = Self.axes(x: g.t, xo: g.to, k: g.kernel.0, s: g.stride.0, p: g.padding.0)

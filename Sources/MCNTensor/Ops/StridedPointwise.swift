@@ -28,8 +28,9 @@ struct StridedPointwise {
     nonisolated(unsafe) static var stridedKernelsEnabled = getenv("MCN_CONV_STRIDED").map { String(cString: $0) != "0" } ?? true
 
     init?(_ g: Conv3dGeometry) {
-        let plan = ConvPlan(g, perSample: true)
-        guard DirectConv.enabled, Self.stridedKernelsEnabled, Self.fits(g), plan.workers > 1 || BLAS.threads == 1 else { return nil }
+        guard DirectConv.enabled, Self.stridedKernelsEnabled, Self.fits(g), let plan = ConvPlan.samplesOnCores(g) else {
+            return nil
+        }
         self.g = g
         self.plan = plan
     }
@@ -65,18 +66,14 @@ struct StridedPointwise {
         let cols = plan.scratch(g.c * g.l)
         defer { withExtendedLifetime(cols) {} }
         if let dw {
-            let sums = plan.sumBuffers(plan.workers > 1 ? g.o * g.c : 0), off = rowOffsets(g.c)
-            defer { withExtendedLifetime(sums) {} }
             var planes = mcn_direct_planes(planes: 1, q: g.l, inPlane: 0, dyPlane: 0, ldd: g.l)
-            off.withUnsafeBufferPointer { off in
-                plan.run { worker, n in
+            rowOffsets(g.c).withUnsafeBufferPointer { off in
+                plan.runSummed(into: dw, count: g.o * g.c) { worker, n, sum in
                     let xs = cols[worker]!.pointer
                     vol2col(x.pointer, g, n0: n, cn: 1, col: xs, parallel: false)
-                    mcn_direct_conv_weight_gradient(&planes, xs, off.baseAddress, g.c, dy + n * g.o * g.l, g.o,
-                                                    sums[plan.partialSum(n)]?.pointer ?? dw)
+                    mcn_direct_conv_weight_gradient(&planes, xs, off.baseAddress, g.c, dy + n * g.o * g.l, g.o, sum)
                 }
             }
-            for p in sums.compactMap({ $0 }) { BLAS.axpy(n: p.count, alpha: 1, x: p.pointer, y: dw) }
         }
         guard let dx else { return }
         // Wᵀ: C output channels over O taps.

@@ -62,6 +62,5 @@ private func interleavedRatio(rounds: Int, path: ReferenceWritableKeyPath<Convol
                                     : { let b = timed(direct: false); return (timed(direct: true), b) }()
         ratios.append(b / a); ta.append(a); tb.append(b)
     }
-    func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
     return (median(ratios), median(ta), median(tb))
 }

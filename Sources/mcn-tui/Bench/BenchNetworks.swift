@@ -50,8 +50,8 @@ enum BenchNetworks {
         var seen = Set<String>()
         var list: [(geometry: Conv3dGeometry, label: String, inputGradient: Bool)] = []
         for name in names {
-            for (i, g) in convGeometries(make(name), input: input).enumerated() where seen.insert(label(g)).inserted {
-                list.append((g, label(g), i > 0))
+            for (i, g) in convGeometries(make(name), input: input).enumerated() where seen.insert(g.label).inserted {
+                list.append((g, g.label, i > 0))
             }
         }
         return list
@@ -76,7 +76,4 @@ enum BenchNetworks {
     static func trainFlops(_ geometries: [Conv3dGeometry]) -> Double {
         geometries.enumerated().reduce(0) { $0 + $1.element.forwardFlops * ($1.offset == 0 ? 2 : 3) }
     }
-
-    /// `3x3x3.16-32.8x32x32.s222` for a geometry.
-    static func label(_ g: Conv3dGeometry) -> String { g.label }
 }

@@ -115,6 +115,9 @@ private func timeOnce(_ body: () throws -> Void) rethrows -> (wall: Double, cpu:
     return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, processCPUSeconds() - c0)
 }
 
+/// The middle value (the upper of the two middle ones for an even count) of a non-empty list.
+func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+
 /// CPU seconds used so far by every thread of this process.
 func processCPUSeconds() -> Double {
     var ts = timespec()

@@ -119,7 +119,6 @@ let pairedSuite = BenchSuite(prefix: "paired") { report, options in
                 passes.append(flops / p / 1e9)
                 ratios.append(passes.last! / products.last!)
             }
-            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
             report.record("paired.backbone.\(name).train", median(ratios), unit: "of sgemm",
                           extra: ["pass_gflops": median(passes), "sgemm_gflops": median(products),
                                   "lowest": ratios.min()!, "highest": ratios.max()!])

@@ -139,6 +139,41 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
+    /// Shapes Winograd's F(2×2, 3×3) takes: rows of 16 tiles (one a group), 8 (two), 4 (four), 2
+    /// (eight) and 32 (two groups a row); temporal kernels of 3, 1 and 2 (even, padded on one side
+    /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 4, 6+6,
+    /// 6+6+4+4.
+    static let winogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips
+        ([2, 8, 3, 16, 16], [4, 8, 1, 3, 3], (1, 1, 1), (0, 1, 1)),      // R(2+1)D's spatial conv
+        ([2, 12, 2, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // layer3's planes
+        ([2, 4, 2, 4, 64], [4, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),       // 32 tiles a row
+        ([2, 5, 3, 16, 4], [20, 5, 2, 3, 3], (1, 1, 1), (1, 1, 1)),      // 2 tiles a row, even kt
+        ([2, 4, 5, 8, 8], [8, 4, 3, 3, 3], (1, 1, 1), (0, 1, 1)),        // no temporal padding
+    ]
+
+    /// Winograd's F(2×2, 3×3) (WinogradConv) against the six loops, forward and (through the
+    /// transposed convolution) input gradient, on two workers and on one.
+    func testWinogradMatchesDirectLoops() {
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            with(split: true, rowShift: true, direct: true, winograd: true) {
+                for (xs, ws, s, p) in Self.winogradCases where BLAS.threads == threads {
+                    XCTAssertNotNil(WinogradConv(Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)), "case \(xs) \(ws)")
+                }
+                forwardCases(Self.winogradCases)
+                backwardCases(Self.winogradCases)
+            }
+        }
+        let layer4 = Conv3dGeometry(input: [16, 128, 1, 4, 4], weight: [128, 128, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let odd = Conv3dGeometry(input: [2, 4, 2, 15, 16], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        let strided = Conv3dGeometry(input: [2, 16, 8, 32, 32], weight: [32, 16, 3, 3, 3], stride: (2, 2, 2), padding: (1, 1, 1))
+        let fewTiles = Conv3dGeometry(input: [2, 4, 2, 4, 4], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        for g in [layer4, odd, strided, fewTiles] { XCTAssertFalse(WinogradConv.fits(g), "\(g.label)") }
+    }
+
     /// Runs body(threads) with the direct kernels on, on two BLAS threads (samples split over two
     /// workers) and then on one, restoring the thread count after.
     private func withDirectKernelsOnTwoWorkersAndOne(_ body: (Int) -> Void) {
@@ -233,10 +268,11 @@ final class ConvReferenceTests: XCTestCase {
         let saved = BLAS.threads
         defer { BLAS.setThreads(saved) }
         BLAS.setThreads(2)
-        // Three copied-sample cases, the in-place (one tap high and wide) ones, and the strided kernels.
-        let cases = Array(Self.directCases.prefix(3)) + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
+        // Three copied-sample cases (the first through Winograd), the in-place (one tap high and
+        // wide) ones, the strided kernels, and Winograd's rows of 2 and 32 tiles.
+        let cases = Array(Self.directCases.prefix(3)) + [Self.winogradCases[3], Self.winogradCases[4]] + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
             + Self.stridedPointwiseCases.prefix(2) + Self.stridedInputGradientCases.prefix(3)
-        with(split: true, rowShift: true, direct: true) {
+        with(split: true, rowShift: true, direct: true, winograd: true) {
             forwardCases(cases)
             backwardCases(cases)
         }
@@ -283,12 +319,15 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    private func with(split: Bool, rowShift: Bool, direct: Bool = false, _ body: () -> Void) {
-        let saved = (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled)
+    /// Runs body with the paths set as given; Winograd off unless asked for, so the other tests
+    /// keep testing the paths they name.
+    private func with(split: Bool, rowShift: Bool, direct: Bool = false, winograd: Bool = false, _ body: () -> Void) {
+        let saved = (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled, WinogradConv.enabled)
         ConvPlan.splitUnits = split
         RowShift.enabled = rowShift
         DirectConv.enabled = direct
-        defer { (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled) = saved }
+        WinogradConv.enabled = winograd
+        defer { (ConvPlan.splitUnits, RowShift.enabled, DirectConv.enabled, WinogradConv.enabled) = saved }
         body()
     }
 

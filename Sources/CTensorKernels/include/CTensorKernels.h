@@ -112,4 +112,28 @@ void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo,
 /// of a strided convolution's input gradient).
 void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
                            long rowStride, long colStride, int accumulate);
+// Winograd F(2×2, 3×3) convolution of one sample (Winograd.c, Winograd.swift).
+
+/// Floats between the 16 products' blocks of n floats in the scratch buffers: n plus one cache
+/// line, so that the 16 blocks do not fall on the same few L1 sets (a multiple of 4 KB apart, they
+/// would for layer1's 10 KB blocks and 1 KB products).
+long mcn_winograd_stride(long n);
+
+/// The tiles p0 ..< p0 + 16 of the padded sample xp: [C, tp, H + 2, W + 2] (planes `plane` floats
+/// apart, rows rowW = W + 2) transformed, v: [16][tp, C, 16] (blocks mcn_winograd_stride(tp·C·16)
+/// apart); TW = W / 2 tiles a row.
+void mcn_winograd_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
+
+/// The products m: [16][O, 16] (blocks mcn_winograd_stride(O·16) apart) of tiles p0 ..< p0 + 16
+/// of output plane t transformed back into
+/// y: [O, T, H, W] (=, or += with accumulate).
+void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
+                         int accumulate);
+
+/// y (=, or +=) the kt×3×3 convolution (stride 1, spatial padding 1) of the padded sample xp, every
+/// group of 16 tiles in turn: u holds the transformed weights, [16, O·kt·C] in the direct kernel's
+/// blocks, off[k] = 16·k; v and m (as above) are scratch.
+void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
+                                 const float *u, long O, const long *off, float *v, float *m, float *y,
+                                 int accumulate);
 #endif

@@ -86,6 +86,10 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
         pointwise.forward(x, w, into: y, accumulate: accumulate)
         return
     }
+    if let winograd = WinogradConv(g) {
+        winograd.forward(x, w, into: y, accumulate: accumulate)
+        return
+    }
     if let direct = DirectConv(g, weightGradient: false) {
         directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate)
         return

@@ -188,8 +188,18 @@ public enum ConvolutionPaths {
         set { StridedPointwise.stridedKernelsEnabled = newValue }
     }
 
+    /// Whether Winograd's F(2×2, 3×3) serves the forwards (and stride-1 input gradients) it fits
+    /// (see WinogradConv).
+    public static var winograd: Bool {
+        get { WinogradConv.enabled }
+        set { WinogradConv.enabled = newValue }
+    }
+
     /// Whether the direct kernels would serve g (with the switch on).
     public static func takesDirect(_ g: Conv3dGeometry) -> Bool {
         DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)
     }
+
+    /// Whether Winograd would serve g's forward (with the switch on).
+    public static func takesWinograd(_ g: Conv3dGeometry) -> Bool { WinogradConv.fits(g) }
 }

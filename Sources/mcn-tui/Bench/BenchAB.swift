@@ -2,7 +2,8 @@ import Foundation
 import MCNTensor
 
 /// `ab.direct.conv.<label>.{forward,dw,dx}` and `ab.direct.backbone.<net>`: the direct convolution kernels against
-/// vol2col + sgemm in one process, call by call (A, B, A, B, ...), so that the shared machine's
+/// vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels, `ab.strided.…`: the
+/// strided kernels against col2vol and batched products) in one process, call by call (A, B, A, B, ...), so that the shared machine's
 /// swings hit both alike. Value: the median over rounds of (vol2col time / direct time) for one
 /// call (a convolution's forward, weight gradient or input gradient; a backbone's training pass),
 /// so above 1 means the direct kernels are faster. Runs only
@@ -12,19 +13,19 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
     let rounds = options.quick ? 7 : 15
     var rng = RNG(seed: 3)
     let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
-    for (g, label, needDx) in BenchNetworks.distinctConvolutions(input: input)
-    where ConvolutionPaths.takesDirect(g) && options.wants("ab.direct.conv.\(label)") {
-        let v = BenchNetworks.ConvOperands(g, rng: &rng)
-        let parts: [(String, () -> Void)] = [
-            ("forward", { _ = conv3dForward(v.x, v.w, g) }),
-            ("dw", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: v.dw.pointer, dx: nil) }),
-            ("dx", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: nil, dx: v.dx.pointer) }),
-        ]
-        for (part, body) in parts where part != "dx" || needDx {
-            let r = interleavedRatio(rounds: rounds, body)
-            report.record("ab.direct.conv.\(label).\(part)", r.ratio, unit: "x",
-                          extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
-        }
+    // The direct kernels against vol2col + sgemm with Winograd off in both (it would serve some
+    // of the same forwards); Winograd against the direct kernels.
+    let winograd = ConvolutionPaths.winograd
+    ConvolutionPaths.winograd = false
+    abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.direct", path: \.direct,
+                   takes: ConvolutionPaths.takesDirect, rng: &rng)
+    ConvolutionPaths.winograd = winograd
+    abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
+                   takes: ConvolutionPaths.takesWinograd, parts: ["forward", "dx"], rng: &rng)
+    for name in BenchNetworks.names where options.wants("ab.winograd.backbone.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let r = interleavedRatio(rounds: rounds, path: \.winograd) { BenchNetworks.trainingPass(inst, input) }
+        report.record("ab.winograd.backbone.\(name)", r.ratio, unit: "x", extra: ["winograd_seconds": r.a, "without_seconds": r.b])
     }
     for name in BenchNetworks.names where options.wants("ab.direct.backbone.\(name)") {
         let inst = BenchNetworks.make(name)
@@ -36,6 +37,27 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         let inst = BenchNetworks.make(name)
         let r = interleavedRatio(rounds: rounds, path: \.strided) { BenchNetworks.trainingPass(inst, input) }
         report.record("ab.strided.backbone.\(name)", r.ratio, unit: "x", extra: ["strided_seconds": r.a, "without_seconds": r.b])
+    }
+}
+
+/// `<prefix>.conv.<label>.{forward,dw,dx}` for every distinct convolution of the reference networks
+/// that `takes` says the path serves: path on against off, one call at a time.
+private func abConvolutions(_ report: BenchReport, _ options: BenchOptions, input: Tensor, rounds: Int, prefix: String,
+                            path: ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>,
+                            takes: (Conv3dGeometry) -> Bool, parts wanted: Set<String> = ["forward", "dw", "dx"],
+                            rng: inout RNG) {
+    for (g, label, needDx) in BenchNetworks.distinctConvolutions(input: input)
+    where takes(g) && options.wants("\(prefix).conv.\(label)") {
+        let v = BenchNetworks.ConvOperands(g, rng: &rng)
+        let parts: [(String, () -> Void)] = [
+            ("forward", { _ = conv3dForward(v.x, v.w, g) }),
+            ("dw", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: v.dw.pointer, dx: nil) }),
+            ("dx", { conv3dBackward(v.x, v.w, v.dy.pointer, g, dw: nil, dx: v.dx.pointer) }),
+        ]
+        for (part, body) in parts where wanted.contains(part) && (part != "dx" || needDx) {
+            let r = interleavedRatio(rounds: rounds, path: path, body)
+            report.record("\(prefix).conv.\(label).\(part)", r.ratio, unit: "x", extra: ["on_seconds": r.a, "off_seconds": r.b])
+        }
     }
 }
 

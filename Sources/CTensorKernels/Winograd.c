@@ -1,0 +1,173 @@
+#include "CTensorKernels.h"
+#include "clones.h"
+#include "rows.h"
+
+// Winograd F(2×2, 3×3) in the two spatial axes (Lavin & Gray 2016), direct in time: see
+// Winograd.swift. Tiles of 2×2 outputs read 4×4 inputs; a group of 16 tiles is transformed
+// (V = Bᵀ d B per channel and padded plane), multiplied tap by tap with the transformed weights
+// (U = G g Gᵀ) by the direct kernel, 16 products ξ = (i, e) each a small [O, kt·C] × [kt·C, 16]
+// sum, and transformed back (Y = Aᵀ M A). With
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// a 3×3 correlation of a 4×4 patch costs 16 products instead of 36.
+
+typedef float v4 __attribute__((ext_vector_type(4)));
+typedef float v4u __attribute__((ext_vector_type(4), aligned(4)));
+
+// Eight even and eight odd floats of s[0 ..< 16].
+static inline void deinterleave8(const float *s, v8 *even, v8 *odd) {
+    v8 a = *(const v8u *)s, b = *(const v8u *)(s + 8);
+    *even = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+    *odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
+static inline void deinterleave4(const float *s, v4 *even, v4 *odd) {
+    v4 a = *(const v4u *)s, b = *(const v4u *)(s + 4);
+    *even = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+    *odd = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+}
+
+// V for n tiles (8 or 4 a vector type VT) of four input rows r, row width rowW, at o (ξ rows xi
+// apart). Tile j reads columns 2j ... 2j + 3 of rows 0 ... 3: its columns split as evens e and odds
+// o at 2j and e1, o1 at 2j + 2, Bᵀ runs down the rows on each, then B across (e − e1, o + e1,
+// e1 − o, o − o1). Everything stays in registers: going through a buffer of transformed rows made
+// the shifted loads straddle two stores and stall.
+#define INPUT_TILES(VT, VTU, DEINTERLEAVE)                                                       \
+    do {                                                                                         \
+        VT e[4], od[4], e1[4], o1[4];                                                            \
+        for (int q = 0; q < 4; q++) {                                                            \
+            DEINTERLEAVE(r + q * rowW, &e[q], &od[q]);                                           \
+            DEINTERLEAVE(r + q * rowW + 2, &e1[q], &o1[q]);                                      \
+        }                                                                                        \
+        for (int i = 0; i < 4; i++) {                                                            \
+            VT de, dod, de1, do1;                                                                \
+            switch (i) {                                                                         \
+            case 0: de = e[0] - e[2]; dod = od[0] - od[2]; de1 = e1[0] - e1[2]; do1 = o1[0] - o1[2]; break; \
+            case 1: de = e[1] + e[2]; dod = od[1] + od[2]; de1 = e1[1] + e1[2]; do1 = o1[1] + o1[2]; break; \
+            case 2: de = e[2] - e[1]; dod = od[2] - od[1]; de1 = e1[2] - e1[1]; do1 = o1[2] - o1[1]; break; \
+            default: de = e[1] - e[3]; dod = od[1] - od[3]; de1 = e1[1] - e1[3]; do1 = o1[1] - o1[3]; break; \
+            }                                                                                    \
+            float *w = o + 4 * i * xi;                                                           \
+            *(VTU *)w = de - de1;                                                                \
+            *(VTU *)(w + xi) = dod + de1;                                                        \
+            *(VTU *)(w + 2 * xi) = de1 - dod;                                                    \
+            *(VTU *)(w + 3 * xi) = dod - do1;                                                    \
+        }                                                                                        \
+    } while (0)
+
+long mcn_winograd_stride(long n) {
+    return n + 16;
+}
+
+// The tiles p0 ..< p0 + 16 of every channel and padded plane, as V[ξ][plane][c][16].
+// xp: [C, tp, H + 2, W + 2] (planes `plane` floats apart), TW = W / 2 tiles a row.
+MCN_CLONES
+void mcn_winograd_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v) {
+    const long xi = mcn_winograd_stride(tp * C * 16);
+    for (long c = 0; c < C; c++)
+        for (long pi = 0; pi < tp; pi++)
+            for (long p = p0; p < p0 + 16;) {
+                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+                const float *row = xp + (c * tp + pi) * plane + 2 * th * rowW + 2 * tw0;
+                float *out = v + (pi * C + c) * 16 + (p - p0);
+                long j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    const float *r = row + 2 * j;
+                    float *o = out + j;
+                    INPUT_TILES(v8, v8u, deinterleave8);
+                }
+                for (; j + 4 <= len; j += 4) {
+                    const float *r = row + 2 * j;
+                    float *o = out + j;
+                    INPUT_TILES(v4, v4u, deinterleave4);
+                }
+                for (; j < len; j++) {
+                    float d[4][4];
+                    for (int x = 0; x < 4; x++) {
+                        const float *r = row + 2 * j + x;
+                        d[0][x] = r[0] - r[2 * rowW];
+                        d[1][x] = r[rowW] + r[2 * rowW];
+                        d[2][x] = r[2 * rowW] - r[rowW];
+                        d[3][x] = r[rowW] - r[3 * rowW];
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        float *o = out + 4 * i * xi + j;
+                        o[0] = d[i][0] - d[i][2];
+                        o[xi] = d[i][1] + d[i][2];
+                        o[2 * xi] = d[i][2] - d[i][1];
+                        o[3 * xi] = d[i][1] - d[i][3];
+                    }
+                }
+                p += len;
+            }
+}
+
+// Y = Aᵀ M A for the tiles p0 ..< p0 + 16 of one output plane t, every channel, from
+// m: [16 (ξ)][O][16], into y: [O, T, H, W] (=, or += with accumulate).
+MCN_CLONES
+void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
+                         int accumulate) {
+    const long xi = mcn_winograd_stride(O * 16);
+    for (long oc = 0; oc < O; oc++)
+            for (long p = p0; p < p0 + 16;) {
+                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+                const float *s = m + oc * 16 + (p - p0);
+                float *y0 = y + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *y1 = y0 + W;
+                long j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    v8 a[4][4];
+                    for (int i = 0; i < 4; i++)
+                        for (int e = 0; e < 4; e++) a[i][e] = *(const v8u *)(s + (4 * i + e) * xi + j);
+                    v8 r0[4], r1[4];
+                    for (int e = 0; e < 4; e++) {
+                        r0[e] = a[0][e] + a[1][e] + a[2][e];
+                        r1[e] = a[1][e] - a[2][e] - a[3][e];
+                    }
+                    const v8 y00 = r0[0] + r0[1] + r0[2], y01 = r0[1] - r0[2] - r0[3];
+                    const v8 y10 = r1[0] + r1[1] + r1[2], y11 = r1[1] - r1[2] - r1[3];
+                    v8 lo0 = __builtin_shufflevector(y00, y01, 0, 8, 1, 9, 2, 10, 3, 11);
+                    v8 hi0 = __builtin_shufflevector(y00, y01, 4, 12, 5, 13, 6, 14, 7, 15);
+                    v8 lo1 = __builtin_shufflevector(y10, y11, 0, 8, 1, 9, 2, 10, 3, 11);
+                    v8 hi1 = __builtin_shufflevector(y10, y11, 4, 12, 5, 13, 6, 14, 7, 15);
+                    float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
+                    if (accumulate) {
+                        lo0 += *(v8u *)d0; hi0 += *(v8u *)(d0 + 8);
+                        lo1 += *(v8u *)d1; hi1 += *(v8u *)(d1 + 8);
+                    }
+                    *(v8u *)d0 = lo0; *(v8u *)(d0 + 8) = hi0;
+                    *(v8u *)d1 = lo1; *(v8u *)(d1 + 8) = hi1;
+                }
+                for (; j < len; j++) {
+                    float a[4][4];
+                    for (int i = 0; i < 4; i++)
+                        for (int e = 0; e < 4; e++) a[i][e] = s[(4 * i + e) * xi + j];
+                    float r0[4], r1[4];
+                    for (int e = 0; e < 4; e++) {
+                        r0[e] = a[0][e] + a[1][e] + a[2][e];
+                        r1[e] = a[1][e] - a[2][e] - a[3][e];
+                    }
+                    const float out[4] = {r0[0] + r0[1] + r0[2], r0[1] - r0[2] - r0[3],
+                                          r1[0] + r1[1] + r1[2], r1[1] - r1[2] - r1[3]};
+                    float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
+                    if (accumulate) { d0[0] += out[0]; d0[1] += out[1]; d1[0] += out[2]; d1[1] += out[3]; }
+                    else { d0[0] = out[0]; d0[1] = out[1]; d1[0] = out[2]; d1[1] = out[3]; }
+                }
+                p += len;
+            }
+}
+
+void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
+                                 const float *u, long O, const long *off, float *v, float *m, float *y,
+                                 int accumulate) {
+    const long TW = W / 2, tiles = H / 2 * TW, K = kt * C;
+    const long vs = mcn_winograd_stride(tp * C * 16), ms = mcn_winograd_stride(O * 16);
+    for (long p0 = 0; p0 < tiles; p0 += 16) {
+        mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        // Plane by plane: its 16 products stay in L1 until transformed back.
+        for (long t = 0; t < T; t++) {
+            for (long xi = 0; xi < 16; xi++)
+                mcn_direct_conv_forward(v + xi * vs + t * C * 16, off, K, 0, K, u + xi * O * K, O,
+                                        m + xi * ms, 16, 16, 0, K);
+            mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+        }
+    }
+}

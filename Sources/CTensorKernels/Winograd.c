@@ -171,3 +171,107 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
         }
     }
 }
+
+// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of every output plane and channel of dy: [O, T, H, W],
+// as z: [16][T, O, 16] (blocks mcn_winograd_stride(T·O·16) apart). The 2×2 gradient (a b; c d)
+// of a tile becomes rows (a, b), (a + c, b + d), (a − c, b − d), (−c, −d), each (u, v) then
+// (u, u + v, u − v, −v): the transpose of the output transform.
+MCN_CLONES
+void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z) {
+    const long xi = mcn_winograd_stride(T * O * 16);
+    for (long t = 0; t < T; t++)
+        for (long oc = 0; oc < O; oc++)
+            for (long p = p0; p < p0 + 16;) {
+                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+                const float *d0 = dy + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *d1 = d0 + W;
+                float *o = z + (t * O + oc) * 16 + (p - p0);
+                long j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    v8 a, b, c, d;
+                    deinterleave8(d0 + 2 * j, &a, &b);
+                    deinterleave8(d1 + 2 * j, &c, &d);
+                    const v8 u[4] = {a, a + c, a - c, -c}, w[4] = {b, b + d, b - d, -d};
+                    for (int i = 0; i < 4; i++) {
+                        float *r = o + 4 * i * xi + j;
+                        *(v8u *)r = u[i];
+                        *(v8u *)(r + xi) = u[i] + w[i];
+                        *(v8u *)(r + 2 * xi) = u[i] - w[i];
+                        *(v8u *)(r + 3 * xi) = -w[i];
+                    }
+                }
+                for (; j < len; j++) {
+                    const float a = d0[2 * j], b = d0[2 * j + 1], c = d1[2 * j], d = d1[2 * j + 1];
+                    const float u[4] = {a, a + c, a - c, -c}, w[4] = {b, b + d, b - d, -d};
+                    for (int i = 0; i < 4; i++) {
+                        float *r = o + 4 * i * xi + j;
+                        r[0] = u[i];
+                        r[xi] = u[i] + w[i];
+                        r[2 * xi] = u[i] - w[i];
+                        r[3 * xi] = -w[i];
+                    }
+                }
+                p += len;
+            }
+}
+
+void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
+                                         long H, long W, long kt, long O, const long *off, float *v, float *z,
+                                         float *s) {
+    const long TW = W / 2, tiles = H / 2 * TW, K = kt * C;
+    const long vs = mcn_winograd_stride(tp * C * 16), zs = mcn_winograd_stride(T * O * 16);
+    mcn_direct_planes planes = {.planes = T, .q = 16, .inPlane = C * 16, .dyPlane = O * 16, .ldd = 16};
+    for (long p0 = 0; p0 < tiles; p0 += 16) {
+        mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        mcn_winograd_output_gradient(dy, T, O, H, W, TW, p0, z);
+        for (long xi = 0; xi < 16; xi++)
+            mcn_direct_conv_weight_gradient(&planes, v + xi * vs, off, K, z + xi * zs, O, s + xi * O * K);
+    }
+}
+
+// G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+static const float wino_g[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+
+MCN_CLONES
+void mcn_winograd_weights(const float *w, long O, long C, long kt, float *u) {
+    const long K = kt * C;
+    for (long o0 = 0; o0 < O;) {
+        const long ob = mcn_direct_block(O - o0);
+        for (long i = 0; i < ob; i++)
+            for (long c = 0; c < C; c++)
+                for (long a = 0; a < kt; a++) {
+                    const float *f = w + (((o0 + i) * C + c) * kt + a) * 9;
+                    float gf[4][3];   // G g
+                    for (int x = 0; x < 4; x++)
+                        for (int q = 0; q < 3; q++)
+                            gf[x][q] = wino_g[x][0] * f[q] + wino_g[x][1] * f[3 + q] + wino_g[x][2] * f[6 + q];
+                    const long k = a * C + c;
+                    for (int x = 0; x < 4; x++)
+                        for (int e = 0; e < 4; e++)
+                            u[(x * 4 + e) * O * K + o0 * K + k * ob + i] =
+                                gf[x][0] * wino_g[e][0] + gf[x][1] * wino_g[e][1] + gf[x][2] * wino_g[e][2];
+                }
+        o0 += ob;
+    }
+}
+
+MCN_CLONES
+void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw) {
+    const long K = kt * C;
+    for (long o = 0; o < O; o++)
+        for (long c = 0; c < C; c++)
+            for (long a = 0; a < kt; a++) {
+                const long k = a * C + c;
+                float sg[4][3];   // S G
+                for (int x = 0; x < 4; x++)
+                    for (int q = 0; q < 3; q++) {
+                        float v = 0;
+                        for (int e = 0; e < 4; e++) v += s[((x * 4 + e) * O + o) * K + k] * wino_g[e][q];
+                        sg[x][q] = v;
+                    }
+                float *d = dw + ((o * C + c) * kt + a) * 9;
+                for (int r = 0; r < 3; r++)
+                    for (int q = 0; q < 3; q++)
+                        d[r * 3 + q] += wino_g[0][r] * sg[0][q] + wino_g[1][r] * sg[1][q] + wino_g[2][r] * sg[2][q] +
+                                        wino_g[3][r] * sg[3][q];
+            }
+}

@@ -141,15 +141,15 @@ final class ConvReferenceTests: XCTestCase {
 
     /// Shapes Winograd's F(2×2, 3×3) takes: rows of 16 tiles (one a group), 8 (two), 4 (four), 2
     /// (eight) and 32 (two groups a row); temporal kernels of 3, 1 and 2 (even, padded on one side
-    /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 4, 6+6,
-    /// 6+6+4+4.
+    /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 6+6, 4×8,
+    /// 6+6+4+4. Weight gradients too where kt ≥ 2 (all but the second).
     static let winogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips
-        ([2, 8, 3, 16, 16], [4, 8, 1, 3, 3], (1, 1, 1), (0, 1, 1)),      // R(2+1)D's spatial conv
+        ([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // R(2+1)D's spatial conv
         ([2, 12, 2, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // layer3's planes
-        ([2, 4, 2, 4, 64], [4, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),       // 32 tiles a row
-        ([2, 5, 3, 16, 4], [20, 5, 2, 3, 3], (1, 1, 1), (1, 1, 1)),      // 2 tiles a row, even kt
-        ([2, 4, 5, 8, 8], [8, 4, 3, 3, 3], (1, 1, 1), (0, 1, 1)),        // no temporal padding
+        ([2, 12, 2, 4, 64], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),    // 32 tiles a row
+        ([2, 16, 3, 16, 4], [20, 16, 2, 3, 3], (1, 1, 1), (1, 1, 1)),    // 2 tiles a row, even kt
+        ([2, 12, 5, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (0, 1, 1)),     // no temporal padding
     ]
 
     /// Winograd's F(2×2, 3×3) (WinogradConv) against the six loops, forward and (through the
@@ -167,11 +167,38 @@ final class ConvReferenceTests: XCTestCase {
                 backwardCases(Self.winogradCases)
             }
         }
+        // Units' sums are added in unit order: the same dW to the bit whichever worker ran which.
+        BLAS.setThreads(2)
+        if BLAS.threads == 2 {
+            var rng = RNG(seed: 14)
+            let g = Conv3dGeometry(input: [6, 16, 2, 8, 8], weight: [16, 16, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+            let x = Tensor.randn([6, 16, 2, 8, 8], rng: &rng), w = Tensor.randn([16, 16, 3, 3, 3], rng: &rng)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let savedOrder = ConvPlan.handOutReversed
+            defer { ConvPlan.handOutReversed = savedOrder }
+            var results: [[Float]] = []
+            for reversed in [false, true] {
+                ConvPlan.handOutReversed = reversed
+                let dw = Tensor.zeros(w.shape)
+                with(split: true, rowShift: true, direct: true, winograd: true) {
+                    XCTAssertNotNil(WinogradConv(g, weightGradient: true))
+                    withExtendedLifetime(dy) { conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: nil) }
+                }
+                results.append(dw.toArray())
+            }
+            XCTAssertTrue(results[0] == results[1], "the reversed hand-out changed Winograd's dW")
+        }
         let layer4 = Conv3dGeometry(input: [16, 128, 1, 4, 4], weight: [128, 128, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let odd = Conv3dGeometry(input: [2, 4, 2, 15, 16], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let strided = Conv3dGeometry(input: [2, 16, 8, 32, 32], weight: [32, 16, 3, 3, 3], stride: (2, 2, 2), padding: (1, 1, 1))
         let fewTiles = Conv3dGeometry(input: [2, 4, 2, 4, 4], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
-        for g in [layer4, odd, strided, fewTiles] { XCTAssertFalse(WinogradConv.fits(g), "\(g.label)") }
+        let fewTaps = Conv3dGeometry(input: [2, 16, 2, 16, 16], weight: [16, 16, 1, 3, 3], stride: (1, 1, 1), padding: (0, 1, 1))
+        for g in [layer4, odd, strided, fewTiles, fewTaps] { XCTAssertFalse(WinogradConv.fits(g), "\(g.label)") }
+        let wide = Conv3dGeometry(input: [2, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        XCTAssertTrue(WinogradConv.fits(wide))
+        XCTAssertFalse(WinogradConv.fitsWeightGradient(wide))
+        XCTAssertFalse(WinogradConv.fitsWeightGradient(Conv3dGeometry(input: [2, 32, 2, 16, 16], weight: [32, 32, 1, 3, 3],
+                                                                      stride: (1, 1, 1), padding: (0, 1, 1))))
     }
 
     /// Runs body(threads) with the direct kernels on, on two BLAS threads (samples split over two

@@ -136,4 +136,20 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
 void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
                                  const float *u, long O, const long *off, float *v, float *m, float *y,
                                  int accumulate);
+/// Z = A dy Aᵀ of tiles p0 ..< p0 + 16 of every plane and channel of dy: [O, T, H, W], as
+/// z: [16][T, O, 16] (blocks mcn_winograd_stride(T·O·16) apart).
+void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
+
+/// s[ξ][o·K + k] += Σ over tiles and output planes of Z(ξ, o) · V(ξ, tap k) for one sample (K = kt·C,
+/// tap k = (a, c)): the weight gradient of the kt×3×3 convolution in the transformed domain
+/// (dW = Gᵀ S G, applied by the caller). xp, off as for the forward; dy: [O, T, H, W]; v and z scratch.
+void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
+                                         long H, long W, long kt, long O, const long *off, float *v, float *z,
+                                         float *s);
+/// U = G g Gᵀ of w: [O, C, kt, 3, 3], as u: [16][O·K] (K = kt·C, tap k = a·C + c) in the direct
+/// forward kernel's blocks of output channels (mcn_direct_block).
+void mcn_winograd_weights(const float *w, long O, long C, long kt, float *u);
+
+/// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16][O, K] (the sums of mcn_winograd_weight_gradient_sample).
+void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw);
 #endif

@@ -201,6 +201,11 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
         return
     }
+    if let dw, let winograd = WinogradConv(g, weightGradient: true) {
+        winograd.weightGradient(x, dy, dw: dw)
+        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
+        return
+    }
     if let direct = DirectConv(g, weightGradient: true) {
         if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw) }
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }

@@ -30,19 +30,32 @@ struct WinogradConv {
 
     /// The shapes the kernel serves, whether or not the path is switched on: a 3×3 spatial kernel
     /// (any temporal size), stride 1, spatial padding 1, even planes cut into whole groups of 16
-    /// tiles (rows of 2, 4, 8, 16 or a multiple of 16 tiles), output channels a multiple of 4.
+    /// tiles (rows of 2, 4, 8, 16 or a multiple of 16 tiles), output channels a multiple of 4, and
+    /// at least 32 taps (kt·C) per product: with 16 (R(2+1)D's 1×3×3 over 16 channels) the
+    /// transforms cost what the products save (0.79–1.04× forward, 0.86–1.03× input gradient).
     static func fits(_ g: Conv3dGeometry) -> Bool {
         guard g.kernel.1 == 3, g.kernel.2 == 3, g.stride == (1, 1, 1), g.padding.1 == 1, g.padding.2 == 1,
               g.o % 4 == 0, g.h % 2 == 0, g.w % 2 == 0 else { return false }
         let (th, tw) = (g.h / 2, g.w / 2)
         return th * tw % 16 == 0 && (16 % tw == 0 || tw % 16 == 0) && g.c <= maxChannels && g.o <= maxChannels
+            && g.kernel.0 * g.c >= 32
     }
 
     /// Channels in and out the path is measured to win on (BENCHMARKS.md, "Winograd").
     static let maxChannels = 64
 
-    init?(_ g: Conv3dGeometry) {
-        guard Self.enabled, Self.fits(g), let plan = ConvPlan.samplesOnCores(g) else { return nil }
+    /// The weight gradient too when the kernel has two or more temporal taps and ≤ 32 channels
+    /// (r3d's 3×3×3 16→16 and 32→32: 1.05× and 1.20× the direct kernel in process; with one tap,
+    /// R(2+1)D's 1×3×3, 0.98–1.04×; the 64-channel layer, 0.88× its vol2col + sgemm).
+    static func fitsWeightGradient(_ g: Conv3dGeometry) -> Bool {
+        fits(g) && g.kernel.0 >= 2 && g.c <= 32 && g.o <= 32
+    }
+
+    /// The path for g's forward (or, with `weightGradient`, its weight gradient) when it fits, is
+    /// on, and its plan runs samples on their own cores (or there is one core).
+    init?(_ g: Conv3dGeometry, weightGradient: Bool = false) {
+        guard Self.enabled, weightGradient ? Self.fitsWeightGradient(g) : Self.fits(g),
+              let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.g = g
         self.plan = plan
         tp = g.t + 2 * g.padding.0
@@ -54,24 +67,8 @@ struct WinogradConv {
     /// direct kernel: product ξ's [O, K] (tap k = a·C + c) in blocks of 6 or 4 channels.
     // w: [O, C, kt, 3, 3] -> [16, O·kt·C]
     func transformedWeights(_ w: UnsafePointer<Float>) -> Tensor {
-        let (O, C, kt) = (g.o, g.c, g.kernel.0)
-        let K = kt * C
-        // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
-        let G: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-        var u = [Float](repeating: 0, count: 16 * O * K)
-        for o in 0..<O { for c in 0..<C { for a in 0..<kt {
-            let f = w + ((o * C + c) * kt + a) * 9
-            for i in 0..<4 { for e in 0..<4 {
-                var s: Float = 0
-                for r in 0..<3 { for q in 0..<3 { s += G[i][r] * f[r * 3 + q] * G[e][q] } }
-                u[((i * 4 + e) * O + o) * K + a * C + c] = s
-            } }
-        } } }
-        let out = Tensor(uninitialized: [16 * O * K])
-        for xi in 0..<16 {
-            let arranged = DirectConv.arrange(rows: O, taps: K) { o, k in u[(xi * O + o) * K + k] }
-            (out.pointer + xi * O * K).update(from: arranged.pointer, count: O * K)
-        }
+        let out = Tensor(uninitialized: [16 * g.o * g.kernel.0 * g.c])
+        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, out.pointer)
         return out
     }
 
@@ -96,5 +93,35 @@ struct WinogradConv {
                                             y + n * sampleOut, accumulate ? 1 : 0)
             }
         }
+    }
+
+    /// dw += ∂L/∂W, one sample a unit: per sample S[ξ][o, (a, c)] = Σ over tiles and planes of
+    /// Z(ξ) · V(ξ) with Z = A dy Aᵀ the output gradient's tiles transformed (the transpose of the
+    /// output transform), summed over units in unit order, then dW = Gᵀ S G (the transpose of the
+    /// weight transform): the gradient of the forward's own arithmetic, which is exactly the
+    /// convolution.
+    // x: [N, C, T, H, W], dy: [N, O, T', H, W], dw: [O, C, kt, 3, 3]
+    func weightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>) {
+        let (O, C, kt) = (g.o, g.c, g.kernel.0)
+        let K = kt * C
+        let sums = Tensor.zeros([16 * O * K])
+        let copies = plan.scratch(g.c * tp * planeSize)
+        let groups = plan.scratch(16 * mcn_winograd_stride(tp * g.c * 16))
+        let gradients = plan.scratch(16 * mcn_winograd_stride(g.to * O * 16))
+        defer {
+            withExtendedLifetime(sums) {}; withExtendedLifetime(copies) {}
+            withExtendedLifetime(groups) {}; withExtendedLifetime(gradients) {}
+        }
+        let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
+        offsets.withUnsafeBufferPointer { off in
+            plan.runSummed(into: sums.pointer, count: 16 * O * K) { worker, n, s in
+                let xp = copies[worker]!.pointer
+                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 0)
+                mcn_winograd_weight_gradient_sample(xp, dy + n * sampleOut, g.c, tp, planeSize, g.to, g.h, g.w, kt, O,
+                                                    off.baseAddress, groups[worker]!.pointer,
+                                                    gradients[worker]!.pointer, s)
+            }
+        }
+        mcn_winograd_weight_gradient_back(sums.pointer, O, C, kt, dw)
     }
 }

@@ -21,7 +21,7 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                    takes: ConvolutionPaths.takesDirect, rng: &rng)
     ConvolutionPaths.winograd = winograd
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
-                   takes: ConvolutionPaths.takesWinograd, parts: ["forward", "dx"], rng: &rng)
+                   takes: ConvolutionPaths.takesWinograd, rng: &rng)
     for name in BenchNetworks.names where options.wants("ab.winograd.backbone.\(name)") {
         let inst = BenchNetworks.make(name)
         let r = interleavedRatio(rounds: rounds, path: \.winograd) { BenchNetworks.trainingPass(inst, input) }

@@ -275,3 +275,72 @@ void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, 
                                         wino_g[3][r] * sg[3][q];
             }
 }
+
+// Temporal F(2, 3): a 3×1×1 convolution, two output planes from four input planes. The planes
+// P0 ... P3 of a pair become d0 = P0 − P2, d1 = P1 + P2, d2 = P2 − P1, d3 = P1 − P3 (positions
+// elementwise), each product e is a [O, C] × [C, positions] sum on the direct kernel, and the pair is
+// m0 + m1 + m2 and m1 − m2 − m3: 4 multiply-adds per channel pair and two outputs instead of 6.
+
+MCN_CLONES
+void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u) {
+    for (long o0 = 0; o0 < O;) {
+        const long ob = mcn_direct_block(O - o0);
+        for (long i = 0; i < ob; i++)
+            for (long c = 0; c < C; c++) {
+                const float *g = w + ((o0 + i) * C + c) * 3;
+                const float t[4] = {g[0], 0.5f * (g[0] + g[1] + g[2]), 0.5f * (g[0] - g[1] + g[2]), g[2]};
+                for (int e = 0; e < 4; e++) u[e * O * C + o0 * C + c * ob + i] = t[e];
+            }
+        o0 += ob;
+    }
+}
+
+MCN_CLONES
+static void temporal_input(const float *const *p, long n, float *d0, float *d1, float *d2, float *d3) {
+    const float *p0 = p[0], *p1 = p[1], *p2 = p[2], *p3 = p[3];
+    for (long q = 0; q < n; q++) {
+        d0[q] = p0[q] - p2[q];
+        d1[q] = p1[q] + p2[q];
+        d2[q] = p2[q] - p1[q];
+        d3[q] = p1[q] - p3[q];
+    }
+}
+
+MCN_CLONES
+static void temporal_output(const float *m0, const float *m1, const float *m2, const float *m3, long n, float *y0,
+                            float *y1, int accumulate) {
+    if (accumulate) {
+        for (long q = 0; q < n; q++) y0[q] += m0[q] + m1[q] + m2[q];
+        if (y1) for (long q = 0; q < n; q++) y1[q] += m1[q] - m2[q] - m3[q];
+    } else {
+        for (long q = 0; q < n; q++) y0[q] = m0[q] + m1[q] + m2[q];
+        if (y1) for (long q = 0; q < n; q++) y1[q] = m1[q] - m2[q] - m3[q];
+    }
+}
+
+void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
+                                          long O, long Qb, const long *off, float *v, float *m, float *y,
+                                          int accumulate) {
+    const long row = mcn_winograd_stride(Qb), vs = mcn_winograd_stride(C * row), ms = mcn_winograd_stride(O * row);
+    float *zeros = v + 4 * vs;   // Qb zeros: the temporal padding
+    for (long q = 0; q < Qb; q++) zeros[q] = 0;
+    for (long t0 = 0; t0 < To; t0 += 2)
+        for (long q0 = 0; q0 < P; q0 += Qb) {
+            for (long c = 0; c < C; c++) {
+                const float *p[4];
+                for (int i = 0; i < 4; i++) {
+                    const long ti = t0 - pt + i;
+                    p[i] = ti < 0 || ti >= T ? zeros : x + (c * T + ti) * P + q0;
+                }
+                float *d = v + c * row;
+                temporal_input(p, Qb, d, d + vs, d + 2 * vs, d + 3 * vs);
+            }
+            for (long e = 0; e < 4; e++)
+                mcn_direct_conv_forward(v + e * vs, off, C, 0, C, u + e * O * C, O, m + e * ms, row, Qb, 0, C);
+            for (long o = 0; o < O; o++) {
+                const float *mo = m + o * row;
+                float *y0 = y + (o * To + t0) * P + q0;
+                temporal_output(mo, mo + ms, mo + 2 * ms, mo + 3 * ms, Qb, y0, t0 + 1 < To ? y0 + P : 0, accumulate);
+            }
+        }
+}

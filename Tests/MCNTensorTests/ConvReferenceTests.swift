@@ -152,6 +152,37 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 12, 5, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (0, 1, 1)),     // no temporal padding
     ]
 
+    /// Shapes the temporal F(2, 3) takes: planes of 1024 positions (four blocks), 16 (blocks of
+    /// 4 and 4 channels), 64 and 256; an odd number of output planes (a last pair of one), no
+    /// temporal padding (the transposed convolution then pads 2), padding 2 (planes of padding only).
+    static let temporalWinogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([2, 16, 8, 32, 32], [16, 16, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D layer1
+        ([2, 12, 7, 4, 4], [8, 12, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
+        ([2, 8, 5, 8, 8], [12, 8, 3, 1, 1], (1, 1, 1), (0, 0, 0)),
+        ([2, 4, 3, 16, 16], [4, 4, 3, 1, 1], (1, 1, 1), (2, 0, 0)),
+    ]
+
+    /// The temporal F(2, 3) (TemporalWinograd) against the six loops, forward and input gradient,
+    /// on two workers and on one.
+    func testTemporalWinogradMatchesDirectLoops() {
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        for threads in [2, 1] {
+            BLAS.setThreads(threads)
+            with(split: true, rowShift: true, direct: true, winograd: true) {
+                for (xs, ws, s, p) in Self.temporalWinogradCases where BLAS.threads == threads {
+                    XCTAssertNotNil(TemporalWinograd(Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)), "case \(xs) \(ws)")
+                }
+                forwardCases(Self.temporalWinogradCases)
+                backwardCases(Self.temporalWinogradCases)
+            }
+        }
+        let wide = Conv3dGeometry(input: [2, 32, 4, 16, 16], weight: [32, 32, 3, 1, 1], stride: (1, 1, 1), padding: (1, 0, 0))
+        let strided = Conv3dGeometry(input: [2, 16, 8, 16, 16], weight: [16, 16, 3, 1, 1], stride: (2, 1, 1), padding: (1, 0, 0))
+        let oddPlane = Conv3dGeometry(input: [2, 16, 8, 5, 5], weight: [16, 16, 3, 1, 1], stride: (1, 1, 1), padding: (1, 0, 0))
+        for g in [wide, strided, oddPlane] { XCTAssertFalse(TemporalWinograd.fits(g), "\(g.label)") }
+    }
+
     /// Winograd's F(2×2, 3×3) (WinogradConv) against the six loops, forward and (through the
     /// transposed convolution) input gradient, on two workers and on one.
     func testWinogradMatchesDirectLoops() {

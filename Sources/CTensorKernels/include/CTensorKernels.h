@@ -152,4 +152,15 @@ void mcn_winograd_weights(const float *w, long O, long C, long kt, float *u);
 
 /// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16][O, K] (the sums of mcn_winograd_weight_gradient_sample).
 void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw);
+/// The temporal F(2, 3) weights of w: [O, C, 3, 1, 1], as u: [4][O·C] in the direct kernel's blocks.
+void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
+
+/// y (=, or +=) the 3×1×1 convolution (stride 1, temporal padding pt, To output planes) of one
+/// sample x: [C, T, P] (P positions a plane, a multiple of Qb, itself a multiple of 16) into
+/// y: [O, To, P], two output planes and Qb positions at a time. off[c] = c·mcn_winograd_stride(Qb);
+/// v: 4·mcn_winograd_stride(C·row) + Qb floats and m: 4·mcn_winograd_stride(O·row) floats of
+/// scratch (row = mcn_winograd_stride(Qb)).
+void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
+                                          long O, long Qb, const long *off, float *v, float *m, float *y,
+                                          int accumulate);
 #endif

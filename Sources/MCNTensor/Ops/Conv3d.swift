@@ -90,6 +90,10 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
         winograd.forward(x, w, into: y, accumulate: accumulate)
         return
     }
+    if let temporal = TemporalWinograd(g) {
+        temporal.forward(x, w, into: y, accumulate: accumulate)
+        return
+    }
     if let direct = DirectConv(g, weightGradient: false) {
         directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate)
         return

@@ -188,8 +188,8 @@ public enum ConvolutionPaths {
         set { StridedPointwise.stridedKernelsEnabled = newValue }
     }
 
-    /// Whether Winograd's F(2×2, 3×3) serves the forwards (and stride-1 input gradients) it fits
-    /// (see WinogradConv).
+    /// Whether Winograd's F(2×2, 3×3) and F(2, 3) serve the forwards (and stride-1 input
+    /// gradients) they fit (see WinogradConv, TemporalWinograd).
     public static var winograd: Bool {
         get { WinogradConv.enabled }
         set { WinogradConv.enabled = newValue }
@@ -200,6 +200,6 @@ public enum ConvolutionPaths {
         DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)
     }
 
-    /// Whether Winograd would serve g's forward (with the switch on).
-    public static func takesWinograd(_ g: Conv3dGeometry) -> Bool { WinogradConv.fits(g) }
+    /// Whether Winograd (spatial or temporal) would serve g's forward (with the switch on).
+    public static func takesWinograd(_ g: Conv3dGeometry) -> Bool { WinogradConv.fits(g) || TemporalWinograd.fits(g) }
 }

@@ -344,3 +344,192 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
             }
         }
 }
+
+// F(4×4, 3×3): tiles of 4×4 outputs read 6×6 inputs, 36 products instead of 16 for 2×2 tiles,
+// i.e. 2.25 multiply-adds per output and tap instead of 4 (points 0, ±1, ±2, ∞):
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+//   G  = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
+//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+
+#define BT6(o, d)                                                                                \
+    do {                                                                                         \
+        (o)[0] = 4 * (d)[0] - 5 * (d)[2] + (d)[4];                                               \
+        (o)[1] = -4 * ((d)[1] + (d)[2]) + (d)[3] + (d)[4];                                       \
+        (o)[2] = 4 * ((d)[1] - (d)[2]) - (d)[3] + (d)[4];                                        \
+        (o)[3] = 2 * ((d)[3] - (d)[1]) - (d)[2] + (d)[4];                                        \
+        (o)[4] = 2 * ((d)[1] - (d)[3]) - (d)[2] + (d)[4];                                        \
+        (o)[5] = 4 * (d)[1] - 5 * (d)[3] + (d)[5];                                               \
+    } while (0)
+
+#define AT4(o, m)                                                                                \
+    do {                                                                                         \
+        (o)[0] = (m)[0] + (m)[1] + (m)[2] + (m)[3] + (m)[4];                                     \
+        (o)[1] = (m)[1] - (m)[2] + 2 * ((m)[3] - (m)[4]);                                        \
+        (o)[2] = (m)[1] + (m)[2] + 4 * ((m)[3] + (m)[4]);                                        \
+        (o)[3] = (m)[1] - (m)[2] + 8 * ((m)[3] - (m)[4]) + (m)[5];                               \
+    } while (0)
+
+// Phases 0 ... 3 of s[0 ..< 32]: p[k][j] = s[4j + k].
+static inline void deinterleave8x4(const float *s, v8 p[4]) {
+    v8 a0 = *(const v8u *)s, a1 = *(const v8u *)(s + 8), a2 = *(const v8u *)(s + 16), a3 = *(const v8u *)(s + 24);
+    v8 e01 = __builtin_shufflevector(a0, a1, 0, 2, 4, 6, 8, 10, 12, 14);
+    v8 o01 = __builtin_shufflevector(a0, a1, 1, 3, 5, 7, 9, 11, 13, 15);
+    v8 e23 = __builtin_shufflevector(a2, a3, 0, 2, 4, 6, 8, 10, 12, 14);
+    v8 o23 = __builtin_shufflevector(a2, a3, 1, 3, 5, 7, 9, 11, 13, 15);
+    p[0] = __builtin_shufflevector(e01, e23, 0, 2, 4, 6, 8, 10, 12, 14);
+    p[2] = __builtin_shufflevector(e01, e23, 1, 3, 5, 7, 9, 11, 13, 15);
+    p[1] = __builtin_shufflevector(o01, o23, 0, 2, 4, 6, 8, 10, 12, 14);
+    p[3] = __builtin_shufflevector(o01, o23, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
+// The inverse: s[4j + k] = p[k][j].
+static inline void interleave8x4(const v8 p[4], v8 out[4]) {
+    v8 e01 = __builtin_shufflevector(p[0], p[2], 0, 8, 1, 9, 2, 10, 3, 11);
+    v8 e23 = __builtin_shufflevector(p[0], p[2], 4, 12, 5, 13, 6, 14, 7, 15);
+    v8 o01 = __builtin_shufflevector(p[1], p[3], 0, 8, 1, 9, 2, 10, 3, 11);
+    v8 o23 = __builtin_shufflevector(p[1], p[3], 4, 12, 5, 13, 6, 14, 7, 15);
+    out[0] = __builtin_shufflevector(e01, o01, 0, 8, 1, 9, 2, 10, 3, 11);
+    out[1] = __builtin_shufflevector(e01, o01, 4, 12, 5, 13, 6, 14, 7, 15);
+    out[2] = __builtin_shufflevector(e23, o23, 0, 8, 1, 9, 2, 10, 3, 11);
+    out[3] = __builtin_shufflevector(e23, o23, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
+// The tiles p0 ..< p0 + 16 of every channel and padded plane, as V[ξ (36)][plane][c][16].
+// xp: [C, tp, H + 2, W + 2] (planes `plane` floats apart, readable 4 floats past the last row),
+// TW = W / 4 tiles a row.
+MCN_CLONES
+void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v) {
+    const long xi = mcn_winograd_stride(tp * C * 16);
+    for (long c = 0; c < C; c++)
+        for (long pi = 0; pi < tp; pi++)
+            for (long p = p0; p < p0 + 16;) {
+                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+                const float *row = xp + (c * tp + pi) * plane + 4 * th * rowW + 4 * tw0;
+                float *out = v + (pi * C + c) * 16 + (p - p0);
+                long j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    // B across each of the six rows (columns 4j ... 4j + 5 of tile j), then Bᵀ down.
+                    v8 t[6][6];
+                    for (int r = 0; r < 6; r++) {
+                        v8 ph[4], nx[4], d[6];
+                        deinterleave8x4(row + r * rowW + 4 * j, ph);
+                        deinterleave8x4(row + r * rowW + 4 * j + 4, nx);
+                        d[0] = ph[0]; d[1] = ph[1]; d[2] = ph[2]; d[3] = ph[3]; d[4] = nx[0]; d[5] = nx[1];
+                        BT6(t[r], d);
+                    }
+                    for (int e = 0; e < 6; e++) {
+                        v8 col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]}, o[6];
+                        BT6(o, col);
+                        for (int i = 0; i < 6; i++) *(v8u *)(out + (i * 6 + e) * xi + j) = o[i];
+                    }
+                }
+                for (; j < len; j++) {
+                    float t[6][6];
+                    for (int r = 0; r < 6; r++) BT6(t[r], row + r * rowW + 4 * j);
+                    for (int e = 0; e < 6; e++) {
+                        const float col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]};
+                        float o[6];
+                        BT6(o, col);
+                        for (int i = 0; i < 6; i++) out[(i * 6 + e) * xi + j] = o[i];
+                    }
+                }
+                p += len;
+            }
+}
+
+// Y = Aᵀ M A for the tiles p0 ..< p0 + 16 of output plane t, every channel, from
+// m: [36 (ξ)][O][16] (blocks mcn_winograd_stride(O·16) apart), into y: [O, T, H, W].
+MCN_CLONES
+void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
+                          int accumulate) {
+    const long xi = mcn_winograd_stride(O * 16);
+    for (long oc = 0; oc < O; oc++)
+        for (long p = p0; p < p0 + 16;) {
+            const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            const float *s = m + oc * 16 + (p - p0);
+            float *y0 = y + ((oc * T + t) * H + 4 * th) * W + 4 * tw0;
+            long j = 0;
+            for (; j + 8 <= len; j += 8) {
+                v8 rows[4][6];
+                for (int e = 0; e < 6; e++) {
+                    v8 col[6], o[4];
+                    for (int i = 0; i < 6; i++) col[i] = *(const v8u *)(s + (i * 6 + e) * xi + j);
+                    AT4(o, col);
+                    for (int r = 0; r < 4; r++) rows[r][e] = o[r];
+                }
+                for (int r = 0; r < 4; r++) {
+                    v8 q[4], out[4];
+                    AT4(q, rows[r]);
+                    interleave8x4(q, out);
+                    float *d = y0 + r * W + 4 * j;
+                    for (int k = 0; k < 4; k++) {
+                        if (accumulate) out[k] += *(v8u *)(d + 8 * k);
+                        *(v8u *)(d + 8 * k) = out[k];
+                    }
+                }
+            }
+            for (; j < len; j++) {
+                float rows[4][6];
+                for (int e = 0; e < 6; e++) {
+                    float col[6], o[4];
+                    for (int i = 0; i < 6; i++) col[i] = s[(i * 6 + e) * xi + j];
+                    AT4(o, col);
+                    for (int r = 0; r < 4; r++) rows[r][e] = o[r];
+                }
+                for (int r = 0; r < 4; r++) {
+                    float q[4];
+                    AT4(q, rows[r]);
+                    float *d = y0 + r * W + 4 * j;
+                    for (int k = 0; k < 4; k++) d[k] = accumulate ? d[k] + q[k] : q[k];
+                }
+            }
+            p += len;
+        }
+}
+
+void mcn_winograd4_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
+                                  const float *u, long O, const long *off, float *v, float *m, float *y,
+                                  int accumulate) {
+    const long TW = W / 4, tiles = H / 4 * TW, K = kt * C;
+    const long vs = mcn_winograd_stride(tp * C * 16), ms = mcn_winograd_stride(O * 16);
+    for (long p0 = 0; p0 < tiles; p0 += 16) {
+        mcn_winograd4_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        for (long t = 0; t < T; t++) {
+            for (long xi = 0; xi < 36; xi++)
+                mcn_direct_conv_forward(v + xi * vs + t * C * 16, off, K, 0, K, u + xi * O * K, O,
+                                        m + xi * ms, 16, 16, 0, K);
+            mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+        }
+    }
+}
+
+// G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
+static const float wino4_g[6][3] = {{0.25f, 0, 0},
+                                    {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                    {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                    {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                    {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                    {0, 0, 1}};
+
+MCN_CLONES
+void mcn_winograd4_weights(const float *w, long O, long C, long kt, float *u) {
+    const long K = kt * C;
+    for (long o0 = 0; o0 < O;) {
+        const long ob = mcn_direct_block(O - o0);
+        for (long i = 0; i < ob; i++)
+            for (long c = 0; c < C; c++)
+                for (long a = 0; a < kt; a++) {
+                    const float *f = w + (((o0 + i) * C + c) * kt + a) * 9;
+                    float gf[6][3];   // G g
+                    for (int x = 0; x < 6; x++)
+                        for (int q = 0; q < 3; q++)
+                            gf[x][q] = wino4_g[x][0] * f[q] + wino4_g[x][1] * f[3 + q] + wino4_g[x][2] * f[6 + q];
+                    const long k = a * C + c;
+                    for (int x = 0; x < 6; x++)
+                        for (int e = 0; e < 6; e++)
+                            u[(x * 6 + e) * O * K + o0 * K + k * ob + i] =
+                                gf[x][0] * wino4_g[e][0] + gf[x][1] * wino4_g[e][1] + gf[x][2] * wino4_g[e][2];
+                }
+        o0 += ob;
+    }
+}

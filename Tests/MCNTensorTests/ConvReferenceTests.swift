@@ -139,15 +139,19 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    /// Shapes Winograd's F(2×2, 3×3) takes: rows of 16 tiles (one a group), 8 (two), 4 (four), 2
-    /// (eight) and 32 (two groups a row); temporal kernels of 3, 1 and 2 (even, padded on one side
-    /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 6+6, 4×8,
-    /// 6+6+4+4. Weight gradients too where kt ≥ 2 (all but the second).
+    /// Shapes Winograd takes. F(4×4, 3×3): rows of 8 tiles (two a group) and 16, 16 taps from one
+    /// temporal tap, and an even kernel (the first four). F(2×2, 3×3): rows of 16 tiles (one a
+    /// group), 8 (two), 4 (four), 2 (eight) and 32 (two groups a row); temporal kernels of 3, 1 and
+    /// 2 (even, padded on one side in the transposed convolution), no temporal padding; output
+    /// channel blocks 6+6+4, 6+6, 4×8, 6+6+4+4. Its weight gradients where kt ≥ 2.
     static let winogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
-        ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips
+        ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips: F(4×4)
+        ([2, 16, 3, 32, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // R(2+1)D layer1's spatial conv: F(4×4)
+        ([2, 8, 2, 16, 64], [12, 8, 2, 3, 3], (1, 1, 1), (1, 1, 1)),     // F(4×4), 16 tiles a row, even kt
+        ([2, 12, 4, 32, 32], [8, 12, 3, 3, 3], (1, 1, 1), (0, 1, 1)),    // F(4×4), no temporal padding
         ([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // R(2+1)D's spatial conv
         ([2, 12, 2, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // layer3's planes
-        ([2, 12, 2, 4, 64], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),    // 32 tiles a row
+        ([2, 12, 2, 4, 64], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),    // F(4×4) 16 tiles in one row (F(2×2): 32)
         ([2, 16, 3, 16, 4], [20, 16, 2, 3, 3], (1, 1, 1), (1, 1, 1)),    // 2 tiles a row, even kt
         ([2, 12, 5, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (0, 1, 1)),     // no temporal padding
     ]
@@ -223,7 +227,12 @@ final class ConvReferenceTests: XCTestCase {
         let odd = Conv3dGeometry(input: [2, 4, 2, 15, 16], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         let strided = Conv3dGeometry(input: [2, 16, 8, 32, 32], weight: [32, 16, 3, 3, 3], stride: (2, 2, 2), padding: (1, 1, 1))
         let fewTiles = Conv3dGeometry(input: [2, 4, 2, 4, 4], weight: [4, 4, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        // 16 taps on 16×16 planes: too few for F(2×2), rows of 4 tiles too short for F(4×4).
         let fewTaps = Conv3dGeometry(input: [2, 16, 2, 16, 16], weight: [16, 16, 1, 3, 3], stride: (1, 1, 1), padding: (0, 1, 1))
+        for (i, (xs, ws, s, p)) in Self.winogradCases.enumerated() {
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            XCTAssertEqual(WinogradConv.fitsLargeTiles(g), i < 4 || i == 6, "case \(xs) \(ws)")
+        }
         for g in [layer4, odd, strided, fewTiles, fewTaps] { XCTAssertFalse(WinogradConv.fits(g), "\(g.label)") }
         let wide = Conv3dGeometry(input: [2, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         XCTAssertTrue(WinogradConv.fits(wide))
@@ -327,8 +336,8 @@ final class ConvReferenceTests: XCTestCase {
         defer { BLAS.setThreads(saved) }
         BLAS.setThreads(2)
         // Three copied-sample cases (the first through Winograd), the in-place (one tap high and
-        // wide) ones, the strided kernels, and Winograd's rows of 2 and 32 tiles.
-        let cases = Array(Self.directCases.prefix(3)) + [Self.winogradCases[3], Self.winogradCases[4]] + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
+        // wide) ones, the strided kernels, and Winograd's F(4×4), 8×8 planes and rows of 2 tiles.
+        let cases = Array(Self.directCases.prefix(3)) + [Self.winogradCases[0], Self.winogradCases[5], Self.winogradCases[7]] + Self.directCases.filter { $0.1[3] == 1 && $0.1[4] == 1 }
             + Self.stridedPointwiseCases.prefix(2) + Self.stridedInputGradientCases.prefix(3)
         with(split: true, rowShift: true, direct: true, winograd: true) {
             forwardCases(cases)

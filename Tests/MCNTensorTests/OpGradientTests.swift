@@ -30,6 +30,7 @@ final class OpGradientTests: XCTestCase {
             ([2, 3, 2, 9, 7], [2, 3, 1, 7, 7], (1, 2, 2), (0, 3, 3)),
             ([2, 12, 2, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // Winograd forward, dW and dX
             ([2, 4, 5, 4, 4], [8, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // temporal Winograd forward and dX
+            ([2, 16, 1, 16, 32], [4, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),  // Winograd F(4×4) forward
         ]
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)

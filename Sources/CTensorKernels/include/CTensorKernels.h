@@ -163,4 +163,14 @@ void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
                                           long O, long Qb, const long *off, float *v, float *m, float *y,
                                           int accumulate);
+/// F(4×4, 3×3), as mcn_winograd_forward_sample but with 4×4 output tiles (H and W multiples of 4,
+/// TW = W / 4) and 36 products: u: [36][O·K] from mcn_winograd4_weights; v: [36][tp, C, 16] and
+/// m: [36][O, 16] (blocks mcn_winograd_stride apart) scratch; xp readable 4 floats past its end.
+void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
+void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
+                          int accumulate);
+void mcn_winograd4_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
+                                  const float *u, long O, const long *off, float *v, float *m, float *y,
+                                  int accumulate);
+void mcn_winograd4_weights(const float *w, long O, long C, long kt, float *u);
 #endif

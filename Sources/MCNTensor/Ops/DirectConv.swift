@@ -200,6 +200,20 @@ public enum ConvolutionPaths {
         DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)
     }
 
+    /// Whether Winograd's F(4×4, 3×3) serves the planes it fits (else F(2×2, 3×3) where that fits).
+    public static var winogradLargeTiles: Bool {
+        get { WinogradConv.largeTiles }
+        set { WinogradConv.largeTiles = newValue }
+    }
+
     /// Whether Winograd (spatial or temporal) would serve g's forward (with the switch on).
     public static func takesWinograd(_ g: Conv3dGeometry) -> Bool { WinogradConv.fits(g) || TemporalWinograd.fits(g) }
+
+    /// Whether F(4×4, 3×3) would serve g's forward (with its switch on).
+    public static func takesWinogradLargeTiles(_ g: Conv3dGeometry) -> Bool {
+        let saved = WinogradConv.largeTiles
+        WinogradConv.largeTiles = true
+        defer { WinogradConv.largeTiles = saved }
+        return WinogradConv.fitsLargeTiles(g)
+    }
 }

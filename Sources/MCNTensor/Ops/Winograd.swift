@@ -3,20 +3,22 @@ import CTensorKernels
 import Glibc
 #endif
 
-/// Stride-1 kt×3×3 convolutions with spatial padding 1 by Winograd's minimal filtering F(2×2, 3×3)
-/// in the two spatial axes, direct in time (Winograd.c): every 2×2 block of outputs of a channel
-/// pair costs 16 multiply-adds per temporal tap instead of 36. It serves the forwards of layer1–3's
-/// 3×3×3 and 1×3×3 convolutions and, through the transposed convolution, their input gradients.
-/// The weight gradients stay on the direct kernels.
+/// Stride-1 kt×3×3 convolutions with spatial padding 1 by Winograd's minimal filtering in the two
+/// spatial axes, direct in time (Winograd.c): F(4×4, 3×3) on planes of 32×32 (and multiples of
+/// 64 wide), 36 multiply-adds per 4×4 outputs of a channel pair and temporal tap instead of 144;
+/// F(2×2, 3×3) on the smaller planes, 16 per 2×2 instead of 36. It serves the forwards of
+/// layer1–3's 3×3×3 and 1×3×3 convolutions and, through the transposed convolution, their input
+/// gradients; with F(2×2, 3×3), the weight gradients of the narrow 3×3×3 ones too.
 ///
 /// Each sample is copied once with its padding; groups of 16 tiles are transformed, multiplied by
 /// the direct kernel (6 channels by the 16 tiles in registers, the taps being the temporal taps ×
-/// channels, K = kt·C) for each of the 16 products, and transformed back. The benchmark's GFLOP/s
-/// count the direct convolution's multiply-adds, so this path reads above what its products run at.
+/// channels, K = kt·C) for each of the 16 or 36 products, and transformed back. The benchmark's
+/// GFLOP/s count the direct convolution's multiply-adds, so this path reads above what its
+/// products run at.
 ///
-/// Rounding: the transforms add and subtract up to 16 terms with factors ±1 and ±½, so results
-/// differ from the direct sum by a few units in the last place of the largest terms (tests compare
-/// against double-precision loops at 1e-4 relative).
+/// Rounding: the transforms combine up to 36 terms with factors up to 8 (F(4×4)) or ±1 and ±½
+/// (F(2×2)); against the direct sum the results differ by ~1e-5 (F(4×4)) and ~1e-6 (F(2×2)) of
+/// the largest output (tests compare against the six loops at 1e-3 relative).
 struct WinogradConv {
     let g: Conv3dGeometry
     let plan: ConvPlan
@@ -24,22 +26,43 @@ struct WinogradConv {
     let tp, planeSize: Int
     /// off[k] = 16·k: tap k = (a, c) is row k of a transformed group (see Winograd.c).
     let offsets: [Int]
+    /// Outputs a side of a tile: 4 (F(4×4, 3×3), 36 products) or 2 (F(2×2, 3×3), 16).
+    let tile: Int
+    var products: Int { tile == 4 ? 36 : 16 }
 
     /// On by default; MCN_CONV_WINOGRAD=0 turns it off (tests and A/B runs set it directly).
     nonisolated(unsafe) static var enabled = getenv("MCN_CONV_WINOGRAD").map { String(cString: $0) != "0" } ?? true
 
-    /// The shapes the kernel serves, whether or not the path is switched on: a 3×3 spatial kernel
-    /// (any temporal size), stride 1, spatial padding 1, even planes cut into whole groups of 16
-    /// tiles (rows of 2, 4, 8, 16 or a multiple of 16 tiles), output channels a multiple of 4, and
-    /// at least 32 taps (kt·C) per product: with 16 (R(2+1)D's 1×3×3 over 16 channels) the
-    /// transforms cost what the products save (0.79–1.04× forward, 0.86–1.03× input gradient).
-    static func fits(_ g: Conv3dGeometry) -> Bool {
-        guard g.kernel.1 == 3, g.kernel.2 == 3, g.stride == (1, 1, 1), g.padding.1 == 1, g.padding.2 == 1,
-              g.o % 4 == 0, g.h % 2 == 0, g.w % 2 == 0 else { return false }
-        let (th, tw) = (g.h / 2, g.w / 2)
-        return th * tw % 16 == 0 && (16 % tw == 0 || tw % 16 == 0) && g.c <= maxChannels && g.o <= maxChannels
-            && g.kernel.0 * g.c >= 32
+    /// The shapes the kernel serves, whether or not the path is switched on (either tile size).
+    static func fits(_ g: Conv3dGeometry) -> Bool { fitsLargeTiles(g) || fitsSmallTiles(g) }
+
+    /// A 3×3 spatial kernel (any temporal size), stride 1, spatial padding 1, output channels a
+    /// multiple of 4, ≤ 64 channels.
+    private static func fitsKernel(_ g: Conv3dGeometry) -> Bool {
+        g.kernel.1 == 3 && g.kernel.2 == 3 && g.stride == (1, 1, 1) && g.padding.1 == 1 && g.padding.2 == 1
+            && g.o % 4 == 0 && g.c <= maxChannels && g.o <= maxChannels
     }
+
+    /// F(2×2, 3×3): even planes cut into whole groups of 16 tiles (rows of 2, 4, 8, 16 or a
+    /// multiple of 16 tiles), and at least 32 taps (kt·C) per product: with 16 (R(2+1)D's 1×3×3
+    /// over 16 channels) the transforms cost what the products save (0.79–1.04× forward,
+    /// 0.86–1.03× input gradient).
+    static func fitsSmallTiles(_ g: Conv3dGeometry) -> Bool {
+        guard fitsKernel(g), g.h % 2 == 0, g.w % 2 == 0 else { return false }
+        let (th, tw) = (g.h / 2, g.w / 2)
+        return th * tw % 16 == 0 && (16 % tw == 0 || tw % 16 == 0) && g.kernel.0 * g.c >= 32
+    }
+
+    /// F(4×4, 3×3): planes whose rows hold 8, 16 or a multiple of 16 tiles of 4 (the transforms run
+    /// 8 tiles a vector; with 4 a row, 16×16 planes, a one-core harness read 0.72–0.85× F(2×2)),
+    /// whole groups of 16 tiles, 16 taps or more. On (MCN_WINOGRAD_LARGE_TILES=0 turns it off).
+    static func fitsLargeTiles(_ g: Conv3dGeometry) -> Bool {
+        guard largeTiles, fitsKernel(g), g.h % 4 == 0, g.w % 4 == 0 else { return false }
+        let (th, tw) = (g.h / 4, g.w / 4)
+        return th * tw % 16 == 0 && (tw == 8 || tw % 16 == 0) && g.kernel.0 * g.c >= 16
+    }
+
+    nonisolated(unsafe) static var largeTiles = getenv("MCN_WINOGRAD_LARGE_TILES").map { String(cString: $0) != "0" } ?? true
 
     /// Channels in and out the path is measured to win on (BENCHMARKS.md, "Winograd").
     static let maxChannels = 64
@@ -48,7 +71,7 @@ struct WinogradConv {
     /// (r3d's 3×3×3 16→16 and 32→32: 1.05× and 1.20× the direct kernel in process; with one tap,
     /// R(2+1)D's 1×3×3, 0.98–1.04×; the 64-channel layer, 0.88× its vol2col + sgemm).
     static func fitsWeightGradient(_ g: Conv3dGeometry) -> Bool {
-        fits(g) && g.kernel.0 >= 2 && g.c <= 32 && g.o <= 32
+        fitsSmallTiles(g) && g.kernel.0 >= 2 && g.c <= 32 && g.o <= 32
     }
 
     /// The path for g's forward (or, with `weightGradient`, its weight gradient) when it fits, is
@@ -58,6 +81,7 @@ struct WinogradConv {
               let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.g = g
         self.plan = plan
+        tile = !weightGradient && Self.fitsLargeTiles(g) ? 4 : 2
         tp = g.t + 2 * g.padding.0
         planeSize = (g.h + 2) * (g.w + 2)
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }
@@ -65,10 +89,11 @@ struct WinogradConv {
 
     /// U = G g Gᵀ for every output channel, temporal tap a and input channel c, arranged for the
     /// direct kernel: product ξ's [O, K] (tap k = a·C + c) in blocks of 6 or 4 channels.
-    // w: [O, C, kt, 3, 3] -> [16, O·kt·C]
+    // w: [O, C, kt, 3, 3] -> [products, O·kt·C]
     func transformedWeights(_ w: UnsafePointer<Float>) -> Tensor {
-        let out = Tensor(uninitialized: [16 * g.o * g.kernel.0 * g.c])
-        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, out.pointer)
+        let out = Tensor(uninitialized: [products * g.o * g.kernel.0 * g.c])
+        if tile == 4 { mcn_winograd4_weights(w, g.o, g.c, g.kernel.0, out.pointer) }
+        else { mcn_winograd_weights(w, g.o, g.c, g.kernel.0, out.pointer) }
         return out
     }
 
@@ -76,21 +101,22 @@ struct WinogradConv {
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let u = transformedWeights(w.pointer)
-        let copies = plan.scratch(g.c * tp * planeSize)
-        let groups = plan.scratch(16 * mcn_winograd_stride(tp * g.c * 16))
-        let products = plan.scratch(16 * mcn_winograd_stride(g.o * 16))
+        // F(4×4)'s input transform reads up to 4 floats past the copy.
+        let copies = plan.scratch(g.c * tp * planeSize + 16)
+        let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
+        let sums = plan.scratch(products * mcn_winograd_stride(g.o * 16))
         defer {
             withExtendedLifetime(u) {}; withExtendedLifetime(copies) {}
-            withExtendedLifetime(groups) {}; withExtendedLifetime(products) {}
+            withExtendedLifetime(groups) {}; withExtendedLifetime(sums) {}
         }
         let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
+        let run = tile == 4 ? mcn_winograd4_forward_sample : mcn_winograd_forward_sample
         offsets.withUnsafeBufferPointer { off in
             plan.run { worker, n in
                 let xp = copies[worker]!.pointer
-                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 0)
-                mcn_winograd_forward_sample(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, u.pointer, g.o,
-                                            off.baseAddress, groups[worker]!.pointer, products[worker]!.pointer,
-                                            y + n * sampleOut, accumulate ? 1 : 0)
+                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
+                run(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, u.pointer, g.o, off.baseAddress,
+                    groups[worker]!.pointer, sums[worker]!.pointer, y + n * sampleOut, accumulate ? 1 : 0)
             }
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 import MCNTensor
 
 /// `ab.direct.conv.<label>.{forward,dw,dx}` and `ab.direct.backbone.<net>`: the direct convolution kernels against
-/// vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels, `ab.strided.…`: the
+/// vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels, `ab.tiles.…`: its 4×4 tiles
+/// against 2×2, `ab.strided.…`: the
 /// strided kernels against col2vol and batched products) in one process, call by call (A, B, A, B, ...), so that the shared machine's
 /// swings hit both alike. Value: the median over rounds of (vol2col time / direct time) for one
 /// call (a convolution's forward, weight gradient or input gradient; a backbone's training pass),
@@ -22,6 +23,13 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
     ConvolutionPaths.winograd = winograd
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
                    takes: ConvolutionPaths.takesWinograd, rng: &rng)
+    abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
+                   takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
+    for name in BenchNetworks.names where options.wants("ab.tiles.backbone.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let r = interleavedRatio(rounds: rounds, path: \.winogradLargeTiles) { BenchNetworks.trainingPass(inst, input) }
+        report.record("ab.tiles.backbone.\(name)", r.ratio, unit: "x", extra: ["large_seconds": r.a, "small_seconds": r.b])
+    }
     for name in BenchNetworks.names where options.wants("ab.winograd.backbone.\(name)") {
         let inst = BenchNetworks.make(name)
         let r = interleavedRatio(rounds: rounds, path: \.winograd) { BenchNetworks.trainingPass(inst, input) }

@@ -395,7 +395,7 @@ static inline void interleave8x4(const v8 p[4], v8 out[4]) {
 }
 
 // The tiles p0 ..< p0 + 16 of every channel and padded plane, as V[ξ (36)][plane][c][16].
-// xp: [C, tp, H + 2, W + 2] (planes `plane` floats apart, readable 4 floats past the last row),
+// xp: [C, tp, H + 2, W + 2] (planes `plane` floats apart, readable 2 floats past the last row),
 // TW = W / 4 tiles a row.
 MCN_CLONES
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v) {

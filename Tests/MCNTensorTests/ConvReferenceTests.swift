@@ -139,11 +139,12 @@ final class ConvReferenceTests: XCTestCase {
         }
     }
 
-    /// Shapes Winograd takes. F(4×4, 3×3): rows of 8 tiles (two a group) and 16, 16 taps from one
-    /// temporal tap, and an even kernel (the first four). F(2×2, 3×3): rows of 16 tiles (one a
-    /// group), 8 (two), 4 (four), 2 (eight) and 32 (two groups a row); temporal kernels of 3, 1 and
-    /// 2 (even, padded on one side in the transposed convolution), no temporal padding; output
-    /// channel blocks 6+6+4, 6+6, 4×8, 6+6+4+4. Its weight gradients where kt ≥ 2.
+    /// Shapes Winograd takes. F(4×4, 3×3) (the first four and the seventh): rows of 8 tiles (two a
+    /// group) and 16, 16 taps from one temporal tap, an even kernel. F(2×2, 3×3) (the others, and
+    /// all of them again with F(4×4) off): rows of 16 tiles (one a group), 8 (two), 4 (four), 2
+    /// (eight) and 32 (two groups a row); temporal kernels of 3, 1 and 2 (even, padded on one side
+    /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 6+6, 4×8,
+    /// 6+6+4+4. Its weight gradients where kt ≥ 2 and C ≥ 32 / kt.
     static let winogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips: F(4×4)
         ([2, 16, 3, 32, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // R(2+1)D layer1's spatial conv: F(4×4)
@@ -187,16 +188,19 @@ final class ConvReferenceTests: XCTestCase {
         for g in [wide, strided, oddPlane] { XCTAssertFalse(TemporalWinograd.fits(g), "\(g.label)") }
     }
 
-    /// Winograd's F(2×2, 3×3) (WinogradConv) against the six loops, forward and (through the
-    /// transposed convolution) input gradient, on two workers and on one.
+    /// Winograd (WinogradConv) against the six loops, forward, weight gradient and (through the
+    /// transposed convolution) input gradient, on two workers and on one; then with F(4×4) off, so
+    /// F(2×2) serves the planes F(4×4) would have.
     func testWinogradMatchesDirectLoops() {
-        let saved = BLAS.threads
-        defer { BLAS.setThreads(saved) }
-        for threads in [2, 1] {
+        let saved = (BLAS.threads, WinogradConv.largeTiles)
+        defer { BLAS.setThreads(saved.0); WinogradConv.largeTiles = saved.1 }
+        for (threads, large) in [(2, true), (1, true), (2, false)] {
             BLAS.setThreads(threads)
+            WinogradConv.largeTiles = large
             with(split: true, rowShift: true, direct: true, winograd: true) {
                 for (xs, ws, s, p) in Self.winogradCases where BLAS.threads == threads {
-                    XCTAssertNotNil(WinogradConv(Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)), "case \(xs) \(ws)")
+                    let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                    XCTAssertEqual(WinogradConv(g) != nil, large || WinogradConv.fitsSmallTiles(g), "case \(xs) \(ws)")
                 }
                 forwardCases(Self.winogradCases)
                 backwardCases(Self.winogradCases)
@@ -231,7 +235,7 @@ final class ConvReferenceTests: XCTestCase {
         let fewTaps = Conv3dGeometry(input: [2, 16, 2, 16, 16], weight: [16, 16, 1, 3, 3], stride: (1, 1, 1), padding: (0, 1, 1))
         for (i, (xs, ws, s, p)) in Self.winogradCases.enumerated() {
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
-            XCTAssertEqual(WinogradConv.fitsLargeTiles(g), i < 4 || i == 6, "case \(xs) \(ws)")
+            XCTAssertEqual(WinogradConv.fitsLargeTiles(g, switchedOn: true), i < 4 || i == 6, "case \(xs) \(ws)")
         }
         for g in [layer4, odd, strided, fewTiles, fewTaps] { XCTAssertFalse(WinogradConv.fits(g), "\(g.label)") }
         let wide = Conv3dGeometry(input: [2, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
@@ -476,9 +480,12 @@ final class ConvReferenceTests: XCTestCase {
             for i in 0..<x.count where Swift.abs(Double(dx[i]) - rx[i]) > 1e-3 * max(1, Swift.abs(rx[i])) {
                 XCTFail("dX case \(ws) element \(i): \(dx[i]) vs \(rx[i])"); break
             }
-            // A fresh dx (no gradient yet) is overwritten, whatever it held.
-            let fresh = Tensor.filled(xs, .nan)
-            withExtendedLifetime(dy) { conv3dBackward(x, w, dy.pointer, g, dw: nil, dx: fresh.pointer, dxFresh: true) }
+            // A fresh dx (no gradient yet) is overwritten, whatever it held (with a weight gradient
+            // alongside, so the paths that take dW their own way run too; that dW is not checked).
+            let fresh = Tensor.filled(xs, .nan), unchecked = Tensor.zeros(ws)
+            withExtendedLifetime(dy) {
+                conv3dBackward(x, w, dy.pointer, g, dw: unchecked.pointer, dx: fresh.pointer, dxFresh: true)
+            }
             for i in 0..<x.count {
                 let want = rx[i] - rxStart[i]
                 if !(Swift.abs(Double(fresh[i]) - want) <= 1e-3 * max(1, Swift.abs(want))) {   // NaN fails too

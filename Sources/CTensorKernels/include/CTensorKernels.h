@@ -112,10 +112,12 @@ void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo,
 /// of a strided convolution's input gradient).
 void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
                            long rowStride, long colStride, int accumulate);
-// Winograd F(2×2, 3×3) convolution of one sample (Winograd.c, Winograd.swift).
+// Winograd convolutions of one sample (Winograd.c): spatial F(2×2, 3×3) and F(4×4, 3×3) with the
+// F(2×2) weight gradient (Winograd.swift), temporal F(2, 3) (WinogradTemporal.swift).
 
-/// Floats between the 16 products' blocks of n floats in the scratch buffers: n plus one cache
-/// line, so that the 16 blocks do not fall on the same few L1 sets (a multiple of 4 KB apart, they
+/// Floats between the products' blocks of n floats in the scratch buffers (16, 36 or 4 blocks; the
+/// temporal path's rows too): n plus one cache line, so that the blocks do not fall on the same
+/// few L1 sets (a multiple of 4 KB apart, they
 /// would for layer1's 10 KB blocks and 1 KB products).
 long mcn_winograd_stride(long n);
 
@@ -165,7 +167,7 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
                                           int accumulate);
 /// F(4×4, 3×3), as mcn_winograd_forward_sample but with 4×4 output tiles (H and W multiples of 4,
 /// TW = W / 4) and 36 products: u: [36][O·K] from mcn_winograd4_weights; v: [36][tp, C, 16] and
-/// m: [36][O, 16] (blocks mcn_winograd_stride apart) scratch; xp readable 4 floats past its end.
+/// m: [36][O, 16] (blocks mcn_winograd_stride apart) scratch; xp readable 2 floats past its end.
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
 void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
                           int accumulate);

@@ -188,8 +188,9 @@ public enum ConvolutionPaths {
         set { StridedPointwise.stridedKernelsEnabled = newValue }
     }
 
-    /// Whether Winograd's F(2×2, 3×3) and F(2, 3) serve the forwards (and stride-1 input
-    /// gradients) they fit (see WinogradConv, TemporalWinograd).
+    /// Whether Winograd serves the convolutions it fits: F(4×4, 3×3) and F(2×2, 3×3) forwards and
+    /// stride-1 input gradients, F(2×2, 3×3) weight gradients, F(2, 3) temporal forwards and input
+    /// gradients (see WinogradConv, TemporalWinograd).
     public static var winograd: Bool {
         get { WinogradConv.enabled }
         set { WinogradConv.enabled = newValue }
@@ -211,9 +212,6 @@ public enum ConvolutionPaths {
 
     /// Whether F(4×4, 3×3) would serve g's forward (with its switch on).
     public static func takesWinogradLargeTiles(_ g: Conv3dGeometry) -> Bool {
-        let saved = WinogradConv.largeTiles
-        WinogradConv.largeTiles = true
-        defer { WinogradConv.largeTiles = saved }
-        return WinogradConv.fitsLargeTiles(g)
+        WinogradConv.fitsLargeTiles(g, switchedOn: true)
     }
 }

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Stride-1 kt×3×3 convolutions with spatial padding 1 by Winograd's minimal filtering in the two
-/// spatial axes, direct in time (Winograd.c): F(4×4, 3×3) on planes of 32×32 (and multiples of
-/// 64 wide), 36 multiply-adds per 4×4 outputs of a channel pair and temporal tap instead of 144;
+/// spatial axes, direct in time (Winograd.c): F(4×4, 3×3) on planes 32 wide (or a multiple of 64)
+/// and a multiple of 8 high, 36 multiply-adds per 4×4 outputs of a channel pair and temporal tap instead of 144;
 /// F(2×2, 3×3) on the smaller planes, 16 per 2×2 instead of 36. It serves the forwards of
 /// layer1–3's 3×3×3 and 1×3×3 convolutions and, through the transposed convolution, their input
 /// gradients; with F(2×2, 3×3), the weight gradients of the narrow 3×3×3 ones too.
@@ -56,8 +56,8 @@ struct WinogradConv {
     /// F(4×4, 3×3): planes whose rows hold 8, 16 or a multiple of 16 tiles of 4 (the transforms run
     /// 8 tiles a vector; with 4 a row, 16×16 planes, a one-core harness read 0.72–0.85× F(2×2)),
     /// whole groups of 16 tiles, 16 taps or more. On (MCN_WINOGRAD_LARGE_TILES=0 turns it off).
-    static func fitsLargeTiles(_ g: Conv3dGeometry) -> Bool {
-        guard largeTiles, fitsKernel(g), g.h % 4 == 0, g.w % 4 == 0 else { return false }
+    static func fitsLargeTiles(_ g: Conv3dGeometry, switchedOn: Bool = largeTiles) -> Bool {
+        guard switchedOn, fitsKernel(g), g.h % 4 == 0, g.w % 4 == 0 else { return false }
         let (th, tw) = (g.h / 4, g.w / 4)
         return th * tw % 16 == 0 && (tw == 8 || tw % 16 == 0) && g.kernel.0 * g.c >= 16
     }
@@ -101,7 +101,7 @@ struct WinogradConv {
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let u = transformedWeights(w.pointer)
-        // F(4×4)'s input transform reads up to 4 floats past the copy.
+        // F(4×4)'s input transform reads 2 floats past the copy (in lanes it never uses).
         let copies = plan.scratch(g.c * tp * planeSize + 16)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
         let sums = plan.scratch(products * mcn_winograd_stride(g.o * 16))

@@ -108,68 +108,51 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
                          int accumulate) {
     const long xi = mcn_winograd_stride(O * 16);
     for (long oc = 0; oc < O; oc++)
-            for (long p = p0; p < p0 + 16;) {
-                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
-                const float *s = m + oc * 16 + (p - p0);
-                float *y0 = y + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *y1 = y0 + W;
-                long j = 0;
-                for (; j + 8 <= len; j += 8) {
-                    v8 a[4][4];
-                    for (int i = 0; i < 4; i++)
-                        for (int e = 0; e < 4; e++) a[i][e] = *(const v8u *)(s + (4 * i + e) * xi + j);
-                    v8 r0[4], r1[4];
-                    for (int e = 0; e < 4; e++) {
-                        r0[e] = a[0][e] + a[1][e] + a[2][e];
-                        r1[e] = a[1][e] - a[2][e] - a[3][e];
-                    }
-                    const v8 y00 = r0[0] + r0[1] + r0[2], y01 = r0[1] - r0[2] - r0[3];
-                    const v8 y10 = r1[0] + r1[1] + r1[2], y11 = r1[1] - r1[2] - r1[3];
-                    v8 lo0 = __builtin_shufflevector(y00, y01, 0, 8, 1, 9, 2, 10, 3, 11);
-                    v8 hi0 = __builtin_shufflevector(y00, y01, 4, 12, 5, 13, 6, 14, 7, 15);
-                    v8 lo1 = __builtin_shufflevector(y10, y11, 0, 8, 1, 9, 2, 10, 3, 11);
-                    v8 hi1 = __builtin_shufflevector(y10, y11, 4, 12, 5, 13, 6, 14, 7, 15);
-                    float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
-                    if (accumulate) {
-                        lo0 += *(v8u *)d0; hi0 += *(v8u *)(d0 + 8);
-                        lo1 += *(v8u *)d1; hi1 += *(v8u *)(d1 + 8);
-                    }
-                    *(v8u *)d0 = lo0; *(v8u *)(d0 + 8) = hi0;
-                    *(v8u *)d1 = lo1; *(v8u *)(d1 + 8) = hi1;
+        for (long p = p0; p < p0 + 16;) {
+            const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            const float *s = m + oc * 16 + (p - p0);
+            float *y0 = y + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *y1 = y0 + W;
+            long j = 0;
+            for (; j + 8 <= len; j += 8) {
+                v8 a[4][4];
+                for (int i = 0; i < 4; i++)
+                    for (int e = 0; e < 4; e++) a[i][e] = *(const v8u *)(s + (4 * i + e) * xi + j);
+                v8 r0[4], r1[4];
+                for (int e = 0; e < 4; e++) {
+                    r0[e] = a[0][e] + a[1][e] + a[2][e];
+                    r1[e] = a[1][e] - a[2][e] - a[3][e];
                 }
-                for (; j < len; j++) {
-                    float a[4][4];
-                    for (int i = 0; i < 4; i++)
-                        for (int e = 0; e < 4; e++) a[i][e] = s[(4 * i + e) * xi + j];
-                    float r0[4], r1[4];
-                    for (int e = 0; e < 4; e++) {
-                        r0[e] = a[0][e] + a[1][e] + a[2][e];
-                        r1[e] = a[1][e] - a[2][e] - a[3][e];
-                    }
-                    const float out[4] = {r0[0] + r0[1] + r0[2], r0[1] - r0[2] - r0[3],
-                                          r1[0] + r1[1] + r1[2], r1[1] - r1[2] - r1[3]};
-                    float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
-                    if (accumulate) { d0[0] += out[0]; d0[1] += out[1]; d1[0] += out[2]; d1[1] += out[3]; }
-                    else { d0[0] = out[0]; d0[1] = out[1]; d1[0] = out[2]; d1[1] = out[3]; }
+                const v8 y00 = r0[0] + r0[1] + r0[2], y01 = r0[1] - r0[2] - r0[3];
+                const v8 y10 = r1[0] + r1[1] + r1[2], y11 = r1[1] - r1[2] - r1[3];
+                v8 lo0 = __builtin_shufflevector(y00, y01, 0, 8, 1, 9, 2, 10, 3, 11);
+                v8 hi0 = __builtin_shufflevector(y00, y01, 4, 12, 5, 13, 6, 14, 7, 15);
+                v8 lo1 = __builtin_shufflevector(y10, y11, 0, 8, 1, 9, 2, 10, 3, 11);
+                v8 hi1 = __builtin_shufflevector(y10, y11, 4, 12, 5, 13, 6, 14, 7, 15);
+                float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
+                if (accumulate) {
+                    lo0 += *(v8u *)d0; hi0 += *(v8u *)(d0 + 8);
+                    lo1 += *(v8u *)d1; hi1 += *(v8u *)(d1 + 8);
                 }
-                p += len;
+                *(v8u *)d0 = lo0; *(v8u *)(d0 + 8) = hi0;
+                *(v8u *)d1 = lo1; *(v8u *)(d1 + 8) = hi1;
             }
-}
-
-void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
-                                 const float *u, long O, const long *off, float *v, float *m, float *y,
-                                 int accumulate) {
-    const long TW = W / 2, tiles = H / 2 * TW, K = kt * C;
-    const long vs = mcn_winograd_stride(tp * C * 16), ms = mcn_winograd_stride(O * 16);
-    for (long p0 = 0; p0 < tiles; p0 += 16) {
-        mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
-        // Plane by plane: its 16 products stay in L1 until transformed back.
-        for (long t = 0; t < T; t++) {
-            for (long xi = 0; xi < 16; xi++)
-                mcn_direct_conv_forward(v + xi * vs + t * C * 16, off, K, 0, K, u + xi * O * K, O,
-                                        m + xi * ms, 16, 16, 0, K);
-            mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+            for (; j < len; j++) {
+                float a[4][4];
+                for (int i = 0; i < 4; i++)
+                    for (int e = 0; e < 4; e++) a[i][e] = s[(4 * i + e) * xi + j];
+                float r0[4], r1[4];
+                for (int e = 0; e < 4; e++) {
+                    r0[e] = a[0][e] + a[1][e] + a[2][e];
+                    r1[e] = a[1][e] - a[2][e] - a[3][e];
+                }
+                const float out[4] = {r0[0] + r0[1] + r0[2], r0[1] - r0[2] - r0[3],
+                                      r1[0] + r1[1] + r1[2], r1[1] - r1[2] - r1[3]};
+                float *d0 = y0 + 2 * j, *d1 = y1 + 2 * j;
+                if (accumulate) { d0[0] += out[0]; d0[1] += out[1]; d1[0] += out[2]; d1[1] += out[3]; }
+                else { d0[0] = out[0]; d0[1] = out[1]; d1[0] = out[2]; d1[1] = out[3]; }
+            }
+            p += len;
         }
-    }
 }
 
 // Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of every output plane and channel of dy: [O, T, H, W],
@@ -231,24 +214,35 @@ void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long 
 // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
 static const float wino_g[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
 
+// G of F(4×4, 3×3) = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
+static const float wino4_g[6][3] = {{0.25f, 0, 0},
+                                    {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                    {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                    {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                    {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                    {0, 0, 1}};
+
+// U = G g Gᵀ (n×n, n = 4 or 6) for every output channel, temporal tap and input channel, in the
+// direct forward kernel's blocks of output channels.
 MCN_CLONES
-void mcn_winograd_weights(const float *w, long O, long C, long kt, float *u) {
-    const long K = kt * C;
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u) {
+    const long K = kt * C, n = tile + 2;
+    const float (*g)[3] = tile == 4 ? wino4_g : wino_g;
     for (long o0 = 0; o0 < O;) {
         const long ob = mcn_direct_block(O - o0);
         for (long i = 0; i < ob; i++)
             for (long c = 0; c < C; c++)
                 for (long a = 0; a < kt; a++) {
                     const float *f = w + (((o0 + i) * C + c) * kt + a) * 9;
-                    float gf[4][3];   // G g
-                    for (int x = 0; x < 4; x++)
+                    float gf[6][3];   // G g
+                    for (int x = 0; x < n; x++)
                         for (int q = 0; q < 3; q++)
-                            gf[x][q] = wino_g[x][0] * f[q] + wino_g[x][1] * f[3 + q] + wino_g[x][2] * f[6 + q];
+                            gf[x][q] = g[x][0] * f[q] + g[x][1] * f[3 + q] + g[x][2] * f[6 + q];
                     const long k = a * C + c;
-                    for (int x = 0; x < 4; x++)
-                        for (int e = 0; e < 4; e++)
-                            u[(x * 4 + e) * O * K + o0 * K + k * ob + i] =
-                                gf[x][0] * wino_g[e][0] + gf[x][1] * wino_g[e][1] + gf[x][2] * wino_g[e][2];
+                    for (int x = 0; x < n; x++)
+                        for (int e = 0; e < n; e++)
+                            u[(x * n + e) * O * K + o0 * K + k * ob + i] =
+                                gf[x][0] * g[e][0] + gf[x][1] * g[e][1] + gf[x][2] * g[e][2];
                 }
         o0 += ob;
     }
@@ -487,49 +481,22 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
         }
 }
 
-void mcn_winograd4_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
-                                  const float *u, long O, const long *off, float *v, float *m, float *y,
-                                  int accumulate) {
-    const long TW = W / 4, tiles = H / 4 * TW, K = kt * C;
+void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
+                                 long tile, const float *u, long O, const long *off, float *v, float *m, float *y,
+                                 int accumulate) {
+    const long TW = W / tile, tiles = H / tile * TW, K = kt * C, products = (tile + 2) * (tile + 2);
     const long vs = mcn_winograd_stride(tp * C * 16), ms = mcn_winograd_stride(O * 16);
     for (long p0 = 0; p0 < tiles; p0 += 16) {
-        mcn_winograd4_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        if (tile == 4) mcn_winograd4_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        else mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
+        // Plane by plane: its products stay in L1 until transformed back.
         for (long t = 0; t < T; t++) {
-            for (long xi = 0; xi < 36; xi++)
+            for (long xi = 0; xi < products; xi++)
                 mcn_direct_conv_forward(v + xi * vs + t * C * 16, off, K, 0, K, u + xi * O * K, O,
                                         m + xi * ms, 16, 16, 0, K);
-            mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+            if (tile == 4) mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+            else mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
         }
     }
 }
 
-// G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
-static const float wino4_g[6][3] = {{0.25f, 0, 0},
-                                    {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-                                    {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-                                    {1.0f / 24, 1.0f / 12, 1.0f / 6},
-                                    {1.0f / 24, -1.0f / 12, 1.0f / 6},
-                                    {0, 0, 1}};
-
-MCN_CLONES
-void mcn_winograd4_weights(const float *w, long O, long C, long kt, float *u) {
-    const long K = kt * C;
-    for (long o0 = 0; o0 < O;) {
-        const long ob = mcn_direct_block(O - o0);
-        for (long i = 0; i < ob; i++)
-            for (long c = 0; c < C; c++)
-                for (long a = 0; a < kt; a++) {
-                    const float *f = w + (((o0 + i) * C + c) * kt + a) * 9;
-                    float gf[6][3];   // G g
-                    for (int x = 0; x < 6; x++)
-                        for (int q = 0; q < 3; q++)
-                            gf[x][q] = wino4_g[x][0] * f[q] + wino4_g[x][1] * f[3 + q] + wino4_g[x][2] * f[6 + q];
-                    const long k = a * C + c;
-                    for (int x = 0; x < 6; x++)
-                        for (int e = 0; e < 6; e++)
-                            u[(x * 6 + e) * O * K + o0 * K + k * ob + i] =
-                                gf[x][0] * wino4_g[e][0] + gf[x][1] * wino4_g[e][1] + gf[x][2] * wino4_g[e][2];
-                }
-        o0 += ob;
-    }
-}

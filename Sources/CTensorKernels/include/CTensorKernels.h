@@ -133,10 +133,12 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
                          int accumulate);
 
 /// y (=, or +=) the kt×3×3 convolution (stride 1, spatial padding 1) of the padded sample xp, every
-/// group of 16 tiles in turn: u holds the transformed weights, [16, O·kt·C] in the direct kernel's
-/// blocks, off[k] = 16·k; v and m (as above) are scratch.
+/// group of 16 tiles of tile×tile outputs in turn (tile 2: F(2×2, 3×3), 16 products; tile 4:
+/// F(4×4, 3×3), 36, with H and W multiples of 4 and xp readable 2 floats past its end): u holds the
+/// transformed weights (mcn_winograd_weights), off[k] = 16·k; v: [products][tp, C, 16] and
+/// m: [products][O, 16] (blocks mcn_winograd_stride apart) are scratch.
 void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
-                                 const float *u, long O, const long *off, float *v, float *m, float *y,
+                                 long tile, const float *u, long O, const long *off, float *v, float *m, float *y,
                                  int accumulate);
 /// Z = A dy Aᵀ of tiles p0 ..< p0 + 16 of every plane and channel of dy: [O, T, H, W], as
 /// z: [16][T, O, 16] (blocks mcn_winograd_stride(T·O·16) apart).
@@ -148,9 +150,10 @@ void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long 
 void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
                                          long H, long W, long kt, long O, const long *off, float *v, float *z,
                                          float *s);
-/// U = G g Gᵀ of w: [O, C, kt, 3, 3], as u: [16][O·K] (K = kt·C, tap k = a·C + c) in the direct
-/// forward kernel's blocks of output channels (mcn_direct_block).
-void mcn_winograd_weights(const float *w, long O, long C, long kt, float *u);
+/// U = G g Gᵀ of w: [O, C, kt, 3, 3] for tiles of 2×2 or 4×4 outputs (tile 2 or 4), as
+/// u: [16 or 36][O·K] (K = kt·C, tap k = a·C + c) in the direct forward kernel's blocks of output
+/// channels (mcn_direct_block).
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u);
 
 /// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16][O, K] (the sums of mcn_winograd_weight_gradient_sample).
 void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw);
@@ -165,14 +168,9 @@ void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
                                           long O, long Qb, const long *off, float *v, float *m, float *y,
                                           int accumulate);
-/// F(4×4, 3×3), as mcn_winograd_forward_sample but with 4×4 output tiles (H and W multiples of 4,
-/// TW = W / 4) and 36 products: u: [36][O·K] from mcn_winograd4_weights; v: [36][tp, C, 16] and
-/// m: [36][O, 16] (blocks mcn_winograd_stride apart) scratch; xp readable 2 floats past its end.
+/// The transforms of F(4×4, 3×3), as mcn_winograd_input and mcn_winograd_output with 6×6 input
+/// tiles, 4×4 output tiles, TW = W / 4 and 36 products.
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
 void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
                           int accumulate);
-void mcn_winograd4_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
-                                  const float *u, long O, const long *off, float *v, float *m, float *y,
-                                  int accumulate);
-void mcn_winograd4_weights(const float *w, long O, long C, long kt, float *u);
 #endif

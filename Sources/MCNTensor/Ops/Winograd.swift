@@ -92,8 +92,7 @@ struct WinogradConv {
     // w: [O, C, kt, 3, 3] -> [products, O·kt·C]
     func transformedWeights(_ w: UnsafePointer<Float>) -> Tensor {
         let out = Tensor(uninitialized: [products * g.o * g.kernel.0 * g.c])
-        if tile == 4 { mcn_winograd4_weights(w, g.o, g.c, g.kernel.0, out.pointer) }
-        else { mcn_winograd_weights(w, g.o, g.c, g.kernel.0, out.pointer) }
+        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, tile, out.pointer)
         return out
     }
 
@@ -110,13 +109,13 @@ struct WinogradConv {
             withExtendedLifetime(groups) {}; withExtendedLifetime(sums) {}
         }
         let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
-        let run = tile == 4 ? mcn_winograd4_forward_sample : mcn_winograd_forward_sample
         offsets.withUnsafeBufferPointer { off in
             plan.run { worker, n in
                 let xp = copies[worker]!.pointer
                 mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
-                run(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, u.pointer, g.o, off.baseAddress,
-                    groups[worker]!.pointer, sums[worker]!.pointer, y + n * sampleOut, accumulate ? 1 : 0)
+                mcn_winograd_forward_sample(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, tile, u.pointer, g.o,
+                                            off.baseAddress, groups[worker]!.pointer, sums[worker]!.pointer,
+                                            y + n * sampleOut, accumulate ? 1 : 0)
             }
         }
     }

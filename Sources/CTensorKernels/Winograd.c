@@ -197,20 +197,6 @@ void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long 
             }
 }
 
-void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
-                                         long H, long W, long kt, long O, const long *off, float *v, float *z,
-                                         float *s) {
-    const long TW = W / 2, tiles = H / 2 * TW, K = kt * C;
-    const long vs = mcn_winograd_stride(tp * C * 16), zs = mcn_winograd_stride(T * O * 16);
-    mcn_direct_planes planes = {.planes = T, .q = 16, .inPlane = C * 16, .dyPlane = O * 16, .ldd = 16};
-    for (long p0 = 0; p0 < tiles; p0 += 16) {
-        mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
-        mcn_winograd_output_gradient(dy, T, O, H, W, TW, p0, z);
-        for (long xi = 0; xi < 16; xi++)
-            mcn_direct_conv_weight_gradient(&planes, v + xi * vs, off, K, z + xi * zs, O, s + xi * O * K);
-    }
-}
-
 // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
 static const float wino_g[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
 
@@ -249,24 +235,27 @@ void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, fl
 }
 
 MCN_CLONES
-void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw) {
-    const long K = kt * C;
+void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, long tile, float *dw) {
+    const long K = kt * C, n = tile + 2;
+    const float (*g)[3] = tile == 4 ? wino4_g : wino_g;
     for (long o = 0; o < O; o++)
         for (long c = 0; c < C; c++)
             for (long a = 0; a < kt; a++) {
                 const long k = a * C + c;
-                float sg[4][3];   // S G
-                for (int x = 0; x < 4; x++)
+                float sg[6][3];   // S G
+                for (int x = 0; x < n; x++)
                     for (int q = 0; q < 3; q++) {
                         float v = 0;
-                        for (int e = 0; e < 4; e++) v += s[((x * 4 + e) * O + o) * K + k] * wino_g[e][q];
+                        for (int e = 0; e < n; e++) v += s[((x * n + e) * O + o) * K + k] * g[e][q];
                         sg[x][q] = v;
                     }
                 float *d = dw + ((o * C + c) * kt + a) * 9;
                 for (int r = 0; r < 3; r++)
-                    for (int q = 0; q < 3; q++)
-                        d[r * 3 + q] += wino_g[0][r] * sg[0][q] + wino_g[1][r] * sg[1][q] + wino_g[2][r] * sg[2][q] +
-                                        wino_g[3][r] * sg[3][q];
+                    for (int q = 0; q < 3; q++) {
+                        float v = 0;
+                        for (int x = 0; x < n; x++) v += g[x][r] * sg[x][q];
+                        d[r * 3 + q] += v;
+                    }
             }
 }
 
@@ -497,6 +486,75 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
             if (tile == 4) mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
             else mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
         }
+    }
+}
+
+// Z = A dy Aᵀ for 4×4 tiles (the transpose of F(4×4)'s output transform): a gradient row
+// (d0, d1, d2, d3) becomes (d0, d0 + d1 + d2 + d3, d0 − d1 + d2 − d3, d0 + 2d1 + 4d2 + 8d3,
+// d0 − 2d1 + 4d2 − 8d3, d3), across and then down; z: [36][T, O, 16].
+#define A6(o, d)                                                                                 \
+    do {                                                                                         \
+        (o)[0] = (d)[0];                                                                         \
+        (o)[1] = (d)[0] + (d)[1] + (d)[2] + (d)[3];                                              \
+        (o)[2] = (d)[0] - (d)[1] + (d)[2] - (d)[3];                                              \
+        (o)[3] = (d)[0] + 2 * (d)[1] + 4 * (d)[2] + 8 * (d)[3];                                  \
+        (o)[4] = (d)[0] - 2 * (d)[1] + 4 * (d)[2] - 8 * (d)[3];                                  \
+        (o)[5] = (d)[3];                                                                         \
+    } while (0)
+
+MCN_CLONES
+void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z) {
+    const long xi = mcn_winograd_stride(T * O * 16);
+    for (long t = 0; t < T; t++)
+        for (long oc = 0; oc < O; oc++)
+            for (long p = p0; p < p0 + 16;) {
+                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+                const float *d0 = dy + ((oc * T + t) * H + 4 * th) * W + 4 * tw0;
+                float *o = z + (t * O + oc) * 16 + (p - p0);
+                long j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    v8 rows[4][6];
+                    for (int r = 0; r < 4; r++) {
+                        v8 ph[4];
+                        deinterleave8x4(d0 + r * W + 4 * j, ph);
+                        A6(rows[r], ph);
+                    }
+                    for (int e = 0; e < 6; e++) {
+                        v8 col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]}, out[6];
+                        A6(out, col);
+                        for (int i = 0; i < 6; i++) *(v8u *)(o + (i * 6 + e) * xi + j) = out[i];
+                    }
+                }
+                for (; j < len; j++) {
+                    float rows[4][6];
+                    for (int r = 0; r < 4; r++) A6(rows[r], d0 + r * W + 4 * j);
+                    for (int e = 0; e < 6; e++) {
+                        const float col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]};
+                        float out[6];
+                        A6(out, col);
+                        for (int i = 0; i < 6; i++) o[(i * 6 + e) * xi + j] = out[i];
+                    }
+                }
+                p += len;
+            }
+}
+
+void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
+                                         long H, long W, long kt, long tile, long O, const long *off, float *v,
+                                         float *z, float *s) {
+    const long TW = W / tile, tiles = H / tile * TW, K = kt * C, products = (tile + 2) * (tile + 2);
+    const long vs = mcn_winograd_stride(tp * C * 16), zs = mcn_winograd_stride(T * O * 16);
+    mcn_direct_planes planes = {.planes = T, .q = 16, .inPlane = C * 16, .dyPlane = O * 16, .ldd = 16};
+    for (long p0 = 0; p0 < tiles; p0 += 16) {
+        if (tile == 4) {
+            mcn_winograd4_input(xp, C, tp, plane, W + 2, TW, p0, v);
+            mcn_winograd4_output_gradient(dy, T, O, H, W, TW, p0, z);
+        } else {
+            mcn_winograd_input(xp, C, tp, plane, W + 2, TW, p0, v);
+            mcn_winograd_output_gradient(dy, T, O, H, W, TW, p0, z);
+        }
+        for (long xi = 0; xi < products; xi++)
+            mcn_direct_conv_weight_gradient(&planes, v + xi * vs, off, K, z + xi * zs, O, s + xi * O * K);
     }
 }
 

@@ -145,18 +145,20 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
 void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
 
 /// s[ξ][o·K + k] += Σ over tiles and output planes of Z(ξ, o) · V(ξ, tap k) for one sample (K = kt·C,
-/// tap k = (a, c)): the weight gradient of the kt×3×3 convolution in the transformed domain
-/// (dW = Gᵀ S G, applied by the caller). xp, off as for the forward; dy: [O, T, H, W]; v and z scratch.
+/// tap k = (a, c)): the weight gradient of the kt×3×3 convolution in the transformed domain, tiles of
+/// tile×tile outputs (2 or 4; 16 or 36 products ξ), dW = Gᵀ S G by mcn_winograd_weight_gradient_back.
+/// xp, off as for the forward; dy: [O, T, H, W]; v and z ([products][T, O, 16]) scratch.
 void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long C, long tp, long plane, long T,
-                                         long H, long W, long kt, long O, const long *off, float *v, float *z,
-                                         float *s);
+                                         long H, long W, long kt, long tile, long O, const long *off, float *v,
+                                         float *z, float *s);
 /// U = G g Gᵀ of w: [O, C, kt, 3, 3] for tiles of 2×2 or 4×4 outputs (tile 2 or 4), as
 /// u: [16 or 36][O·K] (K = kt·C, tap k = a·C + c) in the direct forward kernel's blocks of output
 /// channels (mcn_direct_block).
 void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u);
 
-/// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16][O, K] (the sums of mcn_winograd_weight_gradient_sample).
-void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, float *dw);
+/// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16 or 36][O, K] (the sums of
+/// mcn_winograd_weight_gradient_sample with tile 2 or 4).
+void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, long tile, float *dw);
 /// The temporal F(2, 3) weights of w: [O, C, 3, 1, 1], as u: [4][O·C] in the direct kernel's blocks.
 void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 
@@ -173,4 +175,5 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
 void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
                           int accumulate);
+void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
 #endif

@@ -8,7 +8,7 @@ import Glibc
 /// and a multiple of 8 high, 36 multiply-adds per 4×4 outputs of a channel pair and temporal tap instead of 144;
 /// F(2×2, 3×3) on the smaller planes, 16 per 2×2 instead of 36. It serves the forwards of
 /// layer1–3's 3×3×3 and 1×3×3 convolutions and, through the transposed convolution, their input
-/// gradients; with F(2×2, 3×3), the weight gradients of the narrow 3×3×3 ones too.
+/// gradients; and the weight gradients of the narrow 3×3×3 ones.
 ///
 /// Each sample is copied once with its padding; groups of 16 tiles are transformed, multiplied by
 /// the direct kernel (6 channels by the 16 tiles in registers, the taps being the temporal taps ×
@@ -67,12 +67,16 @@ struct WinogradConv {
     /// Channels in and out the path is measured to win on (BENCHMARKS.md, "Winograd").
     static let maxChannels = 64
 
-    /// The weight gradient too when the kernel has two or more temporal taps and ≤ 32 channels
-    /// (r3d's 3×3×3 16→16 and 32→32: 1.05× and 1.20× the direct kernel in process; with one tap,
-    /// R(2+1)D's 1×3×3, 0.98–1.04×; the 64-channel layer, 0.88× its vol2col + sgemm).
-    static func fitsWeightGradient(_ g: Conv3dGeometry) -> Bool {
-        fitsSmallTiles(g) && g.kernel.0 >= 2 && g.c <= 32 && g.o <= 32
+    /// The weight gradient too when the kernel has two or more temporal taps and ≤ 32 channels, by
+    /// F(4×4) where it fits (r3d layer1: a one-core harness read 2.0× the direct kernel), else F(2×2)
+    /// (32→32: 1.20× in process). Not with one temporal tap (R(2+1)D's 1×3×3: F(4×4) 0.9×, F(2×2)
+    /// 0.98–1.04×) nor 64 channels (F(2×2) 0.88× its vol2col + sgemm): nil there.
+    static func weightGradientTile(_ g: Conv3dGeometry) -> Int? {
+        guard g.kernel.0 >= 2, g.c <= 32, g.o <= 32 else { return nil }
+        return fitsLargeTiles(g) ? 4 : fitsSmallTiles(g) ? 2 : nil
     }
+
+    static func fitsWeightGradient(_ g: Conv3dGeometry) -> Bool { weightGradientTile(g) != nil }
 
     /// The path for g's forward (or, with `weightGradient`, its weight gradient) when it fits, is
     /// on, and its plan runs samples on their own cores (or there is one core).
@@ -81,7 +85,7 @@ struct WinogradConv {
               let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.g = g
         self.plan = plan
-        tile = !weightGradient && Self.fitsLargeTiles(g) ? 4 : 2
+        tile = weightGradient ? Self.weightGradientTile(g)! : Self.fitsLargeTiles(g) ? 4 : 2
         tp = g.t + 2 * g.padding.0
         planeSize = (g.h + 2) * (g.w + 2)
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }
@@ -129,24 +133,24 @@ struct WinogradConv {
     func weightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>) {
         let (O, C, kt) = (g.o, g.c, g.kernel.0)
         let K = kt * C
-        let sums = Tensor.zeros([16 * O * K])
-        let copies = plan.scratch(g.c * tp * planeSize)
-        let groups = plan.scratch(16 * mcn_winograd_stride(tp * g.c * 16))
-        let gradients = plan.scratch(16 * mcn_winograd_stride(g.to * O * 16))
+        let sums = Tensor.zeros([products * O * K])
+        let copies = plan.scratch(g.c * tp * planeSize + 16)
+        let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
+        let gradients = plan.scratch(products * mcn_winograd_stride(g.to * O * 16))
         defer {
             withExtendedLifetime(sums) {}; withExtendedLifetime(copies) {}
             withExtendedLifetime(groups) {}; withExtendedLifetime(gradients) {}
         }
         let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
         offsets.withUnsafeBufferPointer { off in
-            plan.runSummed(into: sums.pointer, count: 16 * O * K) { worker, n, s in
+            plan.runSummed(into: sums.pointer, count: products * O * K) { worker, n, s in
                 let xp = copies[worker]!.pointer
-                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 0)
-                mcn_winograd_weight_gradient_sample(xp, dy + n * sampleOut, g.c, tp, planeSize, g.to, g.h, g.w, kt, O,
-                                                    off.baseAddress, groups[worker]!.pointer,
+                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
+                mcn_winograd_weight_gradient_sample(xp, dy + n * sampleOut, g.c, tp, planeSize, g.to, g.h, g.w, kt, tile,
+                                                    O, off.baseAddress, groups[worker]!.pointer,
                                                     gradients[worker]!.pointer, s)
             }
         }
-        mcn_winograd_weight_gradient_back(sums.pointer, O, C, kt, dw)
+        mcn_winograd_weight_gradient_back(sums.pointer, O, C, kt, tile, dw)
     }
 }

@@ -144,7 +144,8 @@ final class ConvReferenceTests: XCTestCase {
     /// all of them again with F(4×4) off): rows of 16 tiles (one a group), 8 (two), 4 (four), 2
     /// (eight) and 32 (two groups a row); temporal kernels of 3, 1 and 2 (even, padded on one side
     /// in the transposed convolution), no temporal padding; output channel blocks 6+6+4, 6+6, 4×8,
-    /// 6+6+4+4. Its weight gradients where kt ≥ 2 and C ≥ 32 / kt.
+    /// 6+6+4+4. Weight gradients where kt ≥ 2 (≤ 32 channels) by whichever tile fits (see
+    /// WinogradConv.weightGradientTile).
     static let winogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),   // r3d layer1, shorter clips: F(4×4)
         ([2, 16, 3, 32, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // R(2+1)D layer1's spatial conv: F(4×4)
@@ -201,6 +202,9 @@ final class ConvReferenceTests: XCTestCase {
                 for (xs, ws, s, p) in Self.winogradCases where BLAS.threads == threads {
                     let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
                     XCTAssertEqual(WinogradConv(g) != nil, large || WinogradConv.fitsSmallTiles(g), "case \(xs) \(ws)")
+                    // The weight gradient goes through Winograd wherever its rule says so.
+                    XCTAssertEqual(WinogradConv(g, weightGradient: true)?.tile, WinogradConv.weightGradientTile(g),
+                                   "case \(xs) \(ws)")
                 }
                 forwardCases(Self.winogradCases)
                 backwardCases(Self.winogradCases)

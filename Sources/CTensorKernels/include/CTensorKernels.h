@@ -175,5 +175,6 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
 void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
                           int accumulate);
+/// Z = A dy Aᵀ of 4×4 gradient tiles into 6×6 (as mcn_winograd_output_gradient, z: [36][T, O, 16]).
 void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
 #endif

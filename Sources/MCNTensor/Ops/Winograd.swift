@@ -81,11 +81,13 @@ struct WinogradConv {
     /// The path for g's forward (or, with `weightGradient`, its weight gradient) when it fits, is
     /// on, and its plan runs samples on their own cores (or there is one core).
     init?(_ g: Conv3dGeometry, weightGradient: Bool = false) {
-        guard Self.enabled, weightGradient ? Self.fitsWeightGradient(g) : Self.fits(g),
-              let plan = ConvPlan.samplesOnCores(g) else { return nil }
+        // The tile is decided once: the F(4×4) switch is read here only.
+        let tile = weightGradient ? Self.weightGradientTile(g)
+            : Self.fitsLargeTiles(g) ? 4 : Self.fitsSmallTiles(g) ? 2 : nil
+        guard Self.enabled, let tile, let plan = ConvPlan.samplesOnCores(g) else { return nil }
         self.g = g
         self.plan = plan
-        tile = weightGradient ? Self.weightGradientTile(g)! : Self.fitsLargeTiles(g) ? 4 : 2
+        self.tile = tile
         tp = g.t + 2 * g.padding.0
         planeSize = (g.h + 2) * (g.w + 2)
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }

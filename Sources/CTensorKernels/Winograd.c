@@ -26,6 +26,15 @@ static inline void deinterleave4(const float *s, v4 *even, v4 *odd) {
     *odd = __builtin_shufflevector(a, b, 1, 3, 5, 7);
 }
 
+// A group's tiles p0 ..< p0 + 16 come in runs along a tile row (a group spans whole rows of up to
+// 16 tiles, or 16 tiles of a longer row): the run that starts at tile p lies in row th from column
+// tw0, and is as long as returned.
+static inline long tile_run(long p, long TW, long *th, long *tw0) {
+    *th = p / TW;
+    *tw0 = p % TW;
+    return TW - *tw0 < 16 ? TW - *tw0 : 16;
+}
+
 // V for n tiles (8 or 4 a vector type VT) of four input rows r, row width rowW, at o (ξ rows xi
 // apart). Tile j reads columns 2j ... 2j + 3 of rows 0 ... 3: its columns split as evens e and odds
 // o at 2j and e1, o1 at 2j + 2, Bᵀ runs down the rows on each, then B across (e − e1, o + e1,
@@ -65,8 +74,8 @@ void mcn_winograd_input(const float *xp, long C, long tp, long plane, long rowW,
     const long xi = mcn_winograd_stride(tp * C * 16);
     for (long c = 0; c < C; c++)
         for (long pi = 0; pi < tp; pi++)
-            for (long p = p0; p < p0 + 16;) {
-                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+                len = tile_run(p, TW, &th, &tw0);
                 const float *row = xp + (c * tp + pi) * plane + 2 * th * rowW + 2 * tw0;
                 float *out = v + (pi * C + c) * 16 + (p - p0);
                 long j = 0;
@@ -97,7 +106,6 @@ void mcn_winograd_input(const float *xp, long C, long tp, long plane, long rowW,
                         o[3 * xi] = d[i][1] - d[i][3];
                     }
                 }
-                p += len;
             }
 }
 
@@ -108,8 +116,8 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
                          int accumulate) {
     const long xi = mcn_winograd_stride(O * 16);
     for (long oc = 0; oc < O; oc++)
-        for (long p = p0; p < p0 + 16;) {
-            const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+        for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+            len = tile_run(p, TW, &th, &tw0);
             const float *s = m + oc * 16 + (p - p0);
             float *y0 = y + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *y1 = y0 + W;
             long j = 0;
@@ -151,7 +159,6 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
                 if (accumulate) { d0[0] += out[0]; d0[1] += out[1]; d1[0] += out[2]; d1[1] += out[3]; }
                 else { d0[0] = out[0]; d0[1] = out[1]; d1[0] = out[2]; d1[1] = out[3]; }
             }
-            p += len;
         }
 }
 
@@ -164,8 +171,8 @@ void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long 
     const long xi = mcn_winograd_stride(T * O * 16);
     for (long t = 0; t < T; t++)
         for (long oc = 0; oc < O; oc++)
-            for (long p = p0; p < p0 + 16;) {
-                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+                len = tile_run(p, TW, &th, &tw0);
                 const float *d0 = dy + ((oc * T + t) * H + 2 * th) * W + 2 * tw0, *d1 = d0 + W;
                 float *o = z + (t * O + oc) * 16 + (p - p0);
                 long j = 0;
@@ -193,7 +200,6 @@ void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long 
                         r[3 * xi] = -w[i];
                     }
                 }
-                p += len;
             }
 }
 
@@ -379,18 +385,17 @@ static inline void interleave8x4(const v8 p[4], v8 out[4]) {
 
 // The tiles p0 ..< p0 + 16 of every channel and padded plane, as V[ξ (36)][plane][c][16].
 // xp: [C, tp, H + 2, W + 2] (planes `plane` floats apart, readable 2 floats past the last row),
-// TW = W / 4 tiles a row.
+// TW = W / 4 tiles a row: 8 or a multiple of 16 (runs of 8 or 16 tiles, 8 a vector).
 MCN_CLONES
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v) {
     const long xi = mcn_winograd_stride(tp * C * 16);
     for (long c = 0; c < C; c++)
         for (long pi = 0; pi < tp; pi++)
-            for (long p = p0; p < p0 + 16;) {
-                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+                len = tile_run(p, TW, &th, &tw0);
                 const float *row = xp + (c * tp + pi) * plane + 4 * th * rowW + 4 * tw0;
                 float *out = v + (pi * C + c) * 16 + (p - p0);
-                long j = 0;
-                for (; j + 8 <= len; j += 8) {
+                for (long j = 0; j < len; j += 8) {   // len is 8 or 16
                     // B across each of the six rows (columns 4j ... 4j + 5 of tile j), then Bᵀ down.
                     v8 t[6][6];
                     for (int r = 0; r < 6; r++) {
@@ -406,17 +411,6 @@ void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW
                         for (int i = 0; i < 6; i++) *(v8u *)(out + (i * 6 + e) * xi + j) = o[i];
                     }
                 }
-                for (; j < len; j++) {
-                    float t[6][6];
-                    for (int r = 0; r < 6; r++) BT6(t[r], row + r * rowW + 4 * j);
-                    for (int e = 0; e < 6; e++) {
-                        const float col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]};
-                        float o[6];
-                        BT6(o, col);
-                        for (int i = 0; i < 6; i++) out[(i * 6 + e) * xi + j] = o[i];
-                    }
-                }
-                p += len;
             }
 }
 
@@ -427,12 +421,11 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
                           int accumulate) {
     const long xi = mcn_winograd_stride(O * 16);
     for (long oc = 0; oc < O; oc++)
-        for (long p = p0; p < p0 + 16;) {
-            const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+        for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+            len = tile_run(p, TW, &th, &tw0);
             const float *s = m + oc * 16 + (p - p0);
             float *y0 = y + ((oc * T + t) * H + 4 * th) * W + 4 * tw0;
-            long j = 0;
-            for (; j + 8 <= len; j += 8) {
+            for (long j = 0; j < len; j += 8) {   // len is 8 or 16
                 v8 rows[4][6];
                 for (int e = 0; e < 6; e++) {
                     v8 col[6], o[4];
@@ -451,22 +444,6 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
                     }
                 }
             }
-            for (; j < len; j++) {
-                float rows[4][6];
-                for (int e = 0; e < 6; e++) {
-                    float col[6], o[4];
-                    for (int i = 0; i < 6; i++) col[i] = s[(i * 6 + e) * xi + j];
-                    AT4(o, col);
-                    for (int r = 0; r < 4; r++) rows[r][e] = o[r];
-                }
-                for (int r = 0; r < 4; r++) {
-                    float q[4];
-                    AT4(q, rows[r]);
-                    float *d = y0 + r * W + 4 * j;
-                    for (int k = 0; k < 4; k++) d[k] = accumulate ? d[k] + q[k] : q[k];
-                }
-            }
-            p += len;
         }
 }
 
@@ -507,12 +484,11 @@ void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long
     const long xi = mcn_winograd_stride(T * O * 16);
     for (long t = 0; t < T; t++)
         for (long oc = 0; oc < O; oc++)
-            for (long p = p0; p < p0 + 16;) {
-                const long th = p / TW, tw0 = p % TW, len = TW - tw0 < 16 ? TW - tw0 : 16;
+            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+                len = tile_run(p, TW, &th, &tw0);
                 const float *d0 = dy + ((oc * T + t) * H + 4 * th) * W + 4 * tw0;
                 float *o = z + (t * O + oc) * 16 + (p - p0);
-                long j = 0;
-                for (; j + 8 <= len; j += 8) {
+                for (long j = 0; j < len; j += 8) {   // len is 8 or 16
                     v8 rows[4][6];
                     for (int r = 0; r < 4; r++) {
                         v8 ph[4];
@@ -525,17 +501,6 @@ void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long
                         for (int i = 0; i < 6; i++) *(v8u *)(o + (i * 6 + e) * xi + j) = out[i];
                     }
                 }
-                for (; j < len; j++) {
-                    float rows[4][6];
-                    for (int r = 0; r < 4; r++) A6(rows[r], d0 + r * W + 4 * j);
-                    for (int e = 0; e < 6; e++) {
-                        const float col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]};
-                        float out[6];
-                        A6(out, col);
-                        for (int i = 0; i < 6; i++) o[(i * 6 + e) * xi + j] = out[i];
-                    }
-                }
-                p += len;
             }
 }
 

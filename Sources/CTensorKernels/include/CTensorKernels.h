@@ -134,7 +134,8 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
 
 /// y (=, or +=) the kt×3×3 convolution (stride 1, spatial padding 1) of the padded sample xp, every
 /// group of 16 tiles of tile×tile outputs in turn (tile 2: F(2×2, 3×3), 16 products; tile 4:
-/// F(4×4, 3×3), 36, with H and W multiples of 4 and xp readable 2 floats past its end): u holds the
+/// F(4×4, 3×3), 36, with H a multiple of 4, W / 4 = 8 or a multiple of 16, and xp readable 2
+/// floats past its end): u holds the
 /// transformed weights (mcn_winograd_weights), off[k] = 16·k; v: [products][tp, C, 16] and
 /// m: [products][O, 16] (blocks mcn_winograd_stride apart) are scratch.
 void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
@@ -171,7 +172,8 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
                                           long O, long Qb, const long *off, float *v, float *m, float *y,
                                           int accumulate);
 /// The transforms of F(4×4, 3×3), as mcn_winograd_input and mcn_winograd_output with 6×6 input
-/// tiles, 4×4 output tiles, TW = W / 4 and 36 products.
+/// tiles, 4×4 output tiles, TW = W / 4 and 36 products; 8 tiles a vector, so TW must be 8 or a
+/// multiple of 16.
 void mcn_winograd4_input(const float *xp, long C, long tp, long plane, long rowW, long TW, long p0, float *v);
 void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W, long TW, long p0, float *y,
                           int accumulate);

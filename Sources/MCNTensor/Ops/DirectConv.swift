@@ -188,9 +188,9 @@ public enum ConvolutionPaths {
         set { StridedPointwise.stridedKernelsEnabled = newValue }
     }
 
-    /// Whether Winograd serves the convolutions it fits: F(4×4, 3×3) and F(2×2, 3×3) forwards and
-    /// stride-1 input gradients, F(2×2, 3×3) weight gradients, F(2, 3) temporal forwards and input
-    /// gradients (see WinogradConv, TemporalWinograd).
+    /// Whether Winograd serves the convolutions it fits: F(4×4, 3×3) and F(2×2, 3×3) forwards,
+    /// stride-1 input gradients and the narrow 3×3×3 layers' weight gradients, F(2, 3) temporal
+    /// forwards and input gradients (see WinogradConv, TemporalWinograd).
     public static var winograd: Bool {
         get { WinogradConv.enabled }
         set { WinogradConv.enabled = newValue }

@@ -93,6 +93,16 @@ struct WinogradConv {
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }
     }
 
+    /// Floats of a sample's padded copy: F(4×4)'s input transform reads 2 floats past it (in lanes
+    /// it never uses), so 16 zeros follow.
+    var copyCount: Int { g.c * tp * planeSize + 16 }
+
+    /// Copies sample n of x with its padding (spatial 1, temporal g.padding.0) into xp.
+    // x: [N, C, T, H, W] -> xp: [C, tp, H + 2, W + 2] + zeros
+    func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>) {
+        mcn_pad_sample(x + n * g.c * g.t * g.h * g.w, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
+    }
+
     /// U = G g Gᵀ for every output channel, temporal tap a and input channel c, arranged for the
     /// direct kernel: product ξ's [O, K] (tap k = a·C + c) in blocks of 6 or 4 channels.
     // w: [O, C, kt, 3, 3] -> [products, O·kt·C]
@@ -106,22 +116,20 @@ struct WinogradConv {
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let u = transformedWeights(w.pointer)
-        // F(4×4)'s input transform reads 2 floats past the copy (in lanes it never uses).
-        let copies = plan.scratch(g.c * tp * planeSize + 16)
+        let copies = plan.scratch(copyCount)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
         let sums = plan.scratch(products * mcn_winograd_stride(g.o * 16))
         defer {
             withExtendedLifetime(u) {}; withExtendedLifetime(copies) {}
             withExtendedLifetime(groups) {}; withExtendedLifetime(sums) {}
         }
-        let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
         offsets.withUnsafeBufferPointer { off in
             plan.run { worker, n in
                 let xp = copies[worker]!.pointer
-                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
+                pad(x.pointer, n: n, into: xp)
                 mcn_winograd_forward_sample(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, tile, u.pointer, g.o,
                                             off.baseAddress, groups[worker]!.pointer, sums[worker]!.pointer,
-                                            y + n * sampleOut, accumulate ? 1 : 0)
+                                            y + n * g.o * g.l, accumulate ? 1 : 0)
             }
         }
     }
@@ -136,19 +144,18 @@ struct WinogradConv {
         let (O, C, kt) = (g.o, g.c, g.kernel.0)
         let K = kt * C
         let sums = Tensor.zeros([products * O * K])
-        let copies = plan.scratch(g.c * tp * planeSize + 16)
+        let copies = plan.scratch(copyCount)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
         let gradients = plan.scratch(products * mcn_winograd_stride(g.to * O * 16))
         defer {
             withExtendedLifetime(sums) {}; withExtendedLifetime(copies) {}
             withExtendedLifetime(groups) {}; withExtendedLifetime(gradients) {}
         }
-        let (sampleIn, sampleOut) = (g.c * g.t * g.h * g.w, g.o * g.l)
         offsets.withUnsafeBufferPointer { off in
             plan.runSummed(into: sums.pointer, count: products * O * K) { worker, n, s in
                 let xp = copies[worker]!.pointer
-                mcn_pad_sample(x.pointer + n * sampleIn, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
-                mcn_winograd_weight_gradient_sample(xp, dy + n * sampleOut, g.c, tp, planeSize, g.to, g.h, g.w, kt, tile,
+                pad(x.pointer, n: n, into: xp)
+                mcn_winograd_weight_gradient_sample(xp, dy + n * O * g.l, g.c, tp, planeSize, g.to, g.h, g.w, kt, tile,
                                                     O, off.baseAddress, groups[worker]!.pointer,
                                                     gradients[worker]!.pointer, s)
             }

@@ -1,10 +1,10 @@
 import Foundation
 import MCNTensor
 
-/// `ab.direct.conv.<label>.{forward,dw,dx}` and `ab.direct.backbone.<net>`: the direct convolution kernels against
-/// vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels, `ab.tiles.…`: its 4×4 tiles
-/// against 2×2, `ab.strided.…`: the
-/// strided kernels against col2vol and batched products) in one process, call by call (A, B, A, B, ...), so that the shared machine's
+/// `ab.direct.conv.<label>.{forward,dw,dx}` and `ab.direct.backbone.<net>`: the direct convolution
+/// kernels against vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels,
+/// `ab.tiles.…`: its 4×4 tiles against 2×2, `ab.strided.…`: the strided kernels against col2vol and
+/// batched products) in one process, call by call (A, B, A, B, ...), so that the shared machine's
 /// swings hit both alike. Value: the median over rounds of (vol2col time / direct time) for one
 /// call (a convolution's forward, weight gradient or input gradient; a backbone's training pass),
 /// so above 1 means the direct kernels are faster. Runs only
@@ -25,27 +25,15 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                    takes: ConvolutionPaths.takesWinograd, rng: &rng)
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
                    takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
-    for name in BenchNetworks.names where options.wants("ab.tiles.backbone.\(name)") {
-        let inst = BenchNetworks.make(name)
-        let r = interleavedRatio(rounds: rounds, path: \.winogradLargeTiles) { BenchNetworks.trainingPass(inst, input) }
-        report.record("ab.tiles.backbone.\(name)", r.ratio, unit: "x", extra: ["large_seconds": r.a, "small_seconds": r.b])
-    }
-    for name in BenchNetworks.names where options.wants("ab.winograd.backbone.\(name)") {
-        let inst = BenchNetworks.make(name)
-        let r = interleavedRatio(rounds: rounds, path: \.winograd) { BenchNetworks.trainingPass(inst, input) }
-        report.record("ab.winograd.backbone.\(name)", r.ratio, unit: "x", extra: ["winograd_seconds": r.a, "without_seconds": r.b])
-    }
-    for name in BenchNetworks.names where options.wants("ab.direct.backbone.\(name)") {
-        let inst = BenchNetworks.make(name)
-        let r = interleavedRatio(rounds: rounds) { BenchNetworks.trainingPass(inst, input) }
-        report.record("ab.direct.backbone.\(name)", r.ratio, unit: "x", extra: ["direct_seconds": r.a, "vol2col_seconds": r.b])
-    }
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
+                on: "large", off: "small")
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
+                on: "winograd", off: "without")
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.direct", path: \.direct,
+                on: "direct", off: "vol2col")
     // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
-    for name in BenchNetworks.names where options.wants("ab.strided.backbone.\(name)") {
-        let inst = BenchNetworks.make(name)
-        let r = interleavedRatio(rounds: rounds, path: \.strided) { BenchNetworks.trainingPass(inst, input) }
-        report.record("ab.strided.backbone.\(name)", r.ratio, unit: "x", extra: ["strided_seconds": r.a, "without_seconds": r.b])
-    }
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.strided", path: \.strided,
+                on: "strided", off: "without")
 }
 
 /// `<prefix>.conv.<label>.{forward,dw,dx}` for every distinct convolution of the reference networks
@@ -69,9 +57,20 @@ private func abConvolutions(_ report: BenchReport, _ options: BenchOptions, inpu
     }
 }
 
-/// Runs body with a path switch (the direct kernels by default) on (A) and off (B), alternating,
+/// `<prefix>.backbone.<net>`: a whole training pass of each reference network with the path on
+/// against off; the medians' times as `<on>_seconds` and `<off>_seconds`.
+private func abBackbones(_ report: BenchReport, _ options: BenchOptions, input: Tensor, rounds: Int, prefix: String,
+                         path: ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>, on: String, off: String) {
+    for name in BenchNetworks.names where options.wants("\(prefix).backbone.\(name)") {
+        let inst = BenchNetworks.make(name)
+        let r = interleavedRatio(rounds: rounds, path: path) { BenchNetworks.trainingPass(inst, input) }
+        report.record("\(prefix).backbone.\(name)", r.ratio, unit: "x", extra: ["\(on)_seconds": r.a, "\(off)_seconds": r.b])
+    }
+}
+
+/// Runs body with a path switch on (A) and off (B), alternating,
 /// `rounds` times: the median of the per-round ratios B/A and the median times.
-private func interleavedRatio(rounds: Int, path: ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool> = \.direct,
+private func interleavedRatio(rounds: Int, path: ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>,
                               _ body: () -> Void) -> (ratio: Double, a: Double, b: Double) {
     // Each timed call follows an untimed one of the same path: switching paths leaves the caches
     // and the buffer pool set up for the other one, which read 1.2–1.3× in B's disfavour on the

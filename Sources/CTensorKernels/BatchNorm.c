@@ -3,6 +3,7 @@
 // Built with -O3 (Package.swift). Reassociation is allowed in this file so the reductions
 // vectorise; without it each double add waits for the previous one (Swift's loops did).
 #include "clones.h"
+#include "rows.h"
 
 #pragma clang fp reassociate(on)
 
@@ -25,9 +26,26 @@ void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, d
     *var = v < 0 ? 0 : v;
 }
 
-// The ReLU's input x·a + b: one expression for the forward and the backward's mask, so both
-// round it alike (the mask is recomputed from x instead of read from y: one stream less).
-static inline float bn_value(float x, float a, float b) { return x * a + b; }
+// Rows just written by a convolution, while they are still in L1: per row r, Σ(y − k) and Σ(y − k)²
+// over its n values, k = first[r·ldf] (the value at the start of the row's channel in its sample),
+// added to acc[r·lda] and acc[r·lda + 1]. The sums of one row run in float (a row is at most a
+// plane, and shifted by a value of its channel, so the squares do not swamp the differences) and
+// are added in double. See ChannelMoments.swift.
+MCN_CLONES
+void mcn_moments_rows(const float *y, long rows, long ldy, long n, const float *first, long ldf, double *acc,
+                      long lda) {
+    for (long r = 0; r < rows; r++) {
+        const float *p = y + r * ldy;
+        const float k = first[r * ldf];
+        float s = 0, s2 = 0;
+        for (long j = 0; j < n; j++) { const float v = p[j] - k; s += v; s2 += v * v; }
+        acc[r * lda] += (double)s;
+        acc[r * lda + 1] += (double)s2;
+    }
+}
+
+// bn_value (rows.h), the ReLU's input x·a + b: one expression for the forward and the backward's
+// mask, so both round it alike (the mask is recomputed from x instead of read from y: one stream less).
 
 MCN_CLONES
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu) {

@@ -184,7 +184,7 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 
 MCN_CLONES
 void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
-                    long sh, long sw, long plane, float *out, long slack) {
+                    long sh, long sw, long plane, float *out, long slack, const float *scale, const float *shift) {
     const long tp = t + 2 * pt;
     const long hs = (h + 2 * ph + sh - 1) / sh, ws = (w + 2 * pw + sw - 1) / sw;
     float *o = out;
@@ -205,6 +205,11 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                         if (hiCol > ws) hiCol = ws;
                         if (hiCol < lo) hiCol = lo;
                         gather_row(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw);
+                        // BatchNorm + ReLU on the values (the padding stays zero), while the row is in L1.
+                        if (scale) {
+                            const float a = scale[ci], b = shift[ci];
+                            for (long i = lo; i < hiCol; i++) o[i] = bn_relu(o[i], a, b);
+                        }
                     }
                     zero_row(o, plane - hs * ws);
                     o += plane - hs * ws;

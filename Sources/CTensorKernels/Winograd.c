@@ -295,6 +295,22 @@ static void temporal_input(const float *const *p, long n, float *d0, float *d1, 
     }
 }
 
+// The same of max(p_i·a_i + b_i, 0): a BatchNorm + ReLU applied on the way in (a_i = b_i = 0 on
+// the zero planes of the temporal padding, which stay zero).
+MCN_CLONES
+static void temporal_input_bn(const float *const *p, const float *a, const float *b, long n, float *d0, float *d1,
+                              float *d2, float *d3) {
+    const float *p0 = p[0], *p1 = p[1], *p2 = p[2], *p3 = p[3];
+    for (long q = 0; q < n; q++) {
+        const float v0 = bn_relu(p0[q], a[0], b[0]), v1 = bn_relu(p1[q], a[1], b[1]);
+        const float v2 = bn_relu(p2[q], a[2], b[2]), v3 = bn_relu(p3[q], a[3], b[3]);
+        d0[q] = v0 - v2;
+        d1[q] = v1 + v2;
+        d2[q] = v2 - v1;
+        d3[q] = v1 - v3;
+    }
+}
+
 MCN_CLONES
 static void temporal_output(const float *m0, const float *m1, const float *m2, const float *m3, long n, float *y0,
                             float *y1, int accumulate) {
@@ -309,7 +325,7 @@ static void temporal_output(const float *m0, const float *m1, const float *m2, c
 
 void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
                                           long O, long Qb, const long *off, float *v, float *m, float *y,
-                                          int accumulate) {
+                                          int accumulate, const float *scale, const float *shift, double *moments) {
     const long row = mcn_winograd_stride(Qb), vs = mcn_winograd_stride(C * row), ms = mcn_winograd_stride(O * row);
     float *zeros = v + 4 * vs;   // Qb zeros: the temporal padding
     for (long q = 0; q < Qb; q++) zeros[q] = 0;
@@ -317,12 +333,17 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
         for (long q0 = 0; q0 < P; q0 += Qb) {
             for (long c = 0; c < C; c++) {
                 const float *p[4];
+                float a[4], b[4];
                 for (int i = 0; i < 4; i++) {
                     const long ti = t0 - pt + i;
-                    p[i] = ti < 0 || ti >= T ? zeros : x + (c * T + ti) * P + q0;
+                    const int pad = ti < 0 || ti >= T;
+                    p[i] = pad ? zeros : x + (c * T + ti) * P + q0;
+                    a[i] = pad || !scale ? 0 : scale[c];
+                    b[i] = pad || !scale ? 0 : shift[c];
                 }
                 float *d = v + c * row;
-                temporal_input(p, Qb, d, d + vs, d + 2 * vs, d + 3 * vs);
+                if (scale) temporal_input_bn(p, a, b, Qb, d, d + vs, d + 2 * vs, d + 3 * vs);
+                else temporal_input(p, Qb, d, d + vs, d + 2 * vs, d + 3 * vs);
             }
             for (long e = 0; e < 4; e++)
                 mcn_direct_conv_forward(v + e * vs, off, C, 0, C, u + e * O * C, O, m + e * ms, row, Qb, 0, C);
@@ -331,6 +352,9 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
                 float *y0 = y + (o * To + t0) * P + q0;
                 temporal_output(mo, mo + ms, mo + 2 * ms, mo + 3 * ms, Qb, y0, t0 + 1 < To ? y0 + P : 0, accumulate);
             }
+            if (moments)
+                for (long t = t0; t < To && t < t0 + 2; t++)
+                    mcn_moments_rows(y + t * P + q0, O, To * P, Qb, y, To * P, moments, 2);
         }
 }
 
@@ -449,7 +473,7 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
 
 void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
                                  long tile, const float *u, long O, const long *off, float *v, float *m, float *y,
-                                 int accumulate) {
+                                 int accumulate, double *moments) {
     const long TW = W / tile, tiles = H / tile * TW, K = kt * C, products = (tile + 2) * (tile + 2);
     const long vs = mcn_winograd_stride(tp * C * 16), ms = mcn_winograd_stride(O * 16);
     for (long p0 = 0; p0 < tiles; p0 += 16) {
@@ -462,6 +486,15 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
                                         m + xi * ms, 16, 16, 0, K);
             if (tile == 4) mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
             else mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
+            if (!moments) continue;
+            // The plane's tiles just written (in L1): their rows, every channel at once. Group 0 has
+            // written each channel's first value (the shift) by now.
+            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+                len = tile_run(p, TW, &th, &tw0);
+                for (long r = 0; r < tile; r++)
+                    mcn_moments_rows(y + (t * H + tile * th + r) * W + tile * tw0, O, T * H * W, tile * len, y,
+                                     T * H * W, moments, 2);
+            }
         }
     }
 }

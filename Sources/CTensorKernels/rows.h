@@ -44,4 +44,14 @@ static inline void gather_row(float *restrict dst, const float *restrict src, lo
     for (long i = hi; i < n; i++) dst[i] = 0;
 }
 
+// BatchNorm's x·a + b (the ReLU's input): one expression for BatchNorm's forward and its
+// backward's mask, and for the copies that apply BatchNorm + ReLU on the way into a convolution,
+// so all round it alike.
+static inline float bn_value(float x, float a, float b) { return x * a + b; }
+
+static inline float bn_relu(float x, float a, float b) {
+    const float v = bn_value(x, a, b);
+    return v > 0 ? v : 0;
+}
+
 #endif

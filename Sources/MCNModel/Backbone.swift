@@ -22,15 +22,16 @@ enum ConvUnit {
         }
     }
 
+    /// With `relu` the last BatchNorm + ReLU are left to whatever reads the result (see Activation).
     // x: [N, Cin, T, H, W] -> [N, Cout, T/s, H/s, W/s]
-    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable, relu: Bool) -> Variable {
+    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Activation, relu: Bool) -> Activation {
         switch self {
         case let .full(cb):
             return cb(t, p, buf, x, relu: relu)
         case let .factorised(spatial, temporal, s, outer):
             let m = spatial(t, p, buf, x, relu: true)
-            let c = t.conv3d(m, p[temporal], stride: (s, 1, 1), padding: (1, 0, 0))
-            return relu ? outer.withReLU(t, p, buf, c) : outer(t, p, buf, c)
+            let c = m.convolved(t, p, buf, by: p[temporal], stride: (s, 1, 1), padding: (1, 0, 0))
+            return relu ? .beforeBatchNormReLU(c, outer) : .tensor(outer(t, p, buf, c))
         }
     }
 }
@@ -51,8 +52,8 @@ struct BasicBlock {
 
     // x: [N, Cin, T, H, W] -> [N, Cout, T/s, H/s, W/s]
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable) -> Variable {
-        let h = conv2(t, p, buf, conv1(t, p, buf, x, relu: true), relu: false)
-        let shortcut = downsample.map { $0(t, p, buf, x, relu: false) } ?? x
+        let h = conv2(t, p, buf, conv1(t, p, buf, .tensor(x), relu: true), relu: false).materialised(t, p, buf)
+        let shortcut = downsample.map { $0(t, p, buf, .tensor(x), relu: false).materialised(t, p, buf) } ?? x
         return fuseReLU ? t.addReLU(h, shortcut) : t.relu(t.add(h, shortcut))
     }
 }
@@ -96,8 +97,9 @@ public struct Backbone {
     /// The last stage's feature map.
     // x: [N, 3, T, H, W] -> [N, C4, T/8, H/16, W/16]
     public func features(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable) -> Variable {
-        var h = x
-        for unit in stem { h = unit(t, p, buf, h, relu: true) }
+        var a = Activation.tensor(x)
+        for unit in stem { a = unit(t, p, buf, a, relu: true) }
+        var h = a.materialised(t, p, buf)
         for stage in stages { for block in stage { h = block(t, p, buf, h) } }
         return h
     }

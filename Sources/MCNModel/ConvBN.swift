@@ -45,6 +45,47 @@ public struct BatchNormLayer {
         guard fuseReLU else { return t.relu(t.batchNorm(x, gamma: p[weight], beta: p[bias], state: state)) }
         return t.batchNormReLU(x, gamma: p[weight], beta: p[bias], state: state)
     }
+
+    /// The layer and a ReLU, then a convolution by w: one op (`Tape.batchNormReLUConv3d`, which
+    /// falls back to two where the convolution cannot take them on the way in) unless MCN_FUSED_RELU=0.
+    // x: [N, C, T, H, W] -> [N, O, T', H', W']
+    func withReLU(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable, convolvedBy w: Variable,
+                  stride: (Int, Int, Int), padding: (Int, Int, Int)) -> Variable {
+        guard fuseReLU else {
+            return t.conv3d(withReLU(t, p, buffers, x), w, stride: stride, padding: padding, gatherMoments: true)
+        }
+        let state = BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar])
+        return t.batchNormReLUConv3d(x, gamma: p[weight], beta: p[bias], state: state, w, stride: stride, padding: padding,
+                                     gatherMoments: true)
+    }
+}
+
+/// What flows from one layer to the next: a tensor, or a convolution's output whose BatchNorm +
+/// ReLU is still to come, so that a convolution reading it next takes them on the way in
+/// (`BatchNormLayer.withReLU(_:_:_:_:convolvedBy:…)`) and the normalised tensor is never written.
+enum Activation {
+    case tensor(Variable)
+    case beforeBatchNormReLU(Variable, BatchNormLayer)
+
+    /// The tensor itself (a pending BatchNorm + ReLU applied).
+    func materialised(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews) -> Variable {
+        switch self {
+        case let .tensor(v): return v
+        case let .beforeBatchNormReLU(v, bn): return bn.withReLU(t, p, buffers, v)
+        }
+    }
+
+    /// conv3d of the activation by w (no bias), gathering the batch statistics of its output for the
+    /// BatchNorm that follows every convolution here (ChannelMoments).
+    // -> [N, O, T', H', W']
+    func convolved(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, by w: Variable,
+                   stride: (Int, Int, Int), padding: (Int, Int, Int)) -> Variable {
+        switch self {
+        case let .tensor(v): return t.conv3d(v, w, stride: stride, padding: padding, gatherMoments: true)
+        case let .beforeBatchNormReLU(v, bn):
+            return bn.withReLU(t, p, buffers, v, convolvedBy: w, stride: stride, padding: padding)
+        }
+    }
 }
 
 /// Tensor views of a model's buffer slab, made once per slab.
@@ -72,10 +113,11 @@ public struct ConvBN {
         inChannels = ci; outChannels = co
     }
 
+    /// With `relu` the BatchNorm + ReLU are left to whatever reads the result (see Activation).
     // x: [N, Cin, T, H, W] -> [N, Cout, T', H', W']
-    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable, relu: Bool) -> Variable {
-        let c = t.conv3d(x, p[conv], stride: stride, padding: padding)
-        return relu ? bn.withReLU(t, p, buffers, c) : bn(t, p, buffers, c)
+    func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Activation, relu: Bool) -> Activation {
+        let c = x.convolved(t, p, buffers, by: p[conv], stride: stride, padding: padding)
+        return relu ? .beforeBatchNormReLU(c, bn) : .tensor(bn(t, p, buffers, c))
     }
 }
 

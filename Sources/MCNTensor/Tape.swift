@@ -6,6 +6,9 @@ public final class Variable {
     /// Accumulated gradient; for parameters it is a view into the gradient slab.
     public internal(set) var grad: Tensor?
     public let requiresGrad: Bool
+    /// Batch statistics of `value` gathered by the op that made it (a convolution asked for them),
+    /// for the BatchNorm that reads it.
+    public internal(set) var channelMoments: ChannelMoments?
 
     init(_ value: Tensor, requiresGrad: Bool, grad: Tensor? = nil) {
         self.value = value
@@ -42,7 +45,7 @@ public final class Variable {
 /// Every op the engine has. Each has a forward/backward pair and a finite-difference gradient
 /// check; the test suite fails when a case here has no check.
 public enum OpKind: String, CaseIterable, Sendable {
-    case conv3d, batchNorm3d, batchNormReLU3d, relu, silu, softplus
+    case conv3d, batchNorm3d, batchNormReLU3d, batchNormReLUConv3d, relu, silu, softplus
     case add, addReLU, sub, mul, scale, abs, sum, mean
     case maxPool3d, avgPool3d, globalAvgPool
     case linear, matmul

@@ -50,6 +50,27 @@ enum GradCheckRegistry {
     nonisolated(unsafe) static var checked: Set<String> = []
 }
 
+/// An input for BatchNorm + ReLU whose normalised values all stay ≥ 0.2 (in units of the channel's
+/// spread) from zero, so that with a small β every output is off the ReLU's kink: each channel holds
+/// ± pairs of distinct values around its own mean, in random order over samples and positions.
+// -> [N, C, ...] with N·(positions) even
+func kinkFreeBatchNormInput(_ shape: [Int], rng: inout RNG) -> Tensor {
+    let (n, c) = (shape[0], shape[1])
+    let l = shape.dropFirst(2).reduce(1, *)
+    let perChannel = n * l
+    precondition(perChannel % 2 == 0, "kinkFreeBatchNormInput: \(shape) has an odd count per channel")
+    let x = Tensor(uninitialized: shape)
+    for ch in 0..<c {
+        let offsets = (0..<perChannel / 2).flatMap { k -> [Float] in
+            let u = 0.2 + 0.05 * Float(k) / Float(max(1, perChannel / 64)); return [u, -u]
+        }
+        let order = rng.permutation(perChannel)
+        let (mu, scale) = (Float(ch % 4) - 1.5, 0.5 + 0.3 * Float(ch % 4))
+        for (i, k) in order.enumerated() { x[(i / l * c + ch) * l + i % l] = mu + scale * offsets[k] }
+    }
+    return x
+}
+
 /// Random normal entries kept at least `margin` away from zero (for ops with a kink at 0).
 func awayFromZero(_ shape: [Int], margin: Float = 0.05, rng: inout RNG) -> Tensor {
     let t = Tensor.randn(shape, rng: &rng)

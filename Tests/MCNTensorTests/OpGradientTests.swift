@@ -47,19 +47,9 @@ final class OpGradientTests: XCTestCase {
         gradCheck("batchNorm3d.train", [x, g, b], eps: 5e-3) { t, v in t.batchNorm(v[0], gamma: v[1], beta: v[2], state: state) }
         gradCheck("batchNorm3d.eval", [x, g, b], training: false) { t, v in t.batchNorm(v[0], gamma: v[1], beta: v[2], state: state) }
 
-        // BatchNorm + ReLU: each channel holds ± pairs of distinct values around its own mean, so
-        // the normalised values stay ≥ 0.2 from zero and a small β keeps every output off the kink.
-        let xr = Tensor(uninitialized: [3, 4, 2, 3, 3])
-        let perChannel = 3 * 18
-        for ch in 0..<4 {
-            let offsets = (0..<perChannel / 2).flatMap { k -> [Float] in let u = 0.2 + 0.05 * Float(k); return [u, -u] }
-            let order = rng.permutation(perChannel)
-            let (mu, scale) = (Float(ch) - 1.5, 0.5 + 0.3 * Float(ch))
-            for (i, k) in order.enumerated() {
-                let (nIdx, j) = (i / 18, i % 18)
-                xr[(nIdx * 4 + ch) * 18 + j] = mu + scale * offsets[k]
-            }
-        }
+        // BatchNorm + ReLU: inputs whose normalised values stay off the kink (kinkFreeBatchNormInput)
+        // and a small β.
+        let xr = kinkFreeBatchNormInput([3, 4, 2, 3, 3], rng: &rng)
         let br = Tensor.uniform([4], -0.05, 0.05, rng: &rng)
         gradCheck("batchNormReLU3d.train", [xr, g, br], eps: 2e-3) { t, v in
             t.batchNormReLU(v[0], gamma: v[1], beta: v[2], state: state)
@@ -85,6 +75,24 @@ final class OpGradientTests: XCTestCase {
             XCTAssertEqual(a.0, b.0, "batchNormReLU forward (training \(training))")
             for i in 0..<a.1.count where Swift.abs(a.1[i] - b.1[i]) > 1e-5 * max(1, Swift.abs(b.1[i])) {
                 XCTFail("batchNormReLU dx element \(i): \(a.1[i]) vs \(b.1[i]) (training \(training))"); break
+            }
+        }
+
+        // BatchNorm + ReLU taken into the next convolution, on each kind of path that takes them.
+        for (xs, ws, s, p) in FusedBatchNormConvTests.cases {
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            XCTAssertTrue(ConvInputTransform.fits(g), "batchNormReLUConv3d case \(g.label) does not take the fused path")
+            let c = xs[1]
+            let x = kinkFreeBatchNormInput(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
+            // β = 0 keeps the kink at x̂ = 0, ≥ 0.19 from every normalised value: room for steps of 3e-2.
+            let gc = Tensor.uniform([c], 0.5, 1.5, rng: &rng), bc = Tensor.zeros([c])
+            let st = BatchNormState(runningMean: Tensor.zeros([c]), runningVar: Tensor.filled([c], 1))
+            // Two output rows only: every input still reaches them through the batch statistics,
+            // and a loss over the whole output (up to 65k values) rounds off more than the differences
+            // of a perturbation (the composite ops are compared on all of it in FusedBatchNormConvTests).
+            gradCheck("batchNormReLUConv3d.\(g.label)", [x, gc, bc, w], eps: 3e-2) { t, v in
+                let y = t.batchNormReLUConv3d(v[0], gamma: v[1], beta: v[2], state: st, v[3], stride: s, padding: p)
+                return t.slice(t.reshape(y, [y.value.count / g.wo, g.wo]), axis: 0, 0, 2)
             }
         }
     }

@@ -39,6 +39,11 @@ void mcn_vol2rows(const float *x, const mcn_conv_shape *g, long n, long tt, long
 /// Mean and (biased) variance of the channel, one pass (shifted sums of x and x² in double).
 void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, double *var);
 
+/// Shifted sums of rows of a convolution's output: for r < rows, acc[r·lda] += Σ_j (y[r·ldy + j] − k)
+/// and acc[r·lda + 1] += Σ_j (y[r·ldy + j] − k)² over j < n, k = first[r·ldf].
+void mcn_moments_rows(const float *y, long rows, long ldy, long n, const float *first, long ldf, double *acc,
+                      long lda);
+
 /// y = x·a + b, or max(x·a + b, 0) with relu.
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu);
 
@@ -98,9 +103,10 @@ void mcn_direct_conv_force_generic(int on);
 /// out[c][py][px][t + 2pt] are planes `plane` floats apart (plane ≥ hs·ws; zeros after the rows),
 /// whose [hs][ws] rows hold padded row r·sh + py, column i·sw + px (zero outside x),
 /// hs = ceil((h + 2ph) / sh), ws = ceil((w + 2pw) / sw); then `slack` zeros. With strides 1 and
-/// plane = hs·ws, the padded sample itself.
+/// plane = hs·ws, the padded sample itself. With scale and shift (else null), channel ci's values
+/// are copied as max(v·scale[ci] + shift[ci], 0) (a BatchNorm + ReLU; the padding stays zero).
 void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, long ph, long pw,
-                    long sh, long sw, long plane, float *out, long slack);
+                    long sh, long sw, long plane, float *out, long slack, const float *scale, const float *shift);
 
 /// dst[r·ldd + h·wp + w] = src[r·lds + h·wo + w] for h < ho, w < wo, zero at the other positions < q.
 void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo, long wp, long q,
@@ -137,10 +143,11 @@ void mcn_winograd_output(const float *m, long t, long T, long O, long H, long W,
 /// F(4×4, 3×3), 36, with H a multiple of 4, W / 4 = 8 or a multiple of 16, and xp readable 2
 /// floats past its end): u holds the
 /// transformed weights (mcn_winograd_weights), off[k] = 16·k; v: [products][tp, C, 16] and
-/// m: [products][O, 16] (blocks mcn_winograd_stride apart) are scratch.
+/// m: [products][O, 16] (blocks mcn_winograd_stride apart) are scratch. With `moments` (else
+/// null), each channel's shifted sums of y as mcn_moments_rows adds them: moments: [O, 2].
 void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, long T, long H, long W, long kt,
                                  long tile, const float *u, long O, const long *off, float *v, float *m, float *y,
-                                 int accumulate);
+                                 int accumulate, double *moments);
 /// Z = A dy Aᵀ of tiles p0 ..< p0 + 16 of every plane and channel of dy: [O, T, H, W], as
 /// z: [16][T, O, 16] (blocks mcn_winograd_stride(T·O·16) apart).
 void mcn_winograd_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
@@ -167,10 +174,12 @@ void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 /// sample x: [C, T, P] (P positions a plane, a multiple of Qb, itself a multiple of 16) into
 /// y: [O, To, P], two output planes and Qb positions at a time. off[c] = c·mcn_winograd_stride(Qb);
 /// v: 4·mcn_winograd_stride(C·row) + Qb floats and m: 4·mcn_winograd_stride(O·row) floats of
-/// scratch (row = mcn_winograd_stride(Qb)).
+/// scratch (row = mcn_winograd_stride(Qb)). With scale and shift (else null) the convolution is of
+/// max(x·scale[c] + shift[c], 0) (a BatchNorm + ReLU applied on the way in; the padding stays zero).
+/// `moments` as for mcn_winograd_forward_sample.
 void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P, long pt, long To, const float *u,
                                           long O, long Qb, const long *off, float *v, float *m, float *y,
-                                          int accumulate);
+                                          int accumulate, const float *scale, const float *shift, double *moments);
 /// The transforms of F(4×4, 3×3), as mcn_winograd_input and mcn_winograd_output with 6×6 input
 /// tiles, 4×4 output tiles, TW = W / 4 and 36 products; 8 tiles a vector, so TW must be 8 or a
 /// multiple of 16.

@@ -71,9 +71,11 @@ public struct Conv3dGeometry: Sendable, Equatable {
 
 /// Convolution forward: y = W ⊛ x through sgemm (see `ConvPlan` for how samples are grouped).
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> y: [N, O, T', H', W']
-public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tensor {
+/// With `moments` (sized [N, O]), the paths that compute one sample at a time also gather the
+/// output's batch statistics into it (see ChannelMoments) and set `filled`.
+public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, moments: ChannelMoments? = nil) -> Tensor {
     let y = Tensor(uninitialized: g.outputShape)
-    conv3dForward(x, w, g, into: y.pointer, accumulate: false)
+    conv3dForward(x, w, g, into: y.pointer, accumulate: false, moments: moments)
     return y
 }
 
@@ -81,21 +83,43 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry) -> Tens
 /// straight into dx this way).
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
-                   accumulate: Bool) {
+                   accumulate: Bool, transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
+    precondition(moments.map { $0.samples == g.n && $0.channels == g.o } ?? true, "conv3d: moments sized for another output")
+    // Sums of what was there before plus W ⊛ x are not the output's: none with `accumulate`.
+    let m = accumulate || !ChannelMoments.enabled ? nil : moments
+    if let transform {
+        // Only the paths ConvInputTransform.fits names (the caller checked).
+        if let winograd = WinogradConv(g) {
+            winograd.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: m)
+        } else if let temporal = TemporalWinograd(g) {
+            temporal.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: m)
+        } else if let direct = DirectConv(g, weightGradient: false), direct.inPlace == nil {
+            directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, transform: transform,
+                              moments: m)
+        } else {
+            preconditionFailure("conv3d \(g.label): no path applies an input transform")
+        }
+        m?.filled = true
+        return
+    }
     if let pointwise = StridedPointwise(g) {
-        pointwise.forward(x, w, into: y, accumulate: accumulate)
+        pointwise.forward(x, w, into: y, accumulate: accumulate, moments: m)
+        m?.filled = true
         return
     }
     if let winograd = WinogradConv(g) {
-        winograd.forward(x, w, into: y, accumulate: accumulate)
+        winograd.forward(x, w, into: y, accumulate: accumulate, moments: m)
+        m?.filled = true
         return
     }
     if let temporal = TemporalWinograd(g) {
-        temporal.forward(x, w, into: y, accumulate: accumulate)
+        temporal.forward(x, w, into: y, accumulate: accumulate, moments: m)
+        m?.filled = true
         return
     }
     if let direct = DirectConv(g, weightGradient: false) {
-        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate)
+        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, moments: m)
+        m?.filled = true
         return
     }
     let plan = ConvPlan(g)
@@ -162,11 +186,13 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
 /// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of the plan.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ w: Tensor,
-                               into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                               into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                               transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
     if let inPlace = direct.inPlace {
+        precondition(transform == nil, "conv3d \(direct.g.label): the in-place path takes no input transform")
         let wr = inPlace.arrangedWeights(w.pointer)
         defer { withExtendedLifetime(wr) {} }
-        plan.run { _, n in inPlace.forward(x.pointer, wr: wr.pointer, n: n, y: y, accumulate: accumulate) }
+        plan.run { _, n in inPlace.forward(x.pointer, wr: wr.pointer, n: n, y: y, accumulate: accumulate, moments: moments) }
         return
     }
     let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.planeCount)
@@ -174,8 +200,9 @@ private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor
     defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(wr) {} }
     plan.run { worker, n in
         let xp = xps[worker]!.pointer
-        direct.pad(x.pointer, n: n, into: xp)
-        direct.forward(xp: xp, wr: wr.pointer, n: n, y: y, accumulate: accumulate, plane: planes[worker]!.pointer)
+        direct.pad(x.pointer, n: n, into: xp, transform: transform)
+        direct.forward(xp: xp, wr: wr.pointer, n: n, y: y, accumulate: accumulate, plane: planes[worker]!.pointer,
+                       moments: moments)
     }
 }
 
@@ -183,12 +210,12 @@ private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor
 /// added into dw in unit order (the same sum whichever worker ran which unit).
 // x: [N, C, T, H, W], dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
 private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ dy: UnsafePointer<Float>,
-                                      dw: UnsafeMutablePointer<Float>) {
+                                      dw: UnsafeMutablePointer<Float>, transform: ConvInputTransform? = nil) {
     let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.sampleGradientCount)
     defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {} }
     plan.runSummed(into: dw, count: direct.g.o * direct.g.k) { worker, n, sum in
         let xp = xps[worker]!.pointer
-        direct.pad(x.pointer, n: n, into: xp)
+        direct.pad(x.pointer, n: n, into: xp, transform: transform)
         direct.weightGradient(xp: xp, dy: dy, n: n, dw: sum, dyp: planes[worker]!.pointer)
     }
 }
@@ -201,6 +228,28 @@ private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x:
 /// With `dxFresh`, dx holds no gradient yet (uninitialised) and is overwritten.
 public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                            dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool = false) {
+    conv3dBackward(x, w, dy, g, dw: dw, dx: dx, dxFresh: dxFresh, transform: nil)
+}
+
+/// The same for a convolution of max(x·scale + shift, 0) (`transform`; the weight gradient's
+/// copies of x apply it, the input gradient — with respect to the transformed input — does not
+/// read x).
+func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                    dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
+                    transform: ConvInputTransform?) {
+    if let transform {
+        if let dw {
+            if let winograd = WinogradConv(g, weightGradient: true) {
+                winograd.weightGradient(x, dy, dw: dw, transform: transform)
+            } else if let direct = DirectConv(g, weightGradient: true) {
+                directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw, transform: transform)
+            } else {
+                preconditionFailure("conv3d \(g.label): no weight-gradient path applies an input transform")
+            }
+        }
+        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
+        return
+    }
     if let pointwise = StridedPointwise(g) {
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
         return
@@ -365,23 +414,28 @@ func conv3dBackwardCore(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ 
 }
 
 extension Tape {
-    /// 3D convolution without bias (the backbones follow each conv with BatchNorm).
+    /// 3D convolution without bias (the backbones follow each conv with BatchNorm). With
+    /// `gatherMoments`, in training, the output's batch statistics are gathered as it is written
+    /// where the path allows (see ChannelMoments) and kept on the output for the BatchNorm after it.
     // x: [N, C, T, H, W], w: [O, C, kt, kh, kw] -> [N, O, T', H', W']
     public func conv3d(_ x: Variable, _ w: Variable, stride: (Int, Int, Int) = (1, 1, 1),
-                       padding: (Int, Int, Int) = (0, 0, 0)) -> Variable {
+                       padding: (Int, Int, Int) = (0, 0, 0), gatherMoments: Bool = false) -> Variable {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
         onConv?(g)
-        let y = conv3dForward(x.value, w.value, g)
+        let moments = gatherMoments && training ? ChannelMoments(samples: g.n, channels: g.o) : nil
+        let y = conv3dForward(x.value, w.value, g, moments: moments)
         // Only a profiled tape lists convolutions by shape.
         let detail = profile == nil ? nil : OpDetail(
             label: "conv." + g.label, forwardFlops: g.forwardFlops,
             backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
-        return output(.conv3d, y, inputs: [x, w], detail: detail) { out in
+        let out = output(.conv3d, y, inputs: [x, w], detail: detail) { out in
             {
                 let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
                 conv3dBackward(x.value, w.value, out.grad!.pointer, g,
                                dw: w.requiresGrad ? w.gradPointer() : nil, dx: dx, dxFresh: fresh)
             }
         }
+        if moments?.filled == true { out.channelMoments = moments }
+        return out
     }
 }

@@ -109,11 +109,13 @@ struct DirectConv {
     /// Floats of one sample's output gradient at the copy's row width: [O, T', q].
     var sampleGradientCount: Int { g.o * g.to * q }
 
-    /// Copies sample n of x into xp with its padding, split by phase of the spatial strides.
+    /// Copies sample n of x into xp with its padding, split by phase of the spatial strides (and
+    /// through `transform`, when given).
     // x: [N, C, T, H, W] -> xp: [C, sh, sw, tp, hs, ws] + zeros
-    func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>) {
+    func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>, transform: ConvInputTransform? = nil) {
         mcn_pad_sample(x + n * g.c * g.t * g.h * g.w, g.c, g.t, g.h, g.w,
-                       g.padding.0, g.padding.1, g.padding.2, g.stride.1, g.stride.2, planeSize, xp, q)
+                       g.padding.0, g.padding.1, g.padding.2, g.stride.1, g.stride.2, planeSize, xp, q,
+                       transform?.scale, transform?.shift)
     }
 
     /// The weights in the forward kernel's blocks of 6 or 4 output channels (mcn_direct_block):
@@ -145,7 +147,7 @@ struct DirectConv {
     /// y[n] (+)= W ⊛ x[n] for the padded sample xp, plane by plane through `plane` ([O, q] scratch).
     // xp: pad(...), wr: arrangedWeights, y: [N, O, T', H', W']
     func forward(xp: UnsafePointer<Float>, wr: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
-                 accumulate: Bool, plane: UnsafeMutablePointer<Float>) {
+                 accumulate: Bool, plane: UnsafeMutablePointer<Float>, moments: ChannelMoments? = nil) {
         let (L, outPlane) = (g.l, g.ho * g.wo)
         offsets.withUnsafeBufferPointer { off in
             for tt in 0..<g.to {
@@ -153,6 +155,7 @@ struct DirectConv {
                                         plane, q, q, 0, Self.tapChunk)
                 mcn_padded_to_strided(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, g.wo, 1,
                                       accumulate ? 1 : 0)
+                moments?.addRows(y, n: n, l: L, offset: tt * outPlane, count: outPlane)
             }
         }
     }
@@ -194,6 +197,20 @@ public enum ConvolutionPaths {
     public static var winograd: Bool {
         get { WinogradConv.enabled }
         set { WinogradConv.enabled = newValue }
+    }
+
+    /// Whether a BatchNorm + ReLU before a convolution runs inside it where the convolution's paths
+    /// allow (Tape.batchNormReLUConv3d; else the two ops one after the other).
+    public static var fusedBatchNorm: Bool {
+        get { ConvInputTransform.fusedEnabled }
+        set { ConvInputTransform.fusedEnabled = newValue }
+    }
+
+    /// Whether the convolutions that compute one sample at a time gather the batch statistics of
+    /// their output for the BatchNorm after them (ChannelMoments; else BatchNorm sums them itself).
+    public static var moments: Bool {
+        get { ChannelMoments.enabled }
+        set { ChannelMoments.enabled = newValue }
     }
 
     /// Whether the direct kernels would serve g (with the switch on).

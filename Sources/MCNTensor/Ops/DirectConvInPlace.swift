@@ -40,7 +40,7 @@ struct InPlaceTaps {
     /// y[n] (+)= W ⊛ x[n], plane by plane, reading x and writing y in place.
     // x: [N, C, T, H, W], wr: arrangedWeights, y: [N, O, T', H, W]
     func forward(_ x: UnsafePointer<Float>, wr: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
-                 accumulate: Bool) {
+                 accumulate: Bool, moments: ChannelMoments? = nil) {
         let (hw, kt, pt, st) = (g.h * g.w, g.kernel.0, g.padding.0, g.stride.0)
         let sample = x + n * g.c * g.t * hw
         for tt in 0..<g.to {
@@ -49,6 +49,7 @@ struct InPlaceTaps {
             guard high > low else {
                 // Every tap reads padding: the plane is zero.
                 if !accumulate { for o in 0..<g.o { (y + ((n * g.o + o) * g.to + tt) * hw).update(repeating: 0, count: hw) } }
+                moments?.addRows(y, n: n, l: g.to * hw, offset: tt * hw, count: hw)
                 continue
             }
             tables[low].withUnsafeBufferPointer { off in
@@ -56,6 +57,7 @@ struct InPlaceTaps {
                                         low * g.c, g.k, wr, g.o, y + (n * g.o * g.to + tt) * hw, g.to * hw, hw,
                                         accumulate ? 1 : 0, DirectConv.tapChunk)
             }
+            moments?.addRows(y, n: n, l: g.to * hw, offset: tt * hw, count: hw)
         }
     }
 }

@@ -108,7 +108,7 @@ struct StridedInputGradient {
         let (sample, hw) = (g.c * g.t * g.h * g.w, g.h * g.w)
         plan.run { worker, n in
             let dyp = copies[worker]!.pointer, buf = planes[worker]!.pointer
-            mcn_pad_sample(dy + n * g.o * g.l, g.o, g.to, g.ho, g.wo, pad.0, pad.1, pad.2, 1, 1, planeSize, dyp, slack)
+            mcn_pad_sample(dy + n * g.o * g.l, g.o, g.to, g.ho, g.wo, pad.0, pad.1, pad.2, 1, 1, planeSize, dyp, slack, nil, nil)
             let dxn = dx + n * sample
             if zeroFirst { dxn.update(repeating: 0, count: sample) }
             for phase in phases where !phase.offsets.isEmpty {

@@ -44,7 +44,8 @@ struct StridedPointwise {
 
     /// y (+)= W ⊛ x, sample by sample.
     // x: [N, C, T, H, W], w: [O, C, 1, 1, 1], y: [N, O, T', H', W']
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                 moments: ChannelMoments? = nil) {
         let cols = plan.scratch(g.c * g.l), off = rowOffsets(g.c)
         let wr = DirectConv.arrange(w.pointer, g, column: { $0 })
         defer { withExtendedLifetime(cols) {}; withExtendedLifetime(wr) {} }
@@ -54,6 +55,7 @@ struct StridedPointwise {
                 vol2col(x.pointer, g, n0: n, cn: 1, col: xs, parallel: false)
                 mcn_direct_conv_forward(xs, off.baseAddress, g.c, 0, g.c, wr.pointer, g.o, y + n * g.o * g.l, g.l, g.l,
                                         accumulate ? 1 : 0, chunk)
+                moments?.addRows(y, n: n, l: g.l, offset: 0, count: g.l)
             }
         }
     }

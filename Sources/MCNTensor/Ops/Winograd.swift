@@ -97,10 +97,12 @@ struct WinogradConv {
     /// it never uses), so 16 zeros follow.
     var copyCount: Int { g.c * tp * planeSize + 16 }
 
-    /// Copies sample n of x with its padding (spatial 1, temporal g.padding.0) into xp.
+    /// Copies sample n of x with its padding (spatial 1, temporal g.padding.0) into xp (through
+    /// `transform`, when given).
     // x: [N, C, T, H, W] -> xp: [C, tp, H + 2, W + 2] + zeros
-    func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>) {
-        mcn_pad_sample(x + n * g.c * g.t * g.h * g.w, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16)
+    func pad(_ x: UnsafePointer<Float>, n: Int, into xp: UnsafeMutablePointer<Float>, transform: ConvInputTransform?) {
+        mcn_pad_sample(x + n * g.c * g.t * g.h * g.w, g.c, g.t, g.h, g.w, g.padding.0, 1, 1, 1, 1, planeSize, xp, 16,
+                       transform?.scale, transform?.shift)
     }
 
     /// U = G g Gᵀ for every output channel, temporal tap a and input channel c, arranged for the
@@ -114,7 +116,8 @@ struct WinogradConv {
 
     /// y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                 transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
         let u = transformedWeights(w.pointer)
         let copies = plan.scratch(copyCount)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
@@ -126,10 +129,10 @@ struct WinogradConv {
         offsets.withUnsafeBufferPointer { off in
             plan.run { worker, n in
                 let xp = copies[worker]!.pointer
-                pad(x.pointer, n: n, into: xp)
+                pad(x.pointer, n: n, into: xp, transform: transform)
                 mcn_winograd_forward_sample(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, tile, u.pointer, g.o,
                                             off.baseAddress, groups[worker]!.pointer, sums[worker]!.pointer,
-                                            y + n * g.o * g.l, accumulate ? 1 : 0)
+                                            y + n * g.o * g.l, accumulate ? 1 : 0, moments?.sample(n))
             }
         }
     }
@@ -140,7 +143,8 @@ struct WinogradConv {
     /// weight transform): the gradient of the forward's own arithmetic, which is exactly the
     /// convolution.
     // x: [N, C, T, H, W], dy: [N, O, T', H, W], dw: [O, C, kt, 3, 3]
-    func weightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>) {
+    func weightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                        transform: ConvInputTransform? = nil) {
         let (O, C, kt) = (g.o, g.c, g.kernel.0)
         let K = kt * C
         let sums = Tensor.zeros([products * O * K])
@@ -154,7 +158,7 @@ struct WinogradConv {
         offsets.withUnsafeBufferPointer { off in
             plan.runSummed(into: sums.pointer, count: products * O * K) { worker, n, s in
                 let xp = copies[worker]!.pointer
-                pad(x.pointer, n: n, into: xp)
+                pad(x.pointer, n: n, into: xp, transform: transform)
                 mcn_winograd_weight_gradient_sample(xp, dy + n * O * g.l, g.c, tp, planeSize, g.to, g.h, g.w, kt, tile,
                                                     O, off.baseAddress, groups[worker]!.pointer,
                                                     gradients[worker]!.pointer, s)

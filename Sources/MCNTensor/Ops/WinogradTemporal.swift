@@ -36,7 +36,8 @@ struct TemporalWinograd {
 
     /// y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, 3, 1, 1], y: [N, O, T', H, W]
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                 transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
         let u = Tensor(uninitialized: [4 * g.o * g.c])
         mcn_winograd_temporal_weights(w.pointer, g.o, g.c, u.pointer)
         let row = mcn_winograd_stride(qb)
@@ -48,7 +49,8 @@ struct TemporalWinograd {
             plan.run { worker, n in
                 mcn_winograd_temporal_forward_sample(x.pointer + n * sampleIn, g.c, g.t, p, g.padding.0, g.to, u.pointer,
                                                      g.o, qb, off.baseAddress, combined[worker]!.pointer,
-                                                     products[worker]!.pointer, y + n * sampleOut, accumulate ? 1 : 0)
+                                                     products[worker]!.pointer, y + n * sampleOut, accumulate ? 1 : 0,
+                                                     transform?.scale, transform?.shift, moments?.sample(n))
             }
         }
     }

@@ -29,6 +29,12 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                 on: "large", off: "small")
     abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
                 on: "winograd", off: "without")
+    // Batch statistics gathered by the convolutions against summed by BatchNorm.
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.moments", path: \.moments,
+                on: "gathered", off: "summed")
+    // BatchNorm + ReLU taken into the next convolution (Tape.batchNormReLUConv3d) against two ops.
+    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.fused", path: \.fusedBatchNorm,
+                on: "fused", off: "apart")
     abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.direct", path: \.direct,
                 on: "direct", off: "vol2col")
     // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.

@@ -120,8 +120,7 @@ final class EndToEndTmuxTests: XCTestCase {
         waitFor("FINISHED", seconds: 60) { $0.contains("FINISHED") }
         tmux("send-keys", "-t", session, "q")
         let end = Date().addingTimeInterval(20)
-        while Date() < end && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
-        let code = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = exitCode(exitFile, until: end)
         XCTAssertEqual(code, "0", "q after the run finished did not exit")
     }
 
@@ -179,9 +178,20 @@ final class EndToEndTmuxTests: XCTestCase {
         // q exits 0 and the screen is back to the shell (the alternate screen is gone).
         tmux("send-keys", "-t", session, "q")
         let end = Date().addingTimeInterval(patience)
-        while Date() < end && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
-        let code = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = exitCode(exitFile, until: end)
         XCTAssertEqual(code, "0")
         XCTAssertFalse(screen().contains("Loss curves"), "the terminal was not restored")
+    }
+
+    /// The exit status the shell wrote to `file` (`echo $? > file`), once it is there: the shell
+    /// creates the file before it writes the digits, so an empty file is waited on too.
+    private func exitCode(_ file: String, until deadline: Date) -> String? {
+        while Date() < deadline {
+            if let s = try? String(contentsOfFile: file, encoding: .utf8), s.hasSuffix("\n") {
+                return s.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -60,6 +60,16 @@ void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a
     }
 }
 
+// max(x·a + b + s, 0): a block's last BatchNorm, its residual add and the ReLU in one pass.
+MCN_CLONES
+void mcn_bn_add_relu(const float *x, const float *s, float *y, long n, long stride, long l, float a, float b) {
+    for (long i = 0; i < n; i++) {
+        const float *p = x + i * stride, *q = s + i * stride;
+        float *d = y + i * stride;
+        for (long j = 0; j < l; j++) { const float v = bn_value(p[j], a, b) + q[j]; d[j] = v > 0 ? v : 0; }
+    }
+}
+
 MCN_CLONES
 void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
                           long l, float mu, float iv, double *sdy, double *sdyx) {

@@ -22,7 +22,7 @@ enum ConvUnit {
         }
     }
 
-    /// With `relu` the last BatchNorm + ReLU are left to whatever reads the result (see Activation).
+    /// The last BatchNorm (+ ReLU) is left to whatever reads the result (see Activation).
     // x: [N, Cin, T, H, W] -> [N, Cout, T/s, H/s, W/s]
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Activation, relu: Bool) -> Activation {
         switch self {
@@ -31,7 +31,7 @@ enum ConvUnit {
         case let .factorised(spatial, temporal, s, outer):
             let m = spatial(t, p, buf, x, relu: true)
             let c = m.convolved(t, p, buf, by: p[temporal], stride: (s, 1, 1), padding: (1, 0, 0))
-            return relu ? .beforeBatchNormReLU(c, outer) : .tensor(outer(t, p, buf, c))
+            return relu ? .beforeBatchNormReLU(c, outer) : .beforeBatchNorm(c, outer)
         }
     }
 }
@@ -52,9 +52,9 @@ struct BasicBlock {
 
     // x: [N, Cin, T, H, W] -> [N, Cout, T/s, H/s, W/s]
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable) -> Variable {
-        let h = conv2(t, p, buf, conv1(t, p, buf, .tensor(x), relu: true), relu: false).materialised(t, p, buf)
+        let h = conv2(t, p, buf, conv1(t, p, buf, .tensor(x), relu: true), relu: false)
         let shortcut = downsample.map { $0(t, p, buf, .tensor(x), relu: false).materialised(t, p, buf) } ?? x
-        return fuseReLU ? t.addReLU(h, shortcut) : t.relu(t.add(h, shortcut))
+        return h.addedReLU(t, p, buf, shortcut)
     }
 }
 

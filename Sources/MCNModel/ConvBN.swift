@@ -46,6 +46,13 @@ public struct BatchNormLayer {
         return t.batchNormReLU(x, gamma: p[weight], beta: p[bias], state: state)
     }
 
+    /// relu(layer(x) + shortcut): one op (`Tape.batchNormAddReLU`).
+    // x, shortcut: [N, C, T, H, W] -> same
+    func added(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Variable, _ shortcut: Variable) -> Variable {
+        let state = BatchNormState(runningMean: buffers[runningMean], runningVar: buffers[runningVar])
+        return t.batchNormAddReLU(x, gamma: p[weight], beta: p[bias], state: state, shortcut)
+    }
+
     /// The layer and a ReLU, then a convolution by w: one op (`Tape.batchNormReLUConv3d`, which
     /// falls back to two where the convolution cannot take them on the way in) unless MCN_FUSED_RELU=0.
     // x: [N, C, T, H, W] -> [N, O, T', H', W']
@@ -60,19 +67,32 @@ public struct BatchNormLayer {
     }
 }
 
-/// What flows from one layer to the next: a tensor, or a convolution's output whose BatchNorm +
-/// ReLU is still to come, so that a convolution reading it next takes them on the way in
-/// (`BatchNormLayer.withReLU(_:_:_:_:convolvedBy:…)`) and the normalised tensor is never written.
+/// What flows from one layer to the next: a tensor, or a convolution's output whose BatchNorm
+/// (+ ReLU) is still to come, so that what reads it next takes them on the way in — a convolution
+/// (`BatchNormLayer.withReLU(_:_:_:_:convolvedBy:…)`) or a block's residual add
+/// (`BatchNormLayer.added(…)`) — and the normalised tensor is never written.
 enum Activation {
     case tensor(Variable)
     case beforeBatchNormReLU(Variable, BatchNormLayer)
+    case beforeBatchNorm(Variable, BatchNormLayer)
 
-    /// The tensor itself (a pending BatchNorm + ReLU applied).
+    /// The tensor itself (a pending BatchNorm (+ ReLU) applied).
     func materialised(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews) -> Variable {
         switch self {
         case let .tensor(v): return v
         case let .beforeBatchNormReLU(v, bn): return bn.withReLU(t, p, buffers, v)
+        case let .beforeBatchNorm(v, bn): return bn(t, p, buffers, v)
         }
+    }
+
+    /// relu(self + shortcut): a residual block's end.
+    // self, shortcut: [N, C, T, H, W] -> same
+    func addedReLU(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ shortcut: Variable) -> Variable {
+        if case let .beforeBatchNorm(v, bn) = self, fuseReLU, ConvolutionPaths.fusedBatchNorm {
+            return bn.added(t, p, buffers, v, shortcut)
+        }
+        let h = materialised(t, p, buffers)
+        return fuseReLU ? t.addReLU(h, shortcut) : t.relu(t.add(h, shortcut))
     }
 
     /// conv3d of the activation by w (no bias), gathering the batch statistics of its output for the
@@ -84,6 +104,8 @@ enum Activation {
         case let .tensor(v): return t.conv3d(v, w, stride: stride, padding: padding, gatherMoments: true)
         case let .beforeBatchNormReLU(v, bn):
             return bn.withReLU(t, p, buffers, v, convolvedBy: w, stride: stride, padding: padding)
+        case .beforeBatchNorm:
+            return t.conv3d(materialised(t, p, buffers), w, stride: stride, padding: padding, gatherMoments: true)
         }
     }
 }
@@ -113,11 +135,11 @@ public struct ConvBN {
         inChannels = ci; outChannels = co
     }
 
-    /// With `relu` the BatchNorm + ReLU are left to whatever reads the result (see Activation).
+    /// The BatchNorm (+ ReLU) is left to whatever reads the result (see Activation).
     // x: [N, Cin, T, H, W] -> [N, Cout, T', H', W']
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buffers: BufferViews, _ x: Activation, relu: Bool) -> Activation {
         let c = x.convolved(t, p, buffers, by: p[conv], stride: stride, padding: padding)
-        return relu ? .beforeBatchNormReLU(c, bn) : .tensor(bn(t, p, buffers, c))
+        return relu ? .beforeBatchNormReLU(c, bn) : .beforeBatchNorm(c, bn)
     }
 }
 

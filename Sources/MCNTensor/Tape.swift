@@ -45,7 +45,7 @@ public final class Variable {
 /// Every op the engine has. Each has a forward/backward pair and a finite-difference gradient
 /// check; the test suite fails when a case here has no check.
 public enum OpKind: String, CaseIterable, Sendable {
-    case conv3d, batchNorm3d, batchNormReLU3d, batchNormReLUConv3d, relu, silu, softplus
+    case conv3d, batchNorm3d, batchNormReLU3d, batchNormReLUConv3d, batchNormAddReLU, relu, silu, softplus
     case add, addReLU, sub, mul, scale, abs, sum, mean
     case maxPool3d, avgPool3d, globalAvgPool
     case linear, matmul

@@ -49,6 +49,36 @@ final class FusedBatchNormConvTests: XCTestCase {
         }
     }
 
+    /// relu(batchNorm(x) + s) in one op against the three: output, dx, dγ, dβ and ds, in training
+    /// and evaluation, with the shortcut's gradient fresh and with one already there.
+    func testBatchNormAddReLUMatchesTheThreeOps() {
+        var rng = RNG(seed: 14)
+        let shape = [3, 5, 2, 4, 6]
+        let x = Tensor.randn(shape, rng: &rng), s = Tensor.randn(shape, rng: &rng)
+        let gamma = Tensor.uniform([5], 0.5, 1.5, rng: &rng), beta = Tensor.randn([5], std: 0.3, rng: &rng)
+        let dy = Tensor.randn(shape, rng: &rng), earlier = Tensor.randn(shape, rng: &rng)
+        for training in [true, false] {
+            for shortcutHasGradient in [false, true] {
+                func run(fused: Bool) -> [[Float]] {
+                    let state = BatchNormState(runningMean: Tensor.filled([5], 0.1), runningVar: Tensor.filled([5], 1.5))
+                    let t = Tape(recording: true, training: training, updateRunningStats: false)
+                    let v = [x, gamma, beta, s].map { t.leaf($0.copy()) }
+                    // A gradient reaching the shortcut before this op's backward does.
+                    let other = shortcutHasGradient ? t.mul(v[3], t.constant(earlier)) : nil
+                    var y = fused ? t.batchNormAddReLU(v[0], gamma: v[1], beta: v[2], state: state, v[3])
+                                  : t.relu(t.add(t.batchNorm(v[0], gamma: v[1], beta: v[2], state: state), v[3]))
+                    if let other { y = t.add(y, other) }
+                    t.backward(y, gradient: dy)
+                    return [y.value.toArray()] + v.map { $0.grad!.toArray() }
+                }
+                let (a, b) = (run(fused: true), run(fused: false))
+                for (k, what) in ["y", "dx", "dgamma", "dbeta", "ds"].enumerated() {
+                    assertClose(a[k], b[k], tol: 1e-5, "batchNormAddReLU \(what) (training \(training), earlier \(shortcutHasGradient))")
+                }
+            }
+        }
+    }
+
     /// Every path that gathers them: the statistics a convolution gathers equal the two-pass double
     /// sums of its output, also for outputs far from zero; the other paths leave them unfilled.
     func testGatheredMomentsMatchTwoPassSums() {

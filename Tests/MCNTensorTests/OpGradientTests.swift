@@ -78,6 +78,17 @@ final class OpGradientTests: XCTestCase {
             }
         }
 
+        // A block's last BatchNorm, its residual add and the ReLU: shortcuts of |s| < 0.05 keep
+        // γ·x̂ + s (|γ·x̂| ≥ 0.095) off the kink.
+        let sr = Tensor.uniform([3, 4, 2, 3, 3], -0.05, 0.05, rng: &rng)
+        gradCheck("batchNormAddReLU.train", [xr, g, Tensor.zeros([4]), sr], eps: 2e-3) { t, v in
+            t.batchNormAddReLU(v[0], gamma: v[1], beta: v[2], state: state, v[3])
+        }
+        gradCheck("batchNormAddReLU.eval", [awayFromZero([3, 4, 2, 3, 3], rng: &rng), g, Tensor.zeros([4]), sr],
+                  training: false) { t, v in
+            t.batchNormAddReLU(v[0], gamma: v[1], beta: v[2], state: unit, v[3])
+        }
+
         // BatchNorm + ReLU taken into the next convolution, on each kind of path that takes them.
         for (xs, ws, s, p) in FusedBatchNormConvTests.cases {
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)

@@ -47,6 +47,9 @@ void mcn_moments_rows(const float *y, long rows, long ldy, long n, const float *
 /// y = x·a + b, or max(x·a + b, 0) with relu.
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu);
 
+/// y = max(x·a + b + s, 0) (BatchNorm, a residual add and a ReLU); x, s, y as for mcn_bn_apply.
+void mcn_bn_add_relu(const float *x, const float *s, float *y, long n, long stride, long l, float a, float b);
+
 /// sdy = Σ g and sdyx = Σ g·(x − mu)·iv, where g = dy, or with relu dy where x·ra + rb > 0 (the
 /// forward's ReLU input, computed as mcn_bn_apply computes it, so the mask is the forward's).
 void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,

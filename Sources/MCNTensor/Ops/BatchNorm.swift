@@ -42,6 +42,40 @@ extension Tape {
         batchNorm(x, gamma: gamma, beta: beta, state: state, relu: true)
     }
 
+    /// relu(batchNorm(x) + shortcut) in one op: a residual block's last BatchNorm, its add and the
+    /// ReLU, so the normalised tensor is never written. The backward's g = dy where y > 0 is the
+    /// shortcut's gradient and BatchNorm's output gradient.
+    // x, shortcut: [N, C, ...] -> same; gamma, beta: [C]
+    public func batchNormAddReLU(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState,
+                                 _ shortcut: Variable) -> Variable {
+        let shape = x.shape
+        precondition(shortcut.shape == shape && x !== shortcut,
+                     "batchNormAddReLU: input \(x.value.shapeText), shortcut \(shortcut.value.shapeText)")
+        let n = shape[0], c = shape[1], l = shape.dropFirst(2).reduce(1, *)
+        let y = Tensor(uninitialized: shape)
+        let xp = x.value.pointer, sp = shortcut.value.pointer, yp = y.pointer
+        let f = batchNormFactors(x, gamma: gamma, beta: beta, state: state) { ch, a, b in
+            mcn_bn_add_relu(xp + ch * l, sp + ch * l, yp + ch * l, n, c * l, l, a, b)
+        }
+        return output(.batchNormAddReLU, y, inputs: [x, gamma, beta, shortcut]) { out in
+            {
+                let dy = out.grad!.pointer, yp = out.value.pointer, count = out.value.count
+                // g into the shortcut's gradient when it holds none yet (the usual case: the block's
+                // input is reached here first), else into a buffer of its own, then added.
+                let (ds, fresh) = shortcut.requiresGrad ? shortcut.gradForWrite() : (nil, false)
+                let own = ds != nil && fresh ? nil : Tensor(uninitialized: shape)
+                let g = own?.pointer ?? ds!
+                parallelRanges(count) { r in
+                    mcn_relu_backward(yp + r.lowerBound, dy + r.lowerBound, g + r.lowerBound, r.count, 0)
+                }
+                self.batchNormBackward(x, gamma: gamma, beta: beta, dy: g, f, relu: false)
+                if let ds, let own {
+                    parallelRanges(count) { r in for i in r { ds[i] += own.pointer[i] } }
+                }
+            }
+        }
+    }
+
     /// conv3d(relu(batchNorm(x)), w) in one op where the convolution's paths can take the
     /// BatchNorm + ReLU on the way in (ConvInputTransform): the normalised tensor is then never
     /// written. The backward recomputes it in the weight gradient's copies of x, takes the input

@@ -200,7 +200,8 @@ public enum ConvolutionPaths {
     }
 
     /// Whether a BatchNorm + ReLU before a convolution runs inside it where the convolution's paths
-    /// allow (Tape.batchNormReLUConv3d; else the two ops one after the other).
+    /// allow (Tape.batchNormReLUConv3d), and a block's last BatchNorm inside its residual add
+    /// (Tape.batchNormAddReLU, used by the backbones); else the ops one after the other.
     public static var fusedBatchNorm: Bool {
         get { ConvInputTransform.fusedEnabled }
         set { ConvInputTransform.fusedEnabled = newValue }

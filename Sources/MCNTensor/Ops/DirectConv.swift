@@ -160,18 +160,28 @@ struct DirectConv {
         }
     }
 
+    /// Whether an output plane is already laid out as the kernels read it: rows as wide as the
+    /// copy's (no spatial padding nor stride: the 3×1×1 convolutions) and a whole number of tiles.
+    var outputRowsAsCopied: Bool { ws == g.wo && q == g.ho * g.wo }
+
     /// dw += dy[n] · (taps of xp)ᵀ: the output gradient of the sample is first laid out at the
-    /// copy's row width (zeros in the thrown-away columns) in `dyp`: [O, T', q].
+    /// copy's row width (zeros in the thrown-away columns) in `dyp`: [O, T', q] — unless it is
+    /// already (`outputRowsAsCopied`): then read in place.
     // xp: pad(...), dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
     func weightGradient(xp: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int, dw: UnsafeMutablePointer<Float>,
                         dyp: UnsafeMutablePointer<Float>) {
         let (L, outPlane) = (g.l, g.ho * g.wo)
-        for tt in 0..<g.to {
-            mcn_rows_to_padded(dy + n * g.o * L + tt * outPlane, L, g.o, g.ho, g.wo, ws, q, dyp + tt * q, g.to * q)
+        var source = UnsafePointer(dyp)
+        if outputRowsAsCopied {
+            source = dy + n * g.o * L
+        } else {
+            for tt in 0..<g.to {
+                mcn_rows_to_padded(dy + n * g.o * L + tt * outPlane, L, g.o, g.ho, g.wo, ws, q, dyp + tt * q, g.to * q)
+            }
         }
         var planes = mcn_direct_planes(planes: g.to, q: q, inPlane: g.stride.0 * planeSize, dyPlane: q, ldd: g.to * q)
         offsets.withUnsafeBufferPointer { off in
-            mcn_direct_conv_weight_gradient(&planes, xp, off.baseAddress, g.k, dyp, g.o, dw)
+            mcn_direct_conv_weight_gradient(&planes, xp, off.baseAddress, g.k, source, g.o, dw)
         }
     }
 }

@@ -25,6 +25,37 @@ final class BackboneTests: XCTestCase {
         XCTAssertEqual(r2.params[r2.params.handle("backbone.stem.3.weight")!].shape, [16, 16, 3, 1, 1])
     }
 
+    /// Both backbones with every BatchNorm taken into what reads it (the default) and with each one
+    /// written out (ConvolutionPaths.fusedBatchNorm and .moments off): the same features, parameter
+    /// gradients and running statistics (updated once per BatchNorm).
+    func testFusedBatchNormsChangeNothingButTheWork() {
+        for name in ["r3d-tiny", "r2plus1d-tiny"] {
+            let net = MCNNetwork(backbone: BackboneSpec.preset(name)!)
+            let (theta, buffers) = net.initialValues(seed: 1)
+            var rng = RNG(seed: 2)
+            let x = Tensor.randn([4, 3, 8, 32, 32], rng: &rng)
+            func run(fused: Bool) -> (features: [Float], grads: [Float], buffers: [Float]) {
+                let saved = (ConvolutionPaths.fusedBatchNorm, ConvolutionPaths.moments)
+                (ConvolutionPaths.fusedBatchNorm, ConvolutionPaths.moments) = (fused, fused)
+                defer { (ConvolutionPaths.fusedBatchNorm, ConvolutionPaths.moments) = saved }
+                let grads = Slab(count: theta.count), running = Slab(copying: buffers)
+                let t = Tape(recording: true, training: true, updateRunningStats: true)
+                let p = BoundParameters(tape: t, layout: net.params, values: theta, grads: grads)
+                let h = net.backbone(t, p, BufferViews(layout: net.buffers, slab: running), t.constant(x))
+                var r = RNG(seed: 3)
+                t.backward(h, gradient: Tensor.randn(h.shape, rng: &r))
+                return (h.value.toArray(), Array(grads.buffer), Array(running.buffer))
+            }
+            let (a, b) = (run(fused: true), run(fused: false))
+            for (what, u, v) in [("features", a.features, b.features), ("gradients", a.grads, b.grads),
+                                 ("running statistics", a.buffers, b.buffers)] {
+                let scale = v.map { Swift.abs($0) }.max() ?? 1
+                let worst = zip(u, v).map { Swift.abs($0 - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-3 * max(1, scale), "\(name) \(what)")
+            }
+        }
+    }
+
     func testEighteenLayerPresets() {
         let spec = BackboneSpec.preset("r3d-18", width: 0.25)!
         XCTAssertEqual(spec.layers, [2, 2, 2, 2])

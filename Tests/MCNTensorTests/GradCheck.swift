@@ -50,8 +50,8 @@ enum GradCheckRegistry {
     nonisolated(unsafe) static var checked: Set<String> = []
 }
 
-/// An input for BatchNorm + ReLU whose normalised values all stay ≥ 0.2 (in units of the channel's
-/// spread) from zero, so that with a small β every output is off the ReLU's kink: each channel holds
+/// An input for BatchNorm + ReLU whose normalised values all stay about 0.18 or more from zero (0.2
+/// over the offsets' spread, ≤ 1.1), so that with a small β every output is off the ReLU's kink: each channel holds
 /// ± pairs of distinct values around its own mean, in random order over samples and positions.
 // -> [N, C, ...] with N·(positions) even
 func kinkFreeBatchNormInput(_ shape: [Int], rng: inout RNG) -> Tensor {

@@ -79,7 +79,7 @@ final class OpGradientTests: XCTestCase {
         }
 
         // A block's last BatchNorm, its residual add and the ReLU: shortcuts of |s| < 0.05 keep
-        // γ·x̂ + s (|γ·x̂| ≥ 0.095) off the kink.
+        // γ·x̂ + s (|γ·x̂| ≥ 0.09) off the kink.
         let sr = Tensor.uniform([3, 4, 2, 3, 3], -0.05, 0.05, rng: &rng)
         gradCheck("batchNormAddReLU.train", [xr, g, Tensor.zeros([4]), sr], eps: 2e-3) { t, v in
             t.batchNormAddReLU(v[0], gamma: v[1], beta: v[2], state: state, v[3])
@@ -95,15 +95,22 @@ final class OpGradientTests: XCTestCase {
             XCTAssertTrue(ConvInputTransform.fits(g), "batchNormReLUConv3d case \(g.label) does not take the fused path")
             let c = xs[1]
             let x = kinkFreeBatchNormInput(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
-            // β = 0 keeps the kink at x̂ = 0, ≥ 0.19 from every normalised value: room for steps of 3e-2.
+            // β = 0 keeps the kink at x̂ = 0, ~0.18 or more from every normalised value: room for steps of 3e-2.
             let gc = Tensor.uniform([c], 0.5, 1.5, rng: &rng), bc = Tensor.zeros([c])
             let st = BatchNormState(runningMean: Tensor.zeros([c]), runningVar: Tensor.filled([c], 1))
             // Two output rows only: every input still reaches them through the batch statistics,
             // and a loss over the whole output (up to 65k values) rounds off more than the differences
             // of a perturbation (the composite ops are compared on all of it in FusedBatchNormConvTests).
-            gradCheck("batchNormReLUConv3d.\(g.label)", [x, gc, bc, w], eps: 3e-2) { t, v in
+            // In training the inputs outside the rows' reach move them only through the statistics,
+            // by less than F(4×4)'s rounding (~6e-6 of the output) changes between the two sides of a
+            // difference: 6% there; in evaluation those inputs move nothing, and the default holds.
+            func rows(_ t: Tape, _ v: [Variable], _ st: BatchNormState) -> Variable {
                 let y = t.batchNormReLUConv3d(v[0], gamma: v[1], beta: v[2], state: st, v[3], stride: s, padding: p)
                 return t.slice(t.reshape(y, [y.value.count / g.wo, g.wo]), axis: 0, 0, 2)
+            }
+            gradCheck("batchNormReLUConv3d.\(g.label).train", [x, gc, bc, w], eps: 3e-2, tol: 6e-2) { t, v in rows(t, v, st) }
+            gradCheck("batchNormReLUConv3d.\(g.label).eval", [awayFromZero(xs, rng: &rng), gc, bc, w], training: false) { t, v in
+                rows(t, v, st)
             }
         }
     }

@@ -96,7 +96,7 @@ extension Tape {
         let f = batchNormFactors(x, gamma: gamma, beta: beta, state: state, then: nil)
         let transform = ConvInputTransform(scale: f.scale.pointer, shift: f.shift.pointer)
         let y = Tensor(uninitialized: g.outputShape)
-        let moments = gatherMoments && training ? ChannelMoments(samples: g.n, channels: g.o) : nil
+        let moments = gatherMoments && training && ChannelMoments.enabled ? ChannelMoments(samples: g.n, channels: g.o) : nil
         conv3dForward(x.value, w.value, g, into: y.pointer, accumulate: false, transform: transform, moments: moments)
         withExtendedLifetime(f) {}
         let detail = profile == nil ? nil : OpDetail(
@@ -104,12 +104,19 @@ extension Tape {
             backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
         let out = output(.batchNormReLUConv3d, y, inputs: [x, gamma, beta, w], detail: detail) { out in
             {
-                let transform = ConvInputTransform(scale: f.scale.pointer, shift: f.shift.pointer)
                 let needsZ = x.requiresGrad || gamma.requiresGrad || beta.requiresGrad
                 // The gradient with respect to the normalised, rectified input.
                 let dz = needsZ ? Tensor(uninitialized: x.shape) : nil
-                conv3dBackward(x.value, w.value, out.grad!.pointer, g, dw: w.requiresGrad ? w.gradPointer() : nil,
-                               dx: dz?.pointer, dxFresh: true, transform: transform)
+                let dw = w.requiresGrad ? w.gradPointer() : nil
+                if ConvInputTransform.fits(g) {
+                    let transform = ConvInputTransform(scale: f.scale.pointer, shift: f.shift.pointer)
+                    conv3dBackward(x.value, w.value, out.grad!.pointer, g, dw: dw, dx: dz?.pointer, dxFresh: true,
+                                   transform: transform)
+                } else {
+                    // A switch changed the paths since the forward: the input written out after all.
+                    let z = self.normalisedReLU(x.value, f)
+                    conv3dBackward(z, w.value, out.grad!.pointer, g, dw: dw, dx: dz?.pointer, dxFresh: true)
+                }
                 if let dz { self.batchNormBackward(x, gamma: gamma, beta: beta, dy: dz.pointer, f, relu: true) }
                 withExtendedLifetime(f) {}
             }
@@ -132,6 +139,17 @@ extension Tape {
         return output(relu ? .batchNormReLU3d : .batchNorm3d, y, inputs: [x, gamma, beta]) { out in
             { self.batchNormBackward(x, gamma: gamma, beta: beta, dy: out.grad!.pointer, f, relu: relu) }
         }
+    }
+
+    /// max(x·scale + shift, 0) per channel, written out.
+    // x: [N, C, ...] -> same
+    private func normalisedReLU(_ x: Tensor, _ f: BatchNormFactors) -> Tensor {
+        let (n, c) = (x.shape[0], x.shape[1])
+        let l = x.shape.dropFirst(2).reduce(1, *)
+        let z = Tensor(uninitialized: x.shape)
+        let (xp, zp, sp, hp) = (x.pointer, z.pointer, f.scale.pointer, f.shift.pointer)
+        parallelFor(c, work: x.count) { ch in mcn_bn_apply(xp + ch * l, zp + ch * l, n, c * l, l, sp[ch], hp[ch], 1) }
+        return z
     }
 
     /// Each channel's statistics (batch or running; the running ones updated when asked) and

@@ -211,12 +211,13 @@ private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor
 // x: [N, C, T, H, W], dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
 private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ dy: UnsafePointer<Float>,
                                       dw: UnsafeMutablePointer<Float>, transform: ConvInputTransform? = nil) {
-    let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.sampleGradientCount)
+    let xps = plan.scratch(direct.paddedCount)
+    let planes = plan.scratch(direct.outputRowsAsCopied ? 0 : direct.sampleGradientCount)
     defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {} }
     plan.runSummed(into: dw, count: direct.g.o * direct.g.k) { worker, n, sum in
         let xp = xps[worker]!.pointer
         direct.pad(x.pointer, n: n, into: xp, transform: transform)
-        direct.weightGradient(xp: xp, dy: dy, n: n, dw: sum, dyp: planes[worker]!.pointer)
+        direct.weightGradient(xp: xp, dy: dy, n: n, dw: sum, dyp: planes[worker]?.pointer)
     }
 }
 
@@ -422,7 +423,7 @@ extension Tape {
                        padding: (Int, Int, Int) = (0, 0, 0), gatherMoments: Bool = false) -> Variable {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
         onConv?(g)
-        let moments = gatherMoments && training ? ChannelMoments(samples: g.n, channels: g.o) : nil
+        let moments = gatherMoments && training && ChannelMoments.enabled ? ChannelMoments(samples: g.n, channels: g.o) : nil
         let y = conv3dForward(x.value, w.value, g, moments: moments)
         // Only a profiled tape lists convolutions by shape.
         let detail = profile == nil ? nil : OpDetail(

@@ -166,18 +166,20 @@ struct DirectConv {
 
     /// dw += dy[n] · (taps of xp)ᵀ: the output gradient of the sample is first laid out at the
     /// copy's row width (zeros in the thrown-away columns) in `dyp`: [O, T', q] — unless it is
-    /// already (`outputRowsAsCopied`): then read in place.
+    /// already (`outputRowsAsCopied`): then read in place (and `dyp` may be nil).
     // xp: pad(...), dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
     func weightGradient(xp: UnsafePointer<Float>, dy: UnsafePointer<Float>, n: Int, dw: UnsafeMutablePointer<Float>,
-                        dyp: UnsafeMutablePointer<Float>) {
+                        dyp: UnsafeMutablePointer<Float>?) {
         let (L, outPlane) = (g.l, g.ho * g.wo)
-        var source = UnsafePointer(dyp)
+        let source: UnsafePointer<Float>
         if outputRowsAsCopied {
             source = dy + n * g.o * L
         } else {
+            guard let dyp else { preconditionFailure("DirectConv.weightGradient \(g.label): no buffer for the output gradient") }
             for tt in 0..<g.to {
                 mcn_rows_to_padded(dy + n * g.o * L + tt * outPlane, L, g.o, g.ho, g.wo, ws, q, dyp + tt * q, g.to * q)
             }
+            source = UnsafePointer(dyp)
         }
         var planes = mcn_direct_planes(planes: g.to, q: q, inPlane: g.stride.0 * planeSize, dyPlane: q, ldd: g.to * q)
         offsets.withUnsafeBufferPointer { off in

@@ -55,7 +55,8 @@ struct StridedPointwise {
                 vol2col(x.pointer, g, n0: n, cn: 1, col: xs, parallel: false)
                 mcn_direct_conv_forward(xs, off.baseAddress, g.c, 0, g.c, wr.pointer, g.o, y + n * g.o * g.l, g.l, g.l,
                                         accumulate ? 1 : 0, chunk)
-                moments?.addRows(y, n: n, l: g.l, offset: 0, count: g.l)
+                let plane = g.ho * g.wo
+                for tt in 0..<g.to { moments?.addRows(y, n: n, l: g.l, offset: tt * plane, count: plane) }
             }
         }
     }

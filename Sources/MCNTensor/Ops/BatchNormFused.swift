@@ -42,8 +42,7 @@ extension Tape {
     /// written. The backward recomputes it in the weight gradient's copies of x, takes the input
     /// gradient of the convolution into a buffer and runs BatchNorm's backward on it. With
     /// `gatherMoments` the output's batch statistics are kept for the next BatchNorm (as conv3d's).
-    /// Elsewhere (or
-    /// with `ConvolutionPaths.fusedBatchNorm` off) the two ops one after the other.
+    /// Elsewhere (or with `ConvolutionPaths.fusedBatchNorm` off) the two ops one after the other.
     // x: [N, C, T, H, W], gamma, beta: [C], w: [O, C, kt, kh, kw] -> [N, O, T', H', W']
     public func batchNormReLUConv3d(_ x: Variable, gamma: Variable, beta: Variable, state: BatchNormState,
                                     _ w: Variable, stride: (Int, Int, Int) = (1, 1, 1),

@@ -180,7 +180,8 @@ public final class OpProfile {
     public var table: String {
         let kinds = Set(forward.keys).union(backward.keys)
         let rows = kinds.map { ($0, forward[$0] ?? 0, backward[$0] ?? 0) }.sorted { $0.1 + $0.2 > $1.1 + $1.2 }
-        return rows.map { $0.0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + " fwd " + ms($0.1) + "  bwd " + ms($0.2) }
+        let width = rows.map(\.0.rawValue.count).max() ?? 0
+        return rows.map { $0.0.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + " fwd " + ms($0.1) + "  bwd " + ms($0.2) }
             .joined(separator: "\n")
     }
 

@@ -27,4 +27,23 @@ final class ProfileTests: XCTestCase {
         XCTAssertTrue(table[1].hasPrefix("conv.1x1x1.4-4.4x8x8.s1"), String(table[1]))
         XCTAssertTrue(table[1].contains("GFLOP/s") && table[1].hasSuffix("%"), String(table[1]))
     }
+
+    /// The per-kind table names every kind in full, in one column however long the names.
+    func testKindTableNamesKindsInFull() {
+        var rng = RNG(seed: 4)
+        let t = Tape()
+        let profile = OpProfile()
+        t.startProfiling(profile)
+        let x = t.leaf(Tensor.randn([2, 4, 2, 8, 8], rng: &rng)), w = t.leaf(Tensor.randn([4, 4, 1, 3, 3], rng: &rng))
+        let state = BatchNormState(runningMean: Tensor.zeros([4]), runningVar: Tensor.filled([4], 1))
+        let y = t.batchNormReLUConv3d(x, gamma: t.constant(Tensor.filled([4], 1)), beta: t.constant(Tensor.zeros([4])),
+                                      state: state, w, padding: (0, 1, 1))
+        t.backward(t.mean(y))
+        let lines = profile.table.split(separator: "\n").map(String.init)
+        let names = lines.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        XCTAssertTrue(names.contains(OpKind.mean.rawValue), profile.table)
+        XCTAssertTrue(names.contains(OpKind.conv3d.rawValue) || names.contains(OpKind.batchNormReLUConv3d.rawValue), profile.table)
+        XCTAssertTrue(names.allSatisfy { OpKind(rawValue: $0) != nil }, profile.table)
+        XCTAssertEqual(Set(lines.map { $0.range(of: " fwd ")!.lowerBound.utf16Offset(in: $0) }).count, 1, profile.table)
+    }
 }

@@ -56,13 +56,10 @@ extension Tape {
         let f = batchNormFactors(x, gamma: gamma, beta: beta, state: state, then: nil)
         let transform = ConvInputTransform(scale: f.scale.pointer, shift: f.shift.pointer)
         let y = Tensor(uninitialized: g.outputShape)
-        let moments = gatherMoments && training && ChannelMoments.enabled ? ChannelMoments(samples: g.n, channels: g.o) : nil
+        let moments = momentsBuffer(g, asked: gatherMoments)
         conv3dForward(x.value, w.value, g, into: y.pointer, accumulate: false, transform: transform, moments: moments)
         withExtendedLifetime(f) {}
-        let detail = profile == nil ? nil : OpDetail(
-            label: "conv." + g.label, forwardFlops: g.forwardFlops,
-            backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
-        let out = output(.batchNormReLUConv3d, y, inputs: [x, gamma, beta, w], detail: detail) { out in
+        let out = output(.batchNormReLUConv3d, y, inputs: [x, gamma, beta, w], detail: convolutionDetail(g, x, w)) { out in
             {
                 let needsZ = x.requiresGrad || gamma.requiresGrad || beta.requiresGrad
                 // The gradient with respect to the normalised, rectified input.
@@ -81,7 +78,7 @@ extension Tape {
                 withExtendedLifetime(f) {}
             }
         }
-        if moments?.filled == true { out.channelMoments = moments }
+        out.keep(moments)
         return out
     }
 

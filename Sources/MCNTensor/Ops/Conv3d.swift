@@ -86,42 +86,13 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
                    accumulate: Bool, transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
     precondition(moments.map { $0.samples == g.n && $0.channels == g.o } ?? true, "conv3d: moments sized for another output")
     // Sums of what was there before plus W ⊛ x are not the output's: none with `accumulate`.
-    let m = accumulate || !ChannelMoments.enabled ? nil : moments
-    if let transform {
-        // Only the paths ConvInputTransform.fits names (the caller checked).
-        if let winograd = WinogradConv(g) {
-            winograd.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: m)
-        } else if let temporal = TemporalWinograd(g) {
-            temporal.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: m)
-        } else if let direct = DirectConv(g, weightGradient: false), direct.inPlace == nil {
-            directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, transform: transform,
-                              moments: m)
-        } else {
-            preconditionFailure("conv3d \(g.label): no path applies an input transform")
-        }
+    let m = accumulate ? nil : moments
+    if perSampleForward(x, w, g, into: y, accumulate: accumulate, transform: transform, moments: m) {
         m?.filled = true
         return
     }
-    if let pointwise = StridedPointwise(g) {
-        pointwise.forward(x, w, into: y, accumulate: accumulate, moments: m)
-        m?.filled = true
-        return
-    }
-    if let winograd = WinogradConv(g) {
-        winograd.forward(x, w, into: y, accumulate: accumulate, moments: m)
-        m?.filled = true
-        return
-    }
-    if let temporal = TemporalWinograd(g) {
-        temporal.forward(x, w, into: y, accumulate: accumulate, moments: m)
-        m?.filled = true
-        return
-    }
-    if let direct = DirectConv(g, weightGradient: false) {
-        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, moments: m)
-        m?.filled = true
-        return
-    }
+    // Only the per-sample paths take a transform (ConvInputTransform.fits: the caller checked).
+    precondition(transform == nil, "conv3d \(g.label): no path applies an input transform")
     let plan = ConvPlan(g)
     let (K, L, O, cnMax, plane, pb) = (g.k, g.l, g.o, g.chunk, g.ho * g.wo, g.planesPerBlock)
     let beta: Float = accumulate ? 1 : 0
@@ -183,6 +154,26 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     }
 }
 
+/// y (+)= W ⊛ x by the first of the paths that compute one sample at a time and serve g (they can
+/// gather the output's statistics and take an input transform); false when none does.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
+private func perSampleForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
+                              accumulate: Bool, transform: ConvInputTransform?, moments: ChannelMoments?) -> Bool {
+    if transform == nil, let pointwise = StridedPointwise(g) {
+        pointwise.forward(x, w, into: y, accumulate: accumulate, moments: moments)
+    } else if let winograd = WinogradConv(g) {
+        winograd.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
+    } else if let temporal = TemporalWinograd(g) {
+        temporal.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
+    } else if let direct = DirectConv(g, weightGradient: false) {
+        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, transform: transform,
+                          moments: moments)
+    } else {
+        return false
+    }
+    return true
+}
+
 /// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of the plan.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ w: Tensor,
@@ -238,33 +229,23 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
 func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                     dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
                     transform: ConvInputTransform?) {
-    if let transform {
-        if let dw {
-            if let winograd = WinogradConv(g, weightGradient: true) {
-                winograd.weightGradient(x, dy, dw: dw, transform: transform)
-            } else if let direct = DirectConv(g, weightGradient: true) {
-                directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw, transform: transform)
-            } else {
-                preconditionFailure("conv3d \(g.label): no weight-gradient path applies an input transform")
-            }
-        }
-        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
-        return
-    }
-    if let pointwise = StridedPointwise(g) {
+    if transform == nil, let pointwise = StridedPointwise(g) {
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
         return
     }
     if let dw, let winograd = WinogradConv(g, weightGradient: true) {
-        winograd.weightGradient(x, dy, dw: dw)
+        winograd.weightGradient(x, dy, dw: dw, transform: transform)
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return
     }
     if let direct = DirectConv(g, weightGradient: true) {
-        if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw) }
+        if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw, transform: transform) }
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return
     }
+    // Only those two weight gradients take a transform (ConvInputTransform.fits: the caller checked);
+    // the input gradient never reads x.
+    precondition(transform == nil || dw == nil, "conv3d \(g.label): no weight-gradient path applies an input transform")
     // The input gradient goes its own way (a transposed convolution, or phase by phase) unless
     // only col2vol serves it: then one pass of vol2col serves dW and dX together.
     if let dx, g.stride == (1, 1, 1) ? !g.isPointwise : StridedInputGradient.applies(to: g) {
@@ -423,20 +404,36 @@ extension Tape {
                        padding: (Int, Int, Int) = (0, 0, 0), gatherMoments: Bool = false) -> Variable {
         let g = Conv3dGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding)
         onConv?(g)
-        let moments = gatherMoments && training && ChannelMoments.enabled ? ChannelMoments(samples: g.n, channels: g.o) : nil
+        let moments = momentsBuffer(g, asked: gatherMoments)
         let y = conv3dForward(x.value, w.value, g, moments: moments)
-        // Only a profiled tape lists convolutions by shape.
-        let detail = profile == nil ? nil : OpDetail(
-            label: "conv." + g.label, forwardFlops: g.forwardFlops,
-            backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
-        let out = output(.conv3d, y, inputs: [x, w], detail: detail) { out in
+        let out = output(.conv3d, y, inputs: [x, w], detail: convolutionDetail(g, x, w)) { out in
             {
                 let (dx, fresh) = x.requiresGrad ? x.gradForWrite() : (nil, false)
                 conv3dBackward(x.value, w.value, out.grad!.pointer, g,
                                dw: w.requiresGrad ? w.gradPointer() : nil, dx: dx, dxFresh: fresh)
             }
         }
-        if moments?.filled == true { out.channelMoments = moments }
+        out.keep(moments)
         return out
+    }
+
+    /// Where a convolution's output statistics go, when asked for and BatchNorm will use them (in
+    /// training, with the switch on).
+    func momentsBuffer(_ g: Conv3dGeometry, asked: Bool) -> ChannelMoments? {
+        asked && training && ChannelMoments.enabled ? ChannelMoments(samples: g.n, channels: g.o) : nil
+    }
+
+    /// A convolution's entry in the profile (only a profiled tape lists convolutions by shape).
+    func convolutionDetail(_ g: Conv3dGeometry, _ x: Variable, _ w: Variable) -> OpDetail? {
+        profile == nil ? nil : OpDetail(
+            label: "conv." + g.label, forwardFlops: g.forwardFlops,
+            backwardFlops: g.forwardFlops * Double((x.requiresGrad ? 1 : 0) + (w.requiresGrad ? 1 : 0)))
+    }
+}
+
+extension Variable {
+    /// Keeps the statistics the op that made this value gathered, if it filled them.
+    func keep(_ moments: ChannelMoments?) {
+        if moments?.filled == true { channelMoments = moments }
     }
 }

@@ -25,21 +25,21 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                    takes: ConvolutionPaths.takesWinograd, rng: &rng)
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
                    takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
-                on: "large", off: "small")
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.winograd", path: \.winograd,
-                on: "winograd", off: "without")
-    // Batch statistics gathered by the convolutions against summed by BatchNorm.
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.moments", path: \.moments,
-                on: "gathered", off: "summed")
-    // BatchNorm + ReLU taken into the next convolution (Tape.batchNormReLUConv3d) against two ops.
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.fused", path: \.fusedBatchNorm,
-                on: "fused", off: "apart")
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.direct", path: \.direct,
-                on: "direct", off: "vol2col")
-    // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
-    abBackbones(report, options, input: input, rounds: rounds, prefix: "ab.strided", path: \.strided,
-                on: "strided", off: "without")
+    // Whole training passes, each switch on against off: (prefix, switch, names of the two sides).
+    let passes: [(String, ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>, String, String)] = [
+        ("ab.tiles", \.winogradLargeTiles, "large", "small"),
+        ("ab.winograd", \.winograd, "winograd", "without"),
+        // Batch statistics gathered by the convolutions against summed by BatchNorm.
+        ("ab.moments", \.moments, "gathered", "summed"),
+        // BatchNorms taken into the next convolution or the residual add against ops of their own.
+        ("ab.fused", \.fusedBatchNorm, "fused", "apart"),
+        ("ab.direct", \.direct, "direct", "vol2col"),
+        // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
+        ("ab.strided", \.strided, "strided", "without"),
+    ]
+    for (prefix, path, on, off) in passes {
+        abBackbones(report, options, input: input, rounds: rounds, prefix: prefix, path: path, on: on, off: off)
+    }
 }
 
 /// `<prefix>.conv.<label>.{forward,dw,dx}` for every distinct convolution of the reference networks

@@ -158,11 +158,13 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 12, 5, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (0, 1, 1)),     // no temporal padding
     ]
 
-    /// Shapes the temporal F(2, 3) takes: planes of 1024 positions (four blocks), 16 (blocks of
-    /// 4 and 4 channels), 64 and 256; an odd number of output planes (a last pair of one), no
-    /// temporal padding (the transposed convolution then pads 2), padding 2 (planes of padding only).
+    /// Shapes the temporal F(2, 3) takes: planes of 1024 positions (one block), 1280 (five blocks
+    /// of 256), 16 (blocks of 4 and 4 channels), 64 and 256; an odd number of output planes (a last
+    /// pair of one), no temporal padding (the transposed convolution then pads 2), padding 2
+    /// (planes of padding only).
     static let temporalWinogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 8, 32, 32], [16, 16, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D layer1
+        ([2, 4, 3, 40, 32], [8, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // several blocks a plane
         ([2, 12, 7, 4, 4], [8, 12, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
         ([2, 8, 5, 8, 8], [12, 8, 3, 1, 1], (1, 1, 1), (0, 0, 0)),
         ([2, 4, 3, 16, 16], [4, 4, 3, 1, 1], (1, 1, 1), (2, 0, 0)),

@@ -29,9 +29,19 @@ struct TemporalWinograd {
         self.g = g
         self.plan = plan
         let p = g.h * g.w
-        qb = p % 256 == 0 ? 256 : p
+        qb = Self.positionsPerBlock(plane: p)
         let row = mcn_winograd_stride(qb)
         offsets = (0..<g.c).map { $0 * row }
+    }
+
+    /// A whole plane per block up to 1024 positions (32×32): in a one-core harness (16 channels,
+    /// 8×32×32) blocks of 1024 ran 1.13–1.17× faster than blocks of 256 with the input coming from
+    /// memory (as in a training pass) and 1.35× with it in cache; each row is read in one run of
+    /// 4 KB instead of four of 1 KB. Larger planes: the largest of 1024, 512, 256 that divides
+    /// them (else the whole plane).
+    static func positionsPerBlock(plane p: Int) -> Int {
+        if p <= 1024 { return p }
+        return [1024, 512, 256].first { p % $0 == 0 } ?? p
     }
 
     /// y (+)= W ⊛ x, one sample a unit of the plan.

@@ -40,9 +40,23 @@ public final class BufferPool: Sendable {
         if let reused { return UnsafeMutablePointer(bitPattern: reused)! }
         state.withLock { $0.freshAllocations += 1; $0.freshFloats += count }
         let extra = Self.guarded ? Self.guardCount : 0
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: (max(count, 1) + extra) * 4, alignment: 64)
+        let bytes = (max(count, 1) + extra) * 4
+        let raw: UnsafeMutableRawPointer
+        if Self.hugePages && bytes >= Self.hugePageBytes {
+            // Whole 2 MB pages, asked for as transparent huge pages (the kernel's setting on Debian
+            // is `madvise`: without asking, every buffer is in 4 KB pages).
+            let rounded = (bytes + Self.hugePageBytes - 1) / Self.hugePageBytes * Self.hugePageBytes
+            raw = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: Self.hugePageBytes)
+            _ = madvise(raw, rounded, MADV_HUGEPAGE)
+        } else {
+            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        }
         return raw.bindMemory(to: Float.self, capacity: max(count, 1) + extra)
     }
+
+    /// Buffers of 2 MB or more go in transparent huge pages; MCN_HUGE_PAGES=0 turns that off.
+    static let hugePages = getenv("MCN_HUGE_PAGES").map { String(cString: $0) != "0" } ?? true
+    static let hugePageBytes = 2 << 20
 
     /// Returns a buffer; it is freed instead when the pool already holds its limit.
     func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {

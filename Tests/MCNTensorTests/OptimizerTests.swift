@@ -59,4 +59,20 @@ final class OptimizerTests: XCTestCase {
         let t2 = Tensor.zeros([1234])
         XCTAssertEqual(first, t2.pointer)
     }
+
+    /// Buffers of 2 MB or more start on a 2 MB boundary (so the kernel can back them with huge
+    /// pages), are writable to their end, and are reused like the others.
+    func testBufferPoolPutsLargeBuffersOnHugePageBoundaries() {
+        BufferPool.shared.drain()
+        let count = (3 << 20) / 4 + 5   // a little over 3 MB
+        var first: UnsafeMutablePointer<Float>?
+        do {
+            let t = Tensor.zeros([count])
+            XCTAssertEqual(Int(bitPattern: t.pointer) % (2 << 20), 0)
+            t.pointer[count - 1] = 1
+            XCTAssertEqual(t.pointer[count - 1], 1)
+            first = t.pointer
+        }
+        XCTAssertEqual(first, Tensor.zeros([count]).pointer)
+    }
 }

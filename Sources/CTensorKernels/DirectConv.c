@@ -190,7 +190,13 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
     float *o = out;
     for (long ci = 0; ci < c; ci++)
         for (long py = 0; py < sh; py++)
-            for (long px = 0; px < sw; px++)
+            for (long px = 0; px < sw; px++) {
+                // Columns i with 0 <= i·sw + px − pw < w come from the row, the rest are 0 (worked out
+                // once per phase: two divisions a row took more time than the row's copy).
+                long lo = floor_div(pw - px + sw - 1, sw), hiCol = floor_div(w - 1 + pw - px, sw) + 1;
+                if (lo < 0) lo = 0;
+                if (hiCol > ws) hiCol = ws;
+                if (hiCol < lo) hiCol = lo;
                 for (long ti = 0; ti < tp; ti++) {
                     const long ts = ti - pt;
                     for (long r = 0; r < hs; r++, o += ws) {
@@ -199,11 +205,6 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                             zero_row(o, ws);
                             continue;
                         }
-                        // Columns i with 0 <= i·sw + px − pw < w come from the row, the rest are 0.
-                        long lo = (pw - px + sw - 1) / sw, hiCol = floor_div(w - 1 + pw - px, sw) + 1;
-                        if (lo < 0) lo = 0;
-                        if (hiCol > ws) hiCol = ws;
-                        if (hiCol < lo) hiCol = lo;
                         gather_row(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw);
                         // BatchNorm + ReLU on the values (the padding stays zero), while the row is in L1.
                         if (scale) {
@@ -214,6 +215,7 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                     zero_row(o, plane - hs * ws);
                     o += plane - hs * ws;
                 }
+            }
     for (long i = 0; i < slack; i++) o[i] = 0;
 }
 

@@ -70,19 +70,27 @@ void mcn_bn_add_relu(const float *x, const float *s, float *y, long n, long stri
     }
 }
 
+// Σ g and Σ g·x̂ (g = dy, masked by the ReLU with `relu`; x̂ = (x − mu)·iv): in float over runs of
+// 256 values, added in double (in double throughout, the conversions made it compute-bound: a
+// one-core harness read 5 GB/s against 8 for these runs, on 8 MB tensors).
 MCN_CLONES
 void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
                           long l, float mu, float iv, double *sdy, double *sdyx) {
     double s1 = 0, s2 = 0;
     for (long i = 0; i < n; i++) {
         const float *s = x + i * stride, *d = dy + i * stride;
-        if (relu) {
-            for (long j = 0; j < l; j++) {
-                const float g = bn_value(s[j], ra, rb) > 0 ? d[j] : 0;
-                s1 += (double)g; s2 += (double)g * (double)((s[j] - mu) * iv);
+        for (long j0 = 0; j0 < l; j0 += 256) {
+            const long e = j0 + 256 < l ? j0 + 256 : l;
+            float f1 = 0, f2 = 0;
+            if (relu) {
+                for (long j = j0; j < e; j++) {
+                    const float g = bn_value(s[j], ra, rb) > 0 ? d[j] : 0;
+                    f1 += g; f2 += g * ((s[j] - mu) * iv);
+                }
+            } else {
+                for (long j = j0; j < e; j++) { f1 += d[j]; f2 += d[j] * ((s[j] - mu) * iv); }
             }
-        } else {
-            for (long j = 0; j < l; j++) { s1 += (double)d[j]; s2 += (double)d[j] * (double)((s[j] - mu) * iv); }
+            s1 += (double)f1; s2 += (double)f2;
         }
     }
     *sdy = s1;

@@ -50,8 +50,9 @@ void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a
 /// y = max(x·a + b + s, 0) (BatchNorm, a residual add and a ReLU); x, s, y as for mcn_bn_apply.
 void mcn_bn_add_relu(const float *x, const float *s, float *y, long n, long stride, long l, float a, float b);
 
-/// sdy = Σ g and sdyx = Σ g·(x − mu)·iv, where g = dy, or with relu dy where x·ra + rb > 0 (the
-/// forward's ReLU input, computed as mcn_bn_apply computes it, so the mask is the forward's).
+/// sdy = Σ g and sdyx = Σ g·(x − mu)·iv (in float over runs of 256, added in double), where g = dy,
+/// or with relu dy where x·ra + rb > 0 (the forward's ReLU input, computed as mcn_bn_apply computes
+/// it, so the mask is the forward's).
 void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
                           long l, float mu, float iv, double *sdy, double *sdyx);
 

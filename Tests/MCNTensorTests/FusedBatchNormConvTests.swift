@@ -53,6 +53,46 @@ final class FusedBatchNormConvTests: XCTestCase {
         }
     }
 
+    /// The input and weight gradients run sample by sample together (SampleWork.interleaved, with
+    /// the fused op's BatchNorm sums gathered per sample inside) against one after the other: the
+    /// same bits, for a plain convolution and the fused op, on two workers and one. Shapes: the
+    /// direct weight gradient with the transposed convolution by F(4×4), by temporal Winograd, by the
+    /// direct kernels, and with StridedInputGradient.
+    func testInterleavedBackwardChangesNoBit() {
+        var rng = RNG(seed: 17)
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([3, 16, 2, 16, 32], [8, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
+            ([3, 8, 5, 16, 16], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
+            ([3, 8, 3, 16, 16], [8, 8, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
+            ([3, 8, 2, 32, 32], [8, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),
+        ]
+        for (xs, ws, s, p) in cases {
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            let c = xs[1]
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
+            let gamma = Tensor.uniform([c], 0.5, 1.5, rng: &rng), beta = Tensor.randn([c], std: 0.3, rng: &rng)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            for serial in [false, true] {
+                func run(interleaved: Bool, fused: Bool) -> [[Float]] {
+                    let saved = ConvolutionPaths.interleavedBackward
+                    ConvolutionPaths.interleavedBackward = interleaved
+                    defer { ConvolutionPaths.interleavedBackward = saved }
+                    let state = BatchNormState(runningMean: Tensor.zeros([c]), runningVar: Tensor.filled([c], 1))
+                    let t = Tape(recording: true, training: true, updateRunningStats: false)
+                    let v = [x, gamma, beta, w].map { t.leaf($0.copy()) }
+                    let y = fused ? t.batchNormReLUConv3d(v[0], gamma: v[1], beta: v[2], state: state, v[3], stride: s, padding: p)
+                        : t.conv3d(v[0], v[3], stride: s, padding: p)
+                    t.backward(y, gradient: dy)
+                    return (fused ? [0, 1, 2, 3] : [0, 3]).map { v[$0].grad!.toArray() }
+                }
+                for fused in [false, true] {
+                    let (a, b) = withOneWorker(serial) { (run(interleaved: true, fused: fused), run(interleaved: false, fused: fused)) }
+                    XCTAssertEqual(a, b, "\(g.label) fused \(fused) serial \(serial)")
+                }
+            }
+        }
+    }
+
     /// A path switched off between the forward and the backward (so the weight gradient can no
     /// longer take the transform): the backward writes the normalised input out and gets the same.
     func testBackwardAfterAPathIsSwitchedOff() {

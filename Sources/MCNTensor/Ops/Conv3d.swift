@@ -159,37 +159,44 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func perSampleForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                               accumulate: Bool, transform: ConvInputTransform?, moments: ChannelMoments?) -> Bool {
-    if transform == nil, let pointwise = StridedPointwise(g) {
-        pointwise.forward(x, w, into: y, accumulate: accumulate, moments: moments)
-    } else if let winograd = WinogradConv(g) {
-        winograd.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
-    } else if let temporal = TemporalWinograd(g) {
-        temporal.forward(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
-    } else if let direct = DirectConv(g, weightGradient: false) {
-        directConvForward(direct, plan: direct.plan, x, w, into: y, accumulate: accumulate, transform: transform,
-                          moments: moments)
-    } else {
-        return false
-    }
+    guard let work = perSampleForwardWork(x, w, g, into: y, accumulate: accumulate, transform: transform,
+                                          moments: moments) else { return false }
+    work.run()
     return true
 }
 
-/// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of the plan.
+/// The work of the first per-sample path that serves g's forward, set up; nil when none does.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
-private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ w: Tensor,
-                               into y: UnsafeMutablePointer<Float>, accumulate: Bool,
-                               transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
+private func perSampleForwardWork(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
+                                  accumulate: Bool, transform: ConvInputTransform?,
+                                  moments: ChannelMoments?) -> SampleWork? {
+    if transform == nil, let pointwise = StridedPointwise(g) {
+        return pointwise.forwardWork(x, w, into: y, accumulate: accumulate, moments: moments)
+    } else if let winograd = WinogradConv(g) {
+        return winograd.forwardWork(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
+    } else if let temporal = TemporalWinograd(g) {
+        return temporal.forwardWork(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
+    } else if let direct = DirectConv(g, weightGradient: false) {
+        return directForwardWork(direct, x, w, into: y, accumulate: accumulate, transform: transform, moments: moments)
+    }
+    return nil
+}
+
+/// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of its plan.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
+private func directForwardWork(_ direct: DirectConv, _ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>,
+                               accumulate: Bool, transform: ConvInputTransform? = nil,
+                               moments: ChannelMoments? = nil) -> SampleWork {
     if let inPlace = direct.inPlace {
         precondition(transform == nil, "conv3d \(direct.g.label): the in-place path takes no input transform")
         let wr = inPlace.arrangedWeights(w.pointer)
-        defer { withExtendedLifetime(wr) {} }
-        plan.run { _, n in inPlace.forward(x.pointer, wr: wr.pointer, n: n, y: y, accumulate: accumulate, moments: moments) }
-        return
+        return SampleWork(plan: direct.plan) { _, n in
+            inPlace.forward(x.pointer, wr: wr.pointer, n: n, y: y, accumulate: accumulate, moments: moments)
+        }
     }
-    let xps = plan.scratch(direct.paddedCount), planes = plan.scratch(direct.planeCount)
+    let xps = direct.plan.scratch(direct.paddedCount), planes = direct.plan.scratch(direct.planeCount)
     let wr = direct.arrangedWeights(w.pointer)
-    defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {}; withExtendedLifetime(wr) {} }
-    plan.run { worker, n in
+    return SampleWork(plan: direct.plan) { worker, n in
         let xp = xps[worker]!.pointer
         direct.pad(x.pointer, n: n, into: xp, transform: transform)
         direct.forward(xp: xp, wr: wr.pointer, n: n, y: y, accumulate: accumulate, plane: planes[worker]!.pointer,
@@ -200,12 +207,16 @@ private func directConvForward(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor
 /// dw += dy · xᵀ by the direct kernels, one sample per unit; units running in parallel sum apart,
 /// added into dw in unit order (the same sum whichever worker ran which unit).
 // x: [N, C, T, H, W], dy: [N, O, T', H', W'], dw: [O, C, kt, kh, kw]
-private func directConvWeightGradient(_ direct: DirectConv, plan: ConvPlan, _ x: Tensor, _ dy: UnsafePointer<Float>,
-                                      dw: UnsafeMutablePointer<Float>, transform: ConvInputTransform? = nil) {
+/// `before(worker, n)`, when given, runs first in each sample's unit (see conv3dBackward).
+private func directConvWeightGradient(_ direct: DirectConv, _ x: Tensor, _ dy: UnsafePointer<Float>,
+                                      dw: UnsafeMutablePointer<Float>, transform: ConvInputTransform? = nil,
+                                      before: ((Int, Int) -> Void)? = nil) {
+    let plan = direct.plan
     let xps = plan.scratch(direct.paddedCount)
     let planes = plan.scratch(direct.outputRowsAsCopied ? 0 : direct.sampleGradientCount)
     defer { withExtendedLifetime(xps) {}; withExtendedLifetime(planes) {} }
     plan.runSummed(into: dw, count: direct.g.o * direct.g.k) { worker, n, sum in
+        before?(worker, n)
         let xp = xps[worker]!.pointer
         direct.pad(x.pointer, n: n, into: xp, transform: transform)
         direct.weightGradient(xp: xp, dy: dy, n: n, dw: sum, dyp: planes[worker]?.pointer)
@@ -225,23 +236,45 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
 
 /// The same for a convolution of max(x·scale + shift, 0) (`transform`; the weight gradient's
 /// copies of x apply it, the input gradient — with respect to the transformed input — does not
-/// read x).
+/// read x). `sampleDone(n)`, when given, runs once for every sample n after that sample's part of
+/// dx is final: within the sample's unit when the two gradients run sample by sample together
+/// (see `SampleWork.interleaved`), else after both, samples in parallel.
 func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                     dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
-                    transform: ConvInputTransform?) {
+                    transform: ConvInputTransform?, sampleDone: ((Int) -> Void)? = nil) {
+    let interleaved = conv3dBackwardPaths(x, w, dy, g, dw: dw, dx: dx, dxFresh: dxFresh, transform: transform,
+                                          sampleDone: sampleDone)
+    if !interleaved, let sampleDone { parallelFor(g.n, work: Int.max) { sampleDone($0) } }
+}
+
+/// The backward by the first paths that serve g; true when the input and weight gradients ran
+/// sample by sample in the same units (and `sampleDone` with them).
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
+private func conv3dBackwardPaths(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                                 dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
+                                 transform: ConvInputTransform?, sampleDone: ((Int) -> Void)?) -> Bool {
     if transform == nil, let pointwise = StridedPointwise(g) {
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
-        return
+        return false
     }
     if let dw, let winograd = WinogradConv(g, weightGradient: true) {
+        // Not interleaved: r3d's 3×3×3 layers (the ones this serves) read 0.93–1.02× (median 0.99)
+        // in process that way, where R(2+1)D's direct weight gradients gained (BENCHMARKS.md).
         winograd.weightGradient(x, dy, dw: dw, transform: transform)
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
-        return
+        return false
     }
     if let direct = DirectConv(g, weightGradient: true) {
-        if let dw { directConvWeightGradient(direct, plan: direct.plan, x, dy, dw: dw, transform: transform) }
+        if let dw, let dx, let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh, workers: direct.plan.workers) {
+            directConvWeightGradient(direct, x, dy, dw: dw, transform: transform) { worker, n in
+                input.sample(worker, n)
+                sampleDone?(n)
+            }
+            return true
+        }
+        if let dw { directConvWeightGradient(direct, x, dy, dw: dw, transform: transform) }
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
-        return
+        return false
     }
     // Only those two weight gradients take a transform (ConvInputTransform.fits: the caller checked);
     // the input gradient never reads x.
@@ -251,10 +284,28 @@ func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: C
     if let dx, g.stride == (1, 1, 1) ? !g.isPointwise : StridedInputGradient.applies(to: g) {
         if dw != nil { conv3dBackwardCore(x, w, dy, g, dw: dw, dx: nil) }
         conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh)
-        return
+        return false
     }
     if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
+    return false
+}
+
+/// The input gradient as work one sample at a time (the transposed convolution of a stride-1
+/// convolution on a per-sample path, or StridedInputGradient), for a plan of `workers` workers;
+/// nil where it runs otherwise, or with `SampleWork.interleaved` off.
+// w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
+private func inputGradientWork(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                               dx: UnsafeMutablePointer<Float>, dxFresh: Bool, workers: Int) -> SampleWork? {
+    guard SampleWork.interleaved else { return nil }
+    let work: SampleWork?
+    if g.stride == (1, 1, 1) {
+        let (dyView, wt, gt) = transposedConvolution(w, dy, g)
+        work = perSampleForwardWork(dyView, wt, gt, into: dx, accumulate: !dxFresh, transform: nil, moments: nil)
+    } else {
+        work = StridedInputGradient(g, weights: w.pointer)?.work(dy, dx: dx, fresh: dxFresh)
+    }
+    return work?.plan.workers == workers ? work : nil
 }
 
 /// The input gradient alone (the weight gradient went another way): for stride 1 a transposed
@@ -265,7 +316,7 @@ private func conv3dInputGradient(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<F
     if g.stride == (1, 1, 1) {
         conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
     } else if let strided = StridedInputGradient(g, weights: w.pointer) {
-        strided.run(dy, dx: dx, fresh: dxFresh)
+        strided.work(dy, dx: dx, fresh: dxFresh).run()
     } else {
         if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
         conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)
@@ -277,6 +328,15 @@ private func conv3dInputGradient(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<F
 // w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
 func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                                          dx: UnsafeMutablePointer<Float>, accumulate: Bool = true) {
+    let (dyView, wt, gt) = transposedConvolution(w, dy, g)
+    conv3dForward(dyView, wt, gt, into: dx, accumulate: accumulate)
+}
+
+/// The transposed convolution that gives a stride-1 convolution's input gradient: dy as its input
+/// (a view), the flipped, transposed kernel, and its geometry.
+// w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'] -> ([N, O, T', H', W'], [C, O, kt, kh, kw], geometry)
+private func transposedConvolution(_ w: Tensor, _ dy: UnsafePointer<Float>,
+                                   _ g: Conv3dGeometry) -> (Tensor, Tensor, Conv3dGeometry) {
     let (kt, kh, kw) = g.kernel
     let taps = kt * kh * kw
     let wt = Tensor(uninitialized: [g.c, g.o, kt, kh, kw])
@@ -289,7 +349,7 @@ func conv3dInputGradientByTransposedConv(_ w: Tensor, _ dy: UnsafePointer<Float>
     // dy is borrowed, not owned: wrap it as a view for the forward kernel.
     let dyView = Tensor(shape: [g.n, g.o, g.to, g.ho, g.wo],
                         storage: Storage(view: UnsafeMutablePointer(mutating: dy), count: g.n * g.o * g.l, owner: wt.storage))
-    conv3dForward(dyView, wt, gt, into: dx, accumulate: accumulate)
+    return (dyView, wt, gt)
 }
 
 /// dW (accumulated) and, by col2vol, dx (accumulated), unit by unit as `ConvPlan` says. When the

@@ -100,3 +100,22 @@ struct ConvPlan {
         }
     }
 }
+
+/// One convolution's work set up once (weights arranged, scratch per worker) for a plan that gives
+/// samples their own cores: `sample(worker, n)` computes sample n. A backward can then run two such
+/// works sample by sample in one pass (see conv3dBackward), so that what one reads is still in
+/// cache for the other.
+struct SampleWork {
+    let plan: ConvPlan
+    let sample: (_ worker: Int, _ n: Int) -> Void
+
+    /// Every sample, as the plan hands them out.
+    func run() { plan.run(sample) }
+
+    /// Whether a weight gradient and an input gradient that both run one sample a unit run together,
+    /// the input gradient's sample first: the sample's output gradient is then read from memory once
+    /// and from cache by the weight gradient (and the fused BatchNorm's backward sums read the input
+    /// gradient just written; see Tape.batchNormReLUConv3d). On by default; MCN_CONV_INTERLEAVE=0
+    /// runs them one after the other (`ConvolutionPaths.interleavedBackward`, for A/B runs).
+    nonisolated(unsafe) static var interleaved = getenv("MCN_CONV_INTERLEAVE").map { String(cString: $0) != "0" } ?? true
+}

@@ -226,6 +226,13 @@ public enum ConvolutionPaths {
         set { ChannelMoments.enabled = newValue }
     }
 
+    /// Whether input and weight gradients that both run one sample a unit run sample by sample
+    /// together (SampleWork.interleaved), else one after the other.
+    public static var interleavedBackward: Bool {
+        get { SampleWork.interleaved }
+        set { SampleWork.interleaved = newValue }
+    }
+
     /// Whether the direct kernels would serve g (with the switch on).
     public static func takesDirect(_ g: Conv3dGeometry) -> Bool {
         DirectConv.fits(g, weightGradient: true) || DirectConv.fits(g, weightGradient: false)

@@ -99,14 +99,13 @@ struct StridedInputGradient {
 
     /// dx (+)= the input gradient; with `fresh` dx holds nothing yet and is overwritten.
     // dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
-    func run(_ dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, fresh: Bool) {
+    func work(_ dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, fresh: Bool) -> SampleWork {
         let copies = plan.scratch(g.o * tp * planeSize + slack)
         let planes = plan.scratch(g.c * (phases.map(\.q).max() ?? 0))
-        defer { withExtendedLifetime(copies) {}; withExtendedLifetime(planes) {} }
         let zeroFirst = fresh && hasEmptyPhase
         let accumulate: Int32 = fresh && !zeroFirst ? 0 : 1
         let (sample, hw) = (g.c * g.t * g.h * g.w, g.h * g.w)
-        plan.run { worker, n in
+        return SampleWork(plan: plan) { worker, n in
             let dyp = copies[worker]!.pointer, buf = planes[worker]!.pointer
             mcn_pad_sample(dy + n * g.o * g.l, g.o, g.to, g.ho, g.wo, pad.0, pad.1, pad.2, 1, 1, planeSize, dyp, slack, nil, nil)
             let dxn = dx + n * sample

@@ -44,20 +44,19 @@ struct StridedPointwise {
 
     /// y (+)= W ⊛ x, sample by sample.
     // x: [N, C, T, H, W], w: [O, C, 1, 1, 1], y: [N, O, T', H', W']
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
-                 moments: ChannelMoments? = nil) {
-        let cols = plan.scratch(g.c * g.l), off = rowOffsets(g.c)
+    func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                     moments: ChannelMoments? = nil) -> SampleWork {
+        let cols = plan.scratch(g.c * g.l), offsets = rowOffsets(g.c)
         let wr = DirectConv.arrange(w.pointer, g, column: { $0 })
-        defer { withExtendedLifetime(cols) {}; withExtendedLifetime(wr) {} }
-        off.withUnsafeBufferPointer { off in
-            plan.run { worker, n in
-                let xs = cols[worker]!.pointer
-                vol2col(x.pointer, g, n0: n, cn: 1, col: xs, parallel: false)
+        return SampleWork(plan: plan) { worker, n in
+            let xs = cols[worker]!.pointer
+            vol2col(x.pointer, g, n0: n, cn: 1, col: xs, parallel: false)
+            offsets.withUnsafeBufferPointer { off in
                 mcn_direct_conv_forward(xs, off.baseAddress, g.c, 0, g.c, wr.pointer, g.o, y + n * g.o * g.l, g.l, g.l,
                                         accumulate ? 1 : 0, chunk)
-                let plane = g.ho * g.wo
-                for tt in 0..<g.to { moments?.addRows(y, n: n, l: g.l, offset: tt * plane, count: plane) }
             }
+            let plane = g.ho * g.wo
+            for tt in 0..<g.to { moments?.addRows(y, n: n, l: g.l, offset: tt * plane, count: plane) }
         }
     }
 

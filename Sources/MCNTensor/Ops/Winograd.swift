@@ -116,20 +116,16 @@ struct WinogradConv {
 
     /// y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
-                 transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
+    func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                     transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) -> SampleWork {
         let u = transformedWeights(w.pointer)
         let copies = plan.scratch(copyCount)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
         let sums = plan.scratch(products * mcn_winograd_stride(g.o * 16))
-        defer {
-            withExtendedLifetime(u) {}; withExtendedLifetime(copies) {}
-            withExtendedLifetime(groups) {}; withExtendedLifetime(sums) {}
-        }
-        offsets.withUnsafeBufferPointer { off in
-            plan.run { worker, n in
-                let xp = copies[worker]!.pointer
-                pad(x.pointer, n: n, into: xp, transform: transform)
+        return SampleWork(plan: plan) { worker, n in
+            let xp = copies[worker]!.pointer
+            pad(x.pointer, n: n, into: xp, transform: transform)
+            offsets.withUnsafeBufferPointer { off in
                 mcn_winograd_forward_sample(xp, g.c, tp, planeSize, g.to, g.h, g.w, g.kernel.0, tile, u.pointer, g.o,
                                             off.baseAddress, groups[worker]!.pointer, sums[worker]!.pointer,
                                             y + n * g.o * g.l, accumulate ? 1 : 0, moments?.sample(n))

@@ -46,17 +46,16 @@ struct TemporalWinograd {
 
     /// y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, 3, 1, 1], y: [N, O, T', H, W]
-    func forward(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
-                 transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
+    func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                     transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) -> SampleWork {
         let u = Tensor(uninitialized: [4 * g.o * g.c])
         mcn_winograd_temporal_weights(w.pointer, g.o, g.c, u.pointer)
         let row = mcn_winograd_stride(qb)
         let combined = plan.scratch(4 * mcn_winograd_stride(g.c * row) + qb)
         let products = plan.scratch(4 * mcn_winograd_stride(g.o * row))
-        defer { withExtendedLifetime(u) {}; withExtendedLifetime(combined) {}; withExtendedLifetime(products) {} }
         let (p, sampleIn, sampleOut) = (g.h * g.w, g.c * g.t * g.h * g.w, g.o * g.l)
-        offsets.withUnsafeBufferPointer { off in
-            plan.run { worker, n in
+        return SampleWork(plan: plan) { worker, n in
+            offsets.withUnsafeBufferPointer { off in
                 mcn_winograd_temporal_forward_sample(x.pointer + n * sampleIn, g.c, g.t, p, g.padding.0, g.to, u.pointer,
                                                      g.o, qb, off.baseAddress, combined[worker]!.pointer,
                                                      products[worker]!.pointer, y + n * sampleOut, accumulate ? 1 : 0,

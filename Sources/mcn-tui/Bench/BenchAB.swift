@@ -33,6 +33,8 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         ("ab.moments", \.moments, "gathered", "summed"),
         // BatchNorms taken into the next convolution or the residual add against ops of their own.
         ("ab.fused", \.fusedBatchNorm, "fused", "apart"),
+        // Input and weight gradients sample by sample together against one after the other.
+        ("ab.interleave", \.interleavedBackward, "interleaved", "apart"),
         ("ab.direct", \.direct, "direct", "vol2col"),
         // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
         ("ab.strided", \.strided, "strided", "without"),

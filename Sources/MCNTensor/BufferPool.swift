@@ -34,24 +34,39 @@ public final class BufferPool: Sendable {
         let reused: UInt? = state.withLock { s in
             guard var list = s.free[count], let p = list.popLast() else { return nil }
             s.free[count] = list
-            s.pooledFloats -= count
+            s.pooledFloats -= Self.footprint(count)
             return p
         }
         if let reused { return UnsafeMutablePointer(bitPattern: reused)! }
-        state.withLock { $0.freshAllocations += 1; $0.freshFloats += count }
-        let extra = Self.guarded ? Self.guardCount : 0
-        let bytes = (max(count, 1) + extra) * 4
+        state.withLock { $0.freshAllocations += 1; $0.freshFloats += Self.footprint(count) }
+        let bytes = Self.byteCount(count)
         let raw: UnsafeMutableRawPointer
-        if Self.hugePages && bytes >= Self.hugePageBytes {
+        if Self.inHugePages(bytes) {
             // Whole 2 MB pages, asked for as transparent huge pages (the kernel's setting on Debian
             // is `madvise`: without asking, every buffer is in 4 KB pages).
-            let rounded = (bytes + Self.hugePageBytes - 1) / Self.hugePageBytes * Self.hugePageBytes
+            let rounded = Self.roundedToHugePages(bytes)
             raw = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: Self.hugePageBytes)
             _ = madvise(raw, rounded, MADV_HUGEPAGE)
         } else {
             raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         }
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1) + extra)
+        return raw.bindMemory(to: Float.self, capacity: bytes / 4)
+    }
+
+    /// Bytes a buffer of `count` floats asks for (its guard floats included).
+    private static func byteCount(_ count: Int) -> Int { (max(count, 1) + (guarded ? guardCount : 0)) * 4 }
+
+    private static func inHugePages(_ bytes: Int) -> Bool { hugePages && bytes >= hugePageBytes }
+
+    private static func roundedToHugePages(_ bytes: Int) -> Int {
+        (bytes + hugePageBytes - 1) / hugePageBytes * hugePageBytes
+    }
+
+    /// Floats of memory a buffer of `count` floats holds: in huge pages, whole 2 MB pages (touching
+    /// its tail backs the whole page), which is what the pool's limit and counts go by.
+    static func footprint(_ count: Int) -> Int {
+        let bytes = byteCount(count)
+        return (inHugePages(bytes) ? roundedToHugePages(bytes) : bytes) / 4
     }
 
     /// Buffers of 2 MB or more go in transparent huge pages; MCN_HUGE_PAGES=0 turns that off.
@@ -66,9 +81,10 @@ public final class BufferPool: Sendable {
             }
         }
         let kept = state.withLock { s -> Bool in
-            guard s.pooledFloats + count <= limitFloats else { return false }
+            let size = Self.footprint(count)
+            guard s.pooledFloats + size <= limitFloats else { return false }
             s.free[count, default: []].append(UInt(bitPattern: p))
-            s.pooledFloats += count
+            s.pooledFloats += size
             return true
         }
         if !kept { p.deallocate() }
@@ -85,9 +101,10 @@ public final class BufferPool: Sendable {
         for p in all { UnsafeMutablePointer<Float>(bitPattern: p)!.deallocate() }
     }
 
-    /// Buffers (and their floats) that had to be allocated because none of their size was free.
+    /// Buffers (and the floats of memory they hold: `footprint`) that had to be allocated because
+    /// none of their size was free.
     public var freshAllocations: (count: Int, floats: Int) { state.withLock { ($0.freshAllocations, $0.freshFloats) } }
 
-    /// Floats currently held for reuse.
+    /// Floats of memory currently held for reuse (`footprint`).
     public var pooledFloats: Int { state.withLock { $0.pooledFloats } }
 }

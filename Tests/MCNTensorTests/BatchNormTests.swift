@@ -1,4 +1,5 @@
 import XCTest
+import CTensorKernels
 @testable import MCNTensor
 
 final class BatchNormTests: XCTestCase {
@@ -20,6 +21,28 @@ final class BatchNormTests: XCTestCase {
             let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
             XCTAssertEqual(Double(mean[ch]), m, accuracy: 1e-6 * m, "channel \(ch) mean")
             XCTAssertEqual(Double(variance[ch]), v, accuracy: 1e-5 * v, "channel \(ch) variance")
+        }
+    }
+
+    /// mcn_bn_backward_sums (float over runs of 256, added in double) against sums in double, with
+    /// and without the ReLU mask, on rows that are not a whole number of runs.
+    func testBackwardSumsMatchDoubleSums() {
+        var rng = RNG(seed: 6)
+        let (n, l) = (3, 700)
+        let x = Tensor.randn([n * l], rng: &rng), dy = Tensor.randn([n * l], rng: &rng)
+        let (ra, rb, mu, iv): (Float, Float, Float, Float) = (1.3, 0.2, 0.1, 1.7)
+        for relu in [false, true] {
+            var sdy = 0.0, sdyx = 0.0
+            mcn_bn_backward_sums(x.pointer, dy.pointer, relu ? 1 : 0, ra, rb, n, l, l, mu, iv, &sdy, &sdyx)
+            var a = 0.0, b = 0.0, scale = 0.0
+            for i in 0..<n * l {
+                let g = !relu || x[i] * ra + rb > 0 ? Double(dy[i]) : 0
+                a += g
+                b += g * Double((x[i] - mu) * iv)
+                scale += Swift.abs(g) * Swift.abs(Double((x[i] - mu) * iv))
+            }
+            XCTAssertEqual(sdy, a, accuracy: 1e-5 * Double(n * l), "relu \(relu)")
+            XCTAssertEqual(sdyx, b, accuracy: 1e-6 * scale, "relu \(relu)")
         }
     }
 }

@@ -159,12 +159,14 @@ final class ConvReferenceTests: XCTestCase {
     ]
 
     /// Shapes the temporal F(2, 3) takes: planes of 1024 positions (one block), 1280 (five blocks
-    /// of 256), 16 (blocks of 4 and 4 channels), 64 and 256; an odd number of output planes (a last
-    /// pair of one), no temporal padding (the transposed convolution then pads 2), padding 2
-    /// (planes of padding only).
+    /// of 256), 1536 (three of 512), 2048 (two of 1024), 16 (blocks of 4 and 4 channels), 64 and 256;
+    /// an odd number of output planes (a last pair of one), no temporal padding (the transposed
+    /// convolution then pads 2), padding 2 (planes of padding only).
     static let temporalWinogradCases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 8, 32, 32], [16, 16, 3, 1, 1], (1, 1, 1), (1, 0, 0)),   // R(2+1)D layer1
         ([2, 4, 3, 40, 32], [8, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // several blocks a plane
+        ([2, 4, 3, 48, 32], [8, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
+        ([2, 4, 3, 64, 32], [8, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
         ([2, 12, 7, 4, 4], [8, 12, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
         ([2, 8, 5, 8, 8], [12, 8, 3, 1, 1], (1, 1, 1), (0, 0, 0)),
         ([2, 4, 3, 16, 16], [4, 4, 3, 1, 1], (1, 1, 1), (2, 0, 0)),

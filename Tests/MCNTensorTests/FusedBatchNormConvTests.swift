@@ -53,26 +53,47 @@ final class FusedBatchNormConvTests: XCTestCase {
         }
     }
 
-    /// The input and weight gradients run sample by sample together (SampleWork.interleaved, with
-    /// the fused op's BatchNorm sums gathered per sample inside) against one after the other: the
-    /// same bits, for a plain convolution and the fused op, on two workers and one. Shapes: the
-    /// direct weight gradient with the transposed convolution by F(4×4), by temporal Winograd, by the
-    /// direct kernels, and with StridedInputGradient.
+    /// The input and weight gradients run sample by sample together (SampleWork.interleaved) against
+    /// one after the other: the same bits, for a plain convolution and the fused op, on two workers
+    /// and one. Every case has
+    /// the direct weight gradient; the input gradient by the transposed convolution on F(4×4), on
+    /// temporal Winograd, on the direct kernels with a padded copy and in place (whose forward takes
+    /// no transform: the fused op runs as its two ops there), and by StridedInputGradient, with and
+    /// without phases that receive nothing.
     func testInterleavedBackwardChangesNoBit() {
         var rng = RNG(seed: 17)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
-            ([3, 16, 2, 16, 32], [8, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
+            ([3, 16, 2, 16, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
             ([3, 8, 5, 16, 16], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
             ([3, 8, 3, 16, 16], [8, 8, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
+            ([3, 32, 4, 16, 16], [32, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
             ([3, 8, 2, 32, 32], [8, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),
+            ([3, 24, 4, 32, 32], [8, 24, 3, 1, 1], (1, 2, 2), (1, 0, 0)),
         ]
-        for (xs, ws, s, p) in cases {
+        for (index, (xs, ws, s, p)) in cases.enumerated() {
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
             let c = xs[1]
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
             let gamma = Tensor.uniform([c], 0.5, 1.5, rng: &rng), beta = Tensor.randn([c], std: 0.3, rng: &rng)
             let dy = Tensor.randn(g.outputShape, rng: &rng)
+            // The dispatch the case is there for.
+            let t = Conv3dGeometry(input: g.outputShape, weight: [ws[1], ws[0], ws[2], ws[3], ws[4]], stride: (1, 1, 1),
+                                   padding: (ws[2] - 1 - p.0, ws[3] - 1 - p.1, ws[4] - 1 - p.2))
+            switch index {
+            case 0: XCTAssertEqual(WinogradConv(t)?.tile, 4, g.label)
+            case 1: XCTAssertNotNil(TemporalWinograd(t), g.label)
+            case 2: XCTAssertNil(DirectConv(t, weightGradient: false)?.inPlace, g.label)
+            case 3: XCTAssertNotNil(DirectConv(t, weightGradient: false)?.inPlace, g.label)
+            default: XCTAssertNotNil(StridedInputGradient(g, weights: w.pointer), g.label)
+            }
             for serial in [false, true] {
+                withOneWorker(serial) {
+                    let (dw, dx) = (Tensor.zeros(ws), Tensor.zeros(xs))
+                    withExtendedLifetime(dy) {
+                        XCTAssertTrue(conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer, dxFresh: true,
+                                                     transform: nil), "\(g.label) serial \(serial): not interleaved")
+                    }
+                }
                 func run(interleaved: Bool, fused: Bool) -> [[Float]] {
                     let saved = ConvolutionPaths.interleavedBackward
                     ConvolutionPaths.interleavedBackward = interleaved

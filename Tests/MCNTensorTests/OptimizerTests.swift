@@ -62,7 +62,8 @@ final class OptimizerTests: XCTestCase {
 
     /// Buffers of 2 MB or more start on a 2 MB boundary (so the kernel can back them with huge
     /// pages), are writable to their end, and are reused like the others.
-    func testBufferPoolPutsLargeBuffersOnHugePageBoundaries() {
+    func testBufferPoolPutsLargeBuffersOnHugePageBoundaries() throws {
+        try XCTSkipUnless(BufferPool.hugePages, "MCN_HUGE_PAGES=0")
         BufferPool.shared.drain()
         let count = (3 << 20) / 4 + 5   // a little over 3 MB
         var first: UnsafeMutablePointer<Float>?

@@ -101,11 +101,10 @@ extension Tape {
         return f
     }
 
-    /// dγ, dβ and dx (added) of BatchNorm (then ReLU, with `relu`) for the output gradient dy; the
-    /// sums over dy from `sums` when the op that wrote dy gathered them sample by sample.
+    /// dγ, dβ and dx (added) of BatchNorm (then ReLU, with `relu`) for the output gradient dy.
     // x, dy: [N, C, ...]; gamma, beta: [C]
     func batchNormBackward(_ x: Variable, gamma: Variable, beta: Variable, dy dyp: UnsafePointer<Float>,
-                           _ f: BatchNormFactors, relu: Bool, sums: BatchNormBackwardSums? = nil) {
+                           _ f: BatchNormFactors, relu: Bool) {
         let shape = x.shape
         let n = shape[0], c = shape[1], l = shape.dropFirst(2).reduce(1, *)
         let m = n * l
@@ -120,11 +119,7 @@ extension Tape {
             let mu = mp[ch], iv = ip[ch]
             var sdy = 0.0, sdyx = 0.0
             let (r, ra, rb): (Int32, Float, Float) = (relu ? 1 : 0, sp[ch], hp[ch])
-            if let sums {
-                (sdy, sdyx) = sums.total(channel: ch)
-            } else {
-                mcn_bn_backward_sums(xp + ch * l, dyp + ch * l, r, ra, rb, n, c * l, l, mu, iv, &sdy, &sdyx)
-            }
+            mcn_bn_backward_sums(xp + ch * l, dyp + ch * l, r, ra, rb, n, c * l, l, mu, iv, &sdy, &sdyx)
             dg?[ch] += Float(sdyx)
             db?[ch] += Float(sdy)
             guard let dx else { return }
@@ -134,43 +129,5 @@ extension Tape {
             mcn_bn_backward_dx(xp + ch * l, dyp + ch * l, r, ra, rb, dx + ch * l, n, c * l, l, mu, iv, gi, a, b,
                                fresh ? 0 : 1)
         }
-    }
-}
-
-/// BatchNorm's backward sums Σ g and Σ g·x̂ per sample and channel, gathered by the op that writes
-/// the output gradient, sample by sample while the sample is still in cache (the fused BatchNorm +
-/// ReLU + convolution's backward: see conv3dBackward's `sampleDone`), then combined in sample order
-/// (the same sums whichever worker gathered which sample).
-final class BatchNormBackwardSums: @unchecked Sendable {
-    let samples, channels: Int
-    /// [N, C, 2]: Σ g, Σ g·x̂.
-    private let sums: UnsafeMutablePointer<Double>
-
-    init(samples: Int, channels: Int) {
-        (self.samples, self.channels) = (samples, channels)
-        sums = .allocate(capacity: samples * channels * 2)
-        sums.initialize(repeating: 0, count: samples * channels * 2)
-    }
-
-    deinit { sums.deallocate() }
-
-    /// Sample n's sums, every channel, for the output gradient dy (masked by the ReLU with `relu`).
-    // x, dy: [N, C, L]
-    func gather(n: Int, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, l: Int, _ f: BatchNormFactors, relu: Bool) {
-        for ch in 0..<channels {
-            let at = (n * channels + ch) * l, s = sums + (n * channels + ch) * 2
-            mcn_bn_backward_sums(x + at, dy + at, relu ? 1 : 0, f.scale.pointer[ch], f.shift.pointer[ch], 1, l, l,
-                                 f.mean.pointer[ch], f.invstd.pointer[ch], s, s + 1)
-        }
-    }
-
-    /// Channel c's sums over all samples, in sample order.
-    func total(channel c: Int) -> (Double, Double) {
-        var a = 0.0, b = 0.0
-        for n in 0..<samples {
-            a += sums[(n * channels + c) * 2]
-            b += sums[(n * channels + c) * 2 + 1]
-        }
-        return (a, b)
     }
 }

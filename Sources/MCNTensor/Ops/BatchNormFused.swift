@@ -62,26 +62,19 @@ extension Tape {
         let out = output(.batchNormReLUConv3d, y, inputs: [x, gamma, beta, w], detail: convolutionDetail(g, x, w)) { out in
             {
                 let needsZ = x.requiresGrad || gamma.requiresGrad || beta.requiresGrad
-                // The gradient with respect to the normalised, rectified input, and BatchNorm's
-                // backward sums over it, gathered sample by sample as it is written.
+                // The gradient with respect to the normalised, rectified input.
                 let dz = needsZ ? Tensor(uninitialized: x.shape) : nil
-                let sums = dz.map { _ in BatchNormBackwardSums(samples: g.n, channels: g.c) }
-                let l = g.t * g.h * g.w
-                let gather: ((Int) -> Void)? = dz.map { dz in
-                    { n in sums!.gather(n: n, x: x.value.pointer, dy: dz.pointer, l: l, f, relu: true) }
-                }
                 let dw = w.requiresGrad ? w.gradPointer() : nil
                 if ConvInputTransform.fits(g) {
                     let transform = ConvInputTransform(scale: f.scale.pointer, shift: f.shift.pointer)
                     conv3dBackward(x.value, w.value, out.grad!.pointer, g, dw: dw, dx: dz?.pointer, dxFresh: true,
-                                   transform: transform, sampleDone: gather)
+                                   transform: transform)
                 } else {
                     // A switch changed the paths since the forward: the input written out after all.
                     let z = self.normalisedReLU(x.value, f)
-                    conv3dBackward(z, w.value, out.grad!.pointer, g, dw: dw, dx: dz?.pointer, dxFresh: true,
-                                   transform: nil, sampleDone: gather)
+                    conv3dBackward(z, w.value, out.grad!.pointer, g, dw: dw, dx: dz?.pointer, dxFresh: true)
                 }
-                if let dz { self.batchNormBackward(x, gamma: gamma, beta: beta, dy: dz.pointer, f, relu: true, sums: sums) }
+                if let dz { self.batchNormBackward(x, gamma: gamma, beta: beta, dy: dz.pointer, f, relu: true) }
                 withExtendedLifetime(f) {}
             }
         }

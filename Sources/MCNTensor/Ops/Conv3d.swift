@@ -182,7 +182,7 @@ private func perSampleForwardWork(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry,
     return nil
 }
 
-/// y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of its plan.
+/// The work of y (+)= W ⊛ x by the direct kernels (see DirectConv), one sample per unit of its plan.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func directForwardWork(_ direct: DirectConv, _ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>,
                                accumulate: Bool, transform: ConvInputTransform? = nil,
@@ -236,40 +236,27 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
 
 /// The same for a convolution of max(x·scale + shift, 0) (`transform`; the weight gradient's
 /// copies of x apply it, the input gradient — with respect to the transformed input — does not
-/// read x). `sampleDone(n)`, when given, runs once for every sample n after that sample's part of
-/// dx is final: within the sample's unit when the two gradients run sample by sample together
-/// (see `SampleWork.interleaved`), else after both, samples in parallel.
+/// read x). Returns whether the input and weight gradients ran sample by sample together (see
+/// `SampleWork.interleaved`).
+@discardableResult
 func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                     dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
-                    transform: ConvInputTransform?, sampleDone: ((Int) -> Void)? = nil) {
-    let interleaved = conv3dBackwardPaths(x, w, dy, g, dw: dw, dx: dx, dxFresh: dxFresh, transform: transform,
-                                          sampleDone: sampleDone)
-    if !interleaved, let sampleDone { parallelFor(g.n, work: Int.max) { sampleDone($0) } }
-}
-
-/// The backward by the first paths that serve g; true when the input and weight gradients ran
-/// sample by sample in the same units (and `sampleDone` with them).
-// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W']
-private func conv3dBackwardPaths(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                                 dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
-                                 transform: ConvInputTransform?, sampleDone: ((Int) -> Void)?) -> Bool {
+                    transform: ConvInputTransform?) -> Bool {
     if transform == nil, let pointwise = StridedPointwise(g) {
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
         return false
     }
     if let dw, let winograd = WinogradConv(g, weightGradient: true) {
         // Not interleaved: r3d's 3×3×3 layers (the ones this serves) read 0.93–1.02× (median 0.99)
-        // in process that way, where R(2+1)D's direct weight gradients gained (BENCHMARKS.md).
+        // in process that way, where R(2+1)D's direct weight gradients gained (BENCHMARKS.md, session 9).
         winograd.weightGradient(x, dy, dw: dw, transform: transform)
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return false
     }
     if let direct = DirectConv(g, weightGradient: true) {
-        if let dw, let dx, let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh, workers: direct.plan.workers) {
-            directConvWeightGradient(direct, x, dy, dw: dw, transform: transform) { worker, n in
-                input.sample(worker, n)
-                sampleDone?(n)
-            }
+        if SampleWork.interleaved, let dw, let dx, let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
+            precondition(input.plan.workers == direct.plan.workers, "conv3d \(g.label): gradients planned apart")
+            directConvWeightGradient(direct, x, dy, dw: dw, transform: transform, before: input.sample)
             return true
         }
         if let dw { directConvWeightGradient(direct, x, dy, dw: dw, transform: transform) }
@@ -291,32 +278,27 @@ private func conv3dBackwardPaths(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<F
     return false
 }
 
-/// The input gradient as work one sample at a time (the transposed convolution of a stride-1
-/// convolution on a per-sample path, or StridedInputGradient), for a plan of `workers` workers;
-/// nil where it runs otherwise, or with `SampleWork.interleaved` off.
+/// The input gradient as work one sample at a time, where a per-sample path serves it: the
+/// transposed convolution of a stride-1 convolution, or StridedInputGradient; nil elsewhere.
 // w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
 private func inputGradientWork(_ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
-                               dx: UnsafeMutablePointer<Float>, dxFresh: Bool, workers: Int) -> SampleWork? {
-    guard SampleWork.interleaved else { return nil }
-    let work: SampleWork?
+                               dx: UnsafeMutablePointer<Float>, dxFresh: Bool) -> SampleWork? {
     if g.stride == (1, 1, 1) {
         let (dyView, wt, gt) = transposedConvolution(w, dy, g)
-        work = perSampleForwardWork(dyView, wt, gt, into: dx, accumulate: !dxFresh, transform: nil, moments: nil)
-    } else {
-        work = StridedInputGradient(g, weights: w.pointer)?.work(dy, dx: dx, fresh: dxFresh)
+        return perSampleForwardWork(dyView, wt, gt, into: dx, accumulate: !dxFresh, transform: nil, moments: nil)
     }
-    return work?.plan.workers == workers ? work : nil
+    return StridedInputGradient(g, weights: w.pointer)?.work(dy, dx: dx, fresh: dxFresh)
 }
 
-/// The input gradient alone (the weight gradient went another way): for stride 1 a transposed
-/// convolution, else col2vol.
+/// The input gradient alone (the weight gradient went another way): by a per-sample path where one
+/// serves it, else for stride 1 a transposed convolution, else col2vol.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
 private func conv3dInputGradient(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                                  dx: UnsafeMutablePointer<Float>, dxFresh: Bool) {
-    if g.stride == (1, 1, 1) {
+    if let work = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
+        work.run()
+    } else if g.stride == (1, 1, 1) {
         conv3dInputGradientByTransposedConv(w, dy, g, dx: dx, accumulate: !dxFresh)
-    } else if let strided = StridedInputGradient(g, weights: w.pointer) {
-        strided.work(dy, dx: dx, fresh: dxFresh).run()
     } else {
         if dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
         conv3dBackwardCore(x, w, dy, g, dw: nil, dx: dx)

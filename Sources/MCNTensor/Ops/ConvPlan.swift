@@ -114,8 +114,7 @@ struct SampleWork {
 
     /// Whether a weight gradient and an input gradient that both run one sample a unit run together,
     /// the input gradient's sample first: the sample's output gradient is then read from memory once
-    /// and from cache by the weight gradient (and the fused BatchNorm's backward sums read the input
-    /// gradient just written; see Tape.batchNormReLUConv3d). On by default; MCN_CONV_INTERLEAVE=0
-    /// runs them one after the other (`ConvolutionPaths.interleavedBackward`, for A/B runs).
+    /// and from cache by the weight gradient. On by default; MCN_CONV_INTERLEAVE=0 runs them one
+    /// after the other (`ConvolutionPaths.interleavedBackward`, for A/B runs).
     nonisolated(unsafe) static var interleaved = getenv("MCN_CONV_INTERLEAVE").map { String(cString: $0) != "0" } ?? true
 }

@@ -97,7 +97,8 @@ struct StridedInputGradient {
     /// Floats after the copy that a plane's last tile may read past its last row.
     private var slack: Int { (phases.map(\.q).max() ?? 0) + wp + Int(MCN_DIRECT_TILE) }
 
-    /// dx (+)= the input gradient; with `fresh` dx holds nothing yet and is overwritten.
+    /// The work of dx (+)= the input gradient, sample by sample; with `fresh` dx holds nothing yet and
+    /// is overwritten.
     // dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
     func work(_ dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, fresh: Bool) -> SampleWork {
         let copies = plan.scratch(g.o * tp * planeSize + slack)

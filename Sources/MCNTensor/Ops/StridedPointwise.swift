@@ -42,7 +42,7 @@ struct StridedPointwise {
     /// Offsets of the rows of a [rows, L'] matrix: the taps.
     private func rowOffsets(_ rows: Int) -> [Int] { (0..<rows).map { $0 * g.l } }
 
-    /// y (+)= W ⊛ x, sample by sample.
+    /// The work of y (+)= W ⊛ x, sample by sample.
     // x: [N, C, T, H, W], w: [O, C, 1, 1, 1], y: [N, O, T', H', W']
     func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
                      moments: ChannelMoments? = nil) -> SampleWork {

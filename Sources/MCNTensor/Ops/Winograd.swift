@@ -114,7 +114,7 @@ struct WinogradConv {
         return out
     }
 
-    /// y (+)= W ⊛ x, one sample a unit of the plan.
+    /// The work of y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
                      transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) -> SampleWork {

@@ -44,7 +44,7 @@ struct TemporalWinograd {
         return [1024, 512, 256].first { p % $0 == 0 } ?? p
     }
 
-    /// y (+)= W ⊛ x, one sample a unit of the plan.
+    /// The work of y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, 3, 1, 1], y: [N, O, T', H, W]
     func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
                      transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) -> SampleWork {

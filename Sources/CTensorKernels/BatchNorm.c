@@ -7,6 +7,10 @@
 
 #pragma clang fp reassociate(on)
 
+// Sums over many values run in float over runs of this many, each run added in double: float's
+// rounding stays that of 256 terms, and the conversions to double are one a run, not one a value.
+enum { float_run = 256 };
+
 // One pass: Σ(x − k) and Σ(x − k)² in double, shifted by the channel's first value k, so the
 // difference E[(x − k)²] − E[x − k]² cancels by |mean − k| / std, not |mean| / std (a second pass
 // over x for Σ(x − mean)² cost as much again: the read and the conversions to double). A NaN
@@ -28,7 +32,7 @@ void mcn_bn_moments(const float *x, long n, long stride, long l, double *mean, d
 
 // Rows just written by a convolution, while they are still in L1: per row r, Σ(y − k) and Σ(y − k)²
 // over its n values, k = first[r·ldf] (the value at the start of the row's channel in its sample),
-// added to acc[r·lda] and acc[r·lda + 1]. The sums run in float over runs of 256 values (shifted by
+// added to acc[r·lda] and acc[r·lda + 1]. The sums run in float over runs of float_run values (shifted by
 // a value of its channel, so the squares do not swamp the differences) and are added in double:
 // the same sums however long the rows a path hands in (runs of 1024 in float moved the first
 // training step's gradient norm by 6e-4 through the MCN step, which amplifies such rounding).
@@ -40,8 +44,8 @@ void mcn_moments_rows(const float *y, long rows, long ldy, long n, const float *
         const float *p = y + r * ldy;
         const float k = first[r * ldf];
         double ds = 0, ds2 = 0;
-        for (long j0 = 0; j0 < n; j0 += 256) {
-            const long e = j0 + 256 < n ? j0 + 256 : n;
+        for (long j0 = 0; j0 < n; j0 += float_run) {
+            const long e = j0 + float_run < n ? j0 + float_run : n;
             float s = 0, s2 = 0;
             for (long j = j0; j < e; j++) { const float v = p[j] - k; s += v; s2 += v * v; }
             ds += (double)s;
@@ -51,9 +55,6 @@ void mcn_moments_rows(const float *y, long rows, long ldy, long n, const float *
         acc[r * lda + 1] += ds2;
     }
 }
-
-// bn_value (rows.h), the ReLU's input x·a + b: one expression for the forward and the backward's
-// mask, so both round it alike (the mask is recomputed from x instead of read from y: one stream less).
 
 MCN_CLONES
 void mcn_bn_apply(const float *x, float *y, long n, long stride, long l, float a, float b, int relu) {
@@ -79,7 +80,7 @@ void mcn_bn_add_relu(const float *x, const float *s, float *y, long n, long stri
 }
 
 // Σ g and Σ g·x̂ (g = dy, masked by the ReLU with `relu`; x̂ = (x − mu)·iv): in float over runs of
-// 256 values, added in double (in double throughout, the conversions made it compute-bound: a
+// float_run values, added in double (in double throughout, the conversions made it compute-bound: a
 // one-core harness read 5.7 GB/s against 8 for these runs, on 8 MB tensors).
 MCN_CLONES
 void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, float rb, long n, long stride,
@@ -87,8 +88,8 @@ void mcn_bn_backward_sums(const float *x, const float *dy, int relu, float ra, f
     double s1 = 0, s2 = 0;
     for (long i = 0; i < n; i++) {
         const float *s = x + i * stride, *d = dy + i * stride;
-        for (long j0 = 0; j0 < l; j0 += 256) {
-            const long e = j0 + 256 < l ? j0 + 256 : l;
+        for (long j0 = 0; j0 < l; j0 += float_run) {
+            const long e = j0 + float_run < l ? j0 + float_run : l;
             float f1 = 0, f2 = 0;
             if (relu) {
                 for (long j = j0; j < e; j++) {

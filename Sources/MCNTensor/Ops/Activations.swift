@@ -10,11 +10,8 @@ extension Tape {
         parallelRanges(y.count) { r in for i in r { yp[i] = max(xp[i], 0) } }
         return output(.relu, y, inputs: [x]) { out in
             {
-                let dy = out.grad!.pointer, (dx, fresh) = x.gradForWrite(), yp = out.value.pointer
-                parallelRanges(out.value.count) { r in
-                    let i = r.lowerBound
-                    mcn_relu_backward(yp + i, dy + i, dx + i, r.count, fresh ? 0 : 1)
-                }
+                let (dx, fresh) = x.gradForWrite()
+                reluBackward(out.value.pointer, out.grad!.pointer, into: dx, count: out.value.count, accumulate: !fresh)
             }
         }
     }
@@ -32,13 +29,9 @@ extension Tape {
         }
         return output(.addReLU, y, inputs: [a, b]) { out in
             {
-                let dy = out.grad!.pointer, yp = out.value.pointer
                 for v in [a, b] where v.requiresGrad {
                     let (d, fresh) = v.gradForWrite()
-                    parallelRanges(out.value.count) { r in
-                        let i = r.lowerBound
-                        mcn_relu_backward(yp + i, dy + i, d + i, r.count, fresh ? 0 : 1)
-                    }
+                    reluBackward(out.value.pointer, out.grad!.pointer, into: d, count: out.value.count, accumulate: !fresh)
                 }
             }
         }
@@ -73,5 +66,16 @@ extension Tape {
                 for i in 0..<out.value.count { dx[i] += dy[i] / (1 + exp(-xp[i])) }
             }
         }
+    }
+}
+
+/// d (=, or += with `accumulate`) dy where y > 0, else 0: a ReLU's backward (from its output y),
+/// on all cores.
+// y, dy, d: [count]
+func reluBackward(_ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
+                  count: Int, accumulate: Bool) {
+    parallelRanges(count) { r in
+        let i = r.lowerBound
+        mcn_relu_backward(y + i, dy + i, d + i, r.count, accumulate ? 1 : 0)
     }
 }

@@ -22,17 +22,13 @@ extension Tape {
             {
                 let dy = out.grad!.pointer, yp = out.value.pointer, count = out.value.count
                 // g into the shortcut's gradient when it holds none yet (the usual case: the block's
-                // input is reached here first), else into a buffer of its own, then added.
+                // input is reached here first), else into a buffer of its own, and added there too.
                 let (ds, fresh) = shortcut.requiresGrad ? shortcut.gradForWrite() : (nil, false)
                 let own = ds != nil && fresh ? nil : Tensor(uninitialized: shape)
                 let g = own?.pointer ?? ds!
-                parallelRanges(count) { r in
-                    mcn_relu_backward(yp + r.lowerBound, dy + r.lowerBound, g + r.lowerBound, r.count, 0)
-                }
+                reluBackward(yp, dy, into: g, count: count, accumulate: false)
                 self.batchNormBackward(x, gamma: gamma, beta: beta, dy: g, f, relu: false)
-                if let ds, let own {
-                    parallelRanges(count) { r in for i in r { ds[i] += own.pointer[i] } }
-                }
+                if let ds, own != nil { reluBackward(yp, dy, into: ds, count: count, accumulate: true) }
             }
         }
     }

@@ -87,7 +87,8 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     precondition(moments.map { $0.samples == g.n && $0.channels == g.o } ?? true, "conv3d: moments sized for another output")
     // Sums of what was there before plus W ⊛ x are not the output's: none with `accumulate`.
     let m = accumulate ? nil : moments
-    if perSampleForward(x, w, g, into: y, accumulate: accumulate, transform: transform, moments: m) {
+    if let work = perSampleForwardWork(x, w, g, into: y, accumulate: accumulate, transform: transform, moments: m) {
+        work.run()
         m?.filled = true
         return
     }
@@ -154,18 +155,8 @@ func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: Unsafe
     }
 }
 
-/// y (+)= W ⊛ x by the first of the paths that compute one sample at a time and serve g (they can
-/// gather the output's statistics and take an input transform); false when none does.
-// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
-private func perSampleForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
-                              accumulate: Bool, transform: ConvInputTransform?, moments: ChannelMoments?) -> Bool {
-    guard let work = perSampleForwardWork(x, w, g, into: y, accumulate: accumulate, transform: transform,
-                                          moments: moments) else { return false }
-    work.run()
-    return true
-}
-
-/// The work of the first per-sample path that serves g's forward, set up; nil when none does.
+/// The work of the first of the paths that compute one sample at a time and serve g's forward (they
+/// can gather the output's statistics and take an input transform), set up; nil when none does.
 // x: [N, C, T, H, W], w: [O, C, kt, kh, kw], y: [N, O, T', H', W']
 private func perSampleForwardWork(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                                   accumulate: Bool, transform: ConvInputTransform?,

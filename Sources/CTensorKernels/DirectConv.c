@@ -233,20 +233,38 @@ void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo,
     }
 }
 
+// Rows of a plane from the kernels' padded-width planes, each destination line written once: a
+// strided convolution's input gradient had each phase's plane scattered into every sw-th column
+// (scalar stores, and every line of dx fetched again by each phase); interleaving the phases row
+// by row read 1.35–1.65× faster for R(2+1)D's 1x3x3 16→32 stride (1, 2, 2) (one-core harness).
 MCN_CLONES
-void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
-                           long rowStride, long colStride, int accumulate) {
-    for (long r = 0; r < rows; r++) {
-        const float *s = src + r * q;
-        float *d = dst + r * ldd;
-        for (long hi = 0; hi < ho; hi++) {
-            float *dr = d + hi * rowStride;
-            const float *sr = s + hi * wp;
-            // Contiguous rows (the forward's planes) get loops the compiler vectorises.
-            if (colStride == 1 && accumulate) for (long i = 0; i < wo; i++) dr[i] += sr[i];
-            else if (colStride == 1) for (long i = 0; i < wo; i++) dr[i] = sr[i];
-            else if (accumulate) for (long i = 0; i < wo; i++) dr[i * colStride] += sr[i];
-            else for (long i = 0; i < wo; i++) dr[i * colStride] = sr[i];
+void mcn_phases_to_plane(const float *const *src, long sh, long sw, long q, long rows, long h, long w, long wp,
+                         float *dst, long ldd, int accumulate) {
+    for (long r = 0; r < rows; r++)
+        for (long y = 0; y < h; y++) {
+            const float *const *row = src + (y % sh) * sw;
+            const long off = r * q + (y / sh) * wp;
+            float *d = dst + r * ldd + y * w;
+            long x = 0;
+            if (sw == 1 && row[0]) {
+                const float *a = row[0] + off;
+                if (accumulate) for (; x < w; x++) d[x] += a[x];
+                else for (; x < w; x++) d[x] = a[x];
+            } else if (sw == 2 && row[0] && row[1]) {
+                const float *a = row[0] + off, *b = row[1] + off;
+                for (; x + 16 <= w; x += 16) {
+                    const v8 u = *(const v8u *)(a + x / 2), v = *(const v8u *)(b + x / 2);
+                    v8 lo = __builtin_shufflevector(u, v, 0, 8, 1, 9, 2, 10, 3, 11);
+                    v8 hi = __builtin_shufflevector(u, v, 4, 12, 5, 13, 6, 14, 7, 15);
+                    if (accumulate) { lo += *(v8u *)(d + x); hi += *(v8u *)(d + x + 8); }
+                    *(v8u *)(d + x) = lo;
+                    *(v8u *)(d + x + 8) = hi;
+                }
+            }
+            for (; x < w; x++) {
+                const float *p = row[x % sw];
+                const float v = p ? p[off + x / sw] : 0;
+                d[x] = accumulate ? d[x] + v : v;
+            }
         }
-    }
 }

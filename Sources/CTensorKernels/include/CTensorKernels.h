@@ -116,12 +116,14 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
 void mcn_rows_to_padded(const float *src, long lds, long rows, long ho, long wo, long wp, long q,
                         float *dst, long ldd);
 
-/// dst[r·ldd + h·rowStride + w·colStride] (=, or +=) src[r·q + h·wp + w] for h < ho, w < wo: a plane
-/// computed at the padded width written back as rows of wo (rowStride wo, colStride 1: the inverse
-/// of mcn_rows_to_padded), or to every colStride-th position of every rowStride-th row (one phase
-/// of a strided convolution's input gradient).
-void mcn_padded_to_strided(const float *src, long q, long rows, long ho, long wo, long wp, float *dst, long ldd,
-                           long rowStride, long colStride, int accumulate);
+/// One plane of rows of w from planes computed at the padded width wp: dst[r·ldd + y·w + x] (=, or
+/// += with accumulate) src[(y mod sh)·sw + x mod sw][r·q + (y / sh)·wp + x / sw] for y < h, x < w.
+/// With sh = sw = 1, a direct forward's plane written back as rows (the inverse of
+/// mcn_rows_to_padded); else the sh × sw phases of a strided convolution's input gradient, whose
+/// positions y ≡ φh (mod sh), x ≡ φw (mod sw) phase (φh, φw) computed; a null phase (no tap
+/// reaches it) gives zeros.
+void mcn_phases_to_plane(const float *const *src, long sh, long sw, long q, long rows, long h, long w, long wp,
+                         float *dst, long ldd, int accumulate);
 // Winograd convolutions of one sample (Winograd.c): spatial F(2×2, 3×3) and F(4×4, 3×3) with the
 // F(2×2) weight gradient (Winograd.swift), temporal F(2, 3) (WinogradTemporal.swift).
 

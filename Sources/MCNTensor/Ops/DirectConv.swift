@@ -153,8 +153,9 @@ struct DirectConv {
             for tt in 0..<g.to {
                 mcn_direct_conv_forward(xp + tt * g.stride.0 * planeSize, off.baseAddress, g.k, 0, g.k, wr, g.o,
                                         plane, q, q, 0, Self.tapChunk)
-                mcn_padded_to_strided(plane, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L, g.wo, 1,
-                                      accumulate ? 1 : 0)
+                var source: UnsafePointer<Float>? = UnsafePointer(plane)
+                mcn_phases_to_plane(&source, 1, 1, q, g.o, g.ho, g.wo, ws, y + n * g.o * L + tt * outPlane, L,
+                                    accumulate ? 1 : 0)
                 moments?.addRows(y, n: n, l: L, offset: tt * outPlane, count: outPlane)
             }
         }

@@ -16,13 +16,19 @@ struct StridedInputGradient {
         let taps: [(tap: Int, shift: Int)]
     }
 
-    /// One phase: its axes, its taps' offsets into the padded copy, weights arranged for the
-    /// kernel, positions per plane.
+    /// One phase in h and w of a phase in time: its taps' offsets into the padded copy, weights
+    /// arranged for the kernel, positions per plane.
     struct Phase {
-        let t, h, w: Axis
         let offsets: [Int]
         let weights: Tensor
         let q: Int
+    }
+
+    /// A phase in time: its axis, and its sh × sw phases in (h, w), h-major (nil where no tap
+    /// reaches: zeros; or no position is there).
+    struct TimePhase {
+        let t: Axis
+        let planes: [Phase?]
     }
 
     let g: Conv3dGeometry
@@ -30,7 +36,9 @@ struct StridedInputGradient {
     /// Padding of dy's copy in each dimension, its padded sizes and plane stride.
     let pad: (Int, Int, Int)
     let tp, hp, wp, planeSize: Int
-    let phases: [Phase]
+    let phases: [TimePhase]
+    /// Floats between the channels of a phase's plane (its largest positions per plane).
+    let q: Int
 
     /// Strided, not pointwise (StridedPointwise), input channels a multiple of 4 (the kernel's
     /// output here), at most 64 channels in and out. In training passes (`bench --only profile`, three
@@ -76,51 +84,56 @@ struct StridedInputGradient {
         let planeSize = DirectConv.planeStride(rows: hp, width: wp)
         self.planeSize = planeSize
         let (kt, kh, kw) = g.kernel
-        var phases: [Phase] = []
-        for t in at where t.count > 0 { for h in ah where h.count > 0 { for ww in aw where ww.count > 0 {
-            var offsets: [Int] = [], index: [Int] = []
-            for o in 0..<g.o { for (a, ea) in t.taps { for (b, eb) in h.taps { for (d, ed) in ww.taps {
-                offsets.append(o * tp * planeSize + (pad.0 + ea) * planeSize + (pad.1 + eb) * wp + pad.2 + ed)
-                index.append(((o * g.c * kt + a) * kh + b) * kw + d)
-            } } } }
-            let weights = DirectConv.arrange(rows: g.c, taps: offsets.count) { c, k in w[index[k] + c * kt * kh * kw] }
-            let q = (h.count * wp + Int(MCN_DIRECT_TILE) - 1) / Int(MCN_DIRECT_TILE) * Int(MCN_DIRECT_TILE)
-            phases.append(Phase(t: t, h: h, w: ww, offsets: offsets, weights: weights, q: q))
-        } } }
+        var phases: [TimePhase] = []
+        for t in at where t.count > 0 {
+            var planes: [Phase?] = []
+            for h in ah { for ww in aw {
+                var offsets: [Int] = [], index: [Int] = []
+                for o in 0..<g.o { for (a, ea) in t.taps { for (b, eb) in h.taps { for (d, ed) in ww.taps {
+                    offsets.append(o * tp * planeSize + (pad.0 + ea) * planeSize + (pad.1 + eb) * wp + pad.2 + ed)
+                    index.append(((o * g.c * kt + a) * kh + b) * kw + d)
+                } } } }
+                guard h.count > 0, ww.count > 0, !offsets.isEmpty else { planes.append(nil); continue }
+                let weights = DirectConv.arrange(rows: g.c, taps: offsets.count) { c, k in w[index[k] + c * kt * kh * kw] }
+                let q = (h.count * wp + Int(MCN_DIRECT_TILE) - 1) / Int(MCN_DIRECT_TILE) * Int(MCN_DIRECT_TILE)
+                planes.append(Phase(offsets: offsets, weights: weights, q: q))
+            } }
+            phases.append(TimePhase(t: t, planes: planes))
+        }
+        q = phases.flatMap { $0.planes.compactMap { $0?.q } }.max() ?? 0
         self.phases = phases
     }
 
-    /// Whether some positions of dx receive nothing (a phase without taps: kernel narrower than
-    /// the stride).
-    private var hasEmptyPhase: Bool { phases.contains { $0.offsets.isEmpty } }
-
     /// Floats after the copy that a plane's last tile may read past its last row.
-    private var slack: Int { (phases.map(\.q).max() ?? 0) + wp + Int(MCN_DIRECT_TILE) }
+    private var slack: Int { q + wp + Int(MCN_DIRECT_TILE) }
 
     /// The work of dx (+)= the input gradient, sample by sample; with `fresh` dx holds nothing yet and
-    /// is overwritten.
+    /// is overwritten. Plane by plane of dx: its sh × sw phases are computed (in cache) and then
+    /// interleaved into it row by row, each line of dx written once.
     // dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
     func work(_ dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, fresh: Bool) -> SampleWork {
+        let (sh, sw) = (g.stride.1, g.stride.2)
         let copies = plan.scratch(g.o * tp * planeSize + slack)
-        let planes = plan.scratch(g.c * (phases.map(\.q).max() ?? 0))
-        let zeroFirst = fresh && hasEmptyPhase
-        let accumulate: Int32 = fresh && !zeroFirst ? 0 : 1
+        let planes = plan.scratch(sh * sw * g.c * q)
         let (sample, hw) = (g.c * g.t * g.h * g.w, g.h * g.w)
         return SampleWork(plan: plan) { worker, n in
             let dyp = copies[worker]!.pointer, buf = planes[worker]!.pointer
             mcn_pad_sample(dy + n * g.o * g.l, g.o, g.to, g.ho, g.wo, pad.0, pad.1, pad.2, 1, 1, planeSize, dyp, slack, nil, nil)
             let dxn = dx + n * sample
-            if zeroFirst { dxn.update(repeating: 0, count: sample) }
-            for phase in phases where !phase.offsets.isEmpty {
-                phase.offsets.withUnsafeBufferPointer { off in
-                    for i in 0..<phase.t.count {
-                        mcn_direct_conv_forward(dyp + i * planeSize, off.baseAddress, off.count, 0, off.count,
-                                                phase.weights.pointer, g.c, buf, phase.q, phase.q, 0, DirectConv.tapChunk)
-                        let t = i * g.stride.0 + phase.t.first
-                        mcn_padded_to_strided(buf, phase.q, g.c, phase.h.count, phase.w.count, wp,
-                                              dxn + t * hw + phase.h.first * g.w + phase.w.first, g.t * hw,
-                                              g.stride.1 * g.w, g.stride.2, accumulate)
+            var sources = [UnsafePointer<Float>?](repeating: nil, count: sh * sw)
+            for phase in phases {
+                for i in 0..<phase.t.count {
+                    for (k, p) in phase.planes.enumerated() {
+                        guard let p else { sources[k] = nil; continue }
+                        let out = buf + k * g.c * q
+                        p.offsets.withUnsafeBufferPointer { off in
+                            mcn_direct_conv_forward(dyp + i * planeSize, off.baseAddress, off.count, 0, off.count,
+                                                    p.weights.pointer, g.c, out, q, p.q, 0, DirectConv.tapChunk)
+                        }
+                        sources[k] = UnsafePointer(out)
                     }
+                    let t = i * g.stride.0 + phase.t.first
+                    mcn_phases_to_plane(sources, sh, sw, q, g.c, g.h, g.w, wp, dxn + t * hw, g.t * hw, fresh ? 0 : 1)
                 }
             }
         }

@@ -205,12 +205,11 @@ void mcn_pad_sample(const float *x, long c, long t, long h, long w, long pt, lon
                             zero_row(o, ws);
                             continue;
                         }
-                        gather_row(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw);
-                        // BatchNorm + ReLU on the values (the padding stays zero), while the row is in L1.
-                        if (scale) {
-                            const float a = scale[ci], b = shift[ci];
-                            for (long i = lo; i < hiCol; i++) o[i] = bn_relu(o[i], a, b);
-                        }
+                        // BatchNorm + ReLU on the values as they are copied (the padding stays zero): a
+                        // copy and then a pass over the row in place read 1.5× (from memory) to 2.2× (from
+                        // cache) slower for R(2+1)D's 1×3×3 16→16 (one-core harness).
+                        gather_row_bn(o, x + ((ci * t + ts) * h + hi) * w, px - pw, ws, lo, hiCol, sw, scale != 0,
+                                      scale ? scale[ci] : 0, scale ? shift[ci] : 0);
                     }
                     zero_row(o, plane - hs * ws);
                     o += plane - hs * ws;

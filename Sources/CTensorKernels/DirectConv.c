@@ -45,6 +45,16 @@ static void wgrad_generic(const mcn_direct_planes *p, const float *in, const lon
         }
 }
 
+static void products_cl_generic(const float *v, long ldt, const long *koff, long K, const float *u, long O,
+                                float *m, long tiles) {
+    for (long i = 0; i < tiles; i++)
+        for (long o = 0; o < O; o++) {
+            float s = 0;
+            for (long k = 0; k < K; k++) s += v[i * ldt + koff[k]] * u[k * O + o];
+            m[i * O + o] = s;
+        }
+}
+
 #ifdef MCN_HAVE_AVX2_PATH
 // `ob` (4 or 6) output channels by 16 positions: 2·ob accumulators; per tap two input loads and
 // ob broadcasts, each feeding two FMAs. Interleaved in one harness on 16–40 channels, one core:
@@ -141,6 +151,41 @@ static void wgrad_avx2(const mcn_direct_planes *p, const float *in, const long *
     }
 }
 
+// `nt` (6 or 4) tiles by 16 output channels (2·nt accumulators): per tap two loads of the weights'
+// row and nt broadcasts of the tiles' values, each feeding two FMAs; the taps in order, from zero, as
+// the forward kernel sums them. One-core harness (16 channels): 6 tiles a block 1.1–1.2× 4.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void products_cl_tile(const float *v, long ldt, const long *koff, long K, const float *u, long O,
+                                    float *m, int nt) {
+    __m256 c[6][2];
+    for (int i = 0; i < nt; i++) c[i][0] = c[i][1] = _mm256_setzero_ps();
+    for (long k = 0; k < K; k++) {
+        const __m256 w0 = _mm256_loadu_ps(u + k * O), w1 = _mm256_loadu_ps(u + k * O + 8);
+        const float *x = v + koff[k];
+        for (int i = 0; i < nt; i++) {
+            const __m256 b = _mm256_broadcast_ss(x + i * ldt);
+            c[i][0] = _mm256_fmadd_ps(b, w0, c[i][0]);
+            c[i][1] = _mm256_fmadd_ps(b, w1, c[i][1]);
+        }
+    }
+    for (int i = 0; i < nt; i++) {
+        _mm256_storeu_ps(m + i * O, c[i][0]);
+        _mm256_storeu_ps(m + i * O + 8, c[i][1]);
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void products_cl_avx2(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
+                             long tiles) {
+    for (long o = 0; o < O; o += 16)
+        for (long i0 = 0; i0 < tiles;) {
+            const long nt = mcn_direct_block(tiles - i0);
+            if (nt == 6) products_cl_tile(v + i0 * ldt, ldt, koff, K, u + o, O, m + i0 * O + o, 6);
+            else products_cl_tile(v + i0 * ldt, ldt, koff, K, u + o, O, m + i0 * O + o, 4);
+            i0 += nt;
+        }
+}
+
 static int force_generic = 0;
 
 static int have_avx2(void) {
@@ -180,6 +225,14 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
     if (have_avx2()) { wgrad_avx2(planes, in, off, K, dy, O, dw); return; }
 #endif
     wgrad_generic(planes, in, off, K, dy, O, dw);
+}
+
+void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
+                     long tiles) {
+#ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx2()) { products_cl_avx2(v, ldt, koff, K, u, O, m, tiles); return; }
+#endif
+    products_cl_generic(v, ldt, koff, K, u, O, m, tiles);
 }
 
 MCN_CLONES

@@ -1,6 +1,7 @@
 #include "CTensorKernels.h"
 #include "clones.h"
 #include "rows.h"
+#include "winograd4.h"
 
 // Winograd F(2×2, 3×3) in the two spatial axes (Lavin & Gray 2016), direct in time: see
 // Winograd.swift. Tiles of 2×2 outputs read 4×4 inputs; a group of 16 tiles is transformed
@@ -24,15 +25,6 @@ static inline void deinterleave4(const float *s, v4 *even, v4 *odd) {
     v4 a = *(const v4u *)s, b = *(const v4u *)(s + 4);
     *even = __builtin_shufflevector(a, b, 0, 2, 4, 6);
     *odd = __builtin_shufflevector(a, b, 1, 3, 5, 7);
-}
-
-// A group's tiles p0 ..< p0 + 16 come in runs along a tile row (a group spans whole rows of up to
-// 16 tiles, or 16 tiles of a longer row): the run that starts at tile p lies in row th from column
-// tw0, and is as long as returned.
-static inline long tile_run(long p, long TW, long *th, long *tw0) {
-    *th = p / TW;
-    *tw0 = p % TW;
-    return TW - *tw0 < 16 ? TW - *tw0 : 16;
 }
 
 // V for n tiles (8 or 4 a vector type VT) of four input rows r, row width rowW, at o (ξ rows xi
@@ -357,30 +349,6 @@ void mcn_winograd_temporal_forward_sample(const float *x, long C, long T, long P
                     mcn_moments_rows(y + t * P + q0, O, To * P, Qb, y, To * P, moments, 2);
         }
 }
-
-// F(4×4, 3×3): tiles of 4×4 outputs read 6×6 inputs, 36 products instead of 16 for 2×2 tiles,
-// i.e. 2.25 multiply-adds per output and tap instead of 4 (points 0, ±1, ±2, ∞):
-//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
-//   G  = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
-//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
-
-#define BT6(o, d)                                                                                \
-    do {                                                                                         \
-        (o)[0] = 4 * (d)[0] - 5 * (d)[2] + (d)[4];                                               \
-        (o)[1] = -4 * ((d)[1] + (d)[2]) + (d)[3] + (d)[4];                                       \
-        (o)[2] = 4 * ((d)[1] - (d)[2]) - (d)[3] + (d)[4];                                        \
-        (o)[3] = 2 * ((d)[3] - (d)[1]) - (d)[2] + (d)[4];                                        \
-        (o)[4] = 2 * ((d)[1] - (d)[3]) - (d)[2] + (d)[4];                                        \
-        (o)[5] = 4 * (d)[1] - 5 * (d)[3] + (d)[5];                                               \
-    } while (0)
-
-#define AT4(o, m)                                                                                \
-    do {                                                                                         \
-        (o)[0] = (m)[0] + (m)[1] + (m)[2] + (m)[3] + (m)[4];                                     \
-        (o)[1] = (m)[1] - (m)[2] + 2 * ((m)[3] - (m)[4]);                                        \
-        (o)[2] = (m)[1] + (m)[2] + 4 * ((m)[3] + (m)[4]);                                        \
-        (o)[3] = (m)[1] - (m)[2] + 8 * ((m)[3] - (m)[4]) + (m)[5];                               \
-    } while (0)
 
 // Phases 0 ... 3 of s[0 ..< 32]: p[k][j] = s[4j + k].
 static inline void deinterleave8x4(const float *s, v8 p[4]) {

@@ -100,6 +100,12 @@ typedef struct {
 void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const float *in, const long *off, long K,
                                      const float *dy, long O, float *dw);
 
+/// m[i·O + o] = Σ_k v[i·ldt + koff[k]] · u[k·O + o] for i < tiles (a multiple of 2, ≥ 4), o < O (a
+/// multiple of 16): the products of a channels-last Winograd domain (tiles by channels) with the
+/// transformed weights laid out by tap ([K, O]), summed over the taps in order from zero.
+void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
+                     long tiles);
+
 /// Testing only: with on, the direct kernels run their plain loops even where AVX2 is there.
 void mcn_direct_conv_force_generic(int on);
 
@@ -175,6 +181,21 @@ void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, fl
 void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, long tile, float *dw);
 /// The temporal F(2, 3) weights of w: [O, C, 3, 1, 1], as u: [4][O·C] in the direct kernel's blocks.
 void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
+
+/// The F(4×4, 3×3) forward of one sample x: [C, T, H, W] (temporal padding pt, spatial 1, kt
+/// temporal taps, To output planes) into y: [O, To, H, W] (=, or += with accumulate; moments as
+/// for mcn_winograd_forward_sample), with the Winograd domain channels-last
+/// (WinogradChannelsLast.c): u the transformed weights by tap (mcn_winograd_weights_by_tap);
+/// scale and shift (or null) a BatchNorm + ReLU applied to x on the way in. C and W multiples of
+/// 8, O of 16, H and W of 4 with W / 4 = 8 or a multiple of 16. Scratch: xb
+/// (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C, m 36·16·O + 4·64·O.
+void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
+                                     const float *scale, const float *shift, const float *u, long O, float *xb,
+                                     float *v, float *m, float *y, int accumulate, double *moments);
+
+/// mcn_winograd_weights' u ([products][O blocks of the direct kernel][K]) laid out by tap:
+/// byTap[(ξ·K + k)·O + o].
+void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap);
 
 /// y (=, or +=) the 3×1×1 convolution (stride 1, temporal padding pt, To output planes) of one
 /// sample x: [C, T, P] (P positions a plane, a multiple of Qb, itself a multiple of 16) into

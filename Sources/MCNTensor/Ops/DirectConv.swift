@@ -212,6 +212,13 @@ public enum ConvolutionPaths {
         set { WinogradConv.enabled = newValue }
     }
 
+    /// Whether F(4×4) Winograd forwards (and input gradients) lay the Winograd domain out
+    /// channels-last where the channels allow (WinogradConv.channelsLast), else by channel.
+    public static var winogradChannelsLast: Bool {
+        get { WinogradConv.channelsLastEnabled }
+        set { WinogradConv.channelsLastEnabled = newValue }
+    }
+
     /// Whether a BatchNorm + ReLU before a convolution runs inside it where the convolution's paths
     /// allow (Tape.batchNormReLUConv3d), and a block's last BatchNorm inside its residual add
     /// (Tape.batchNormAddReLU, used by the backbones); else the ops one after the other.

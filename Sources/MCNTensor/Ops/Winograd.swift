@@ -114,10 +114,21 @@ struct WinogradConv {
         return out
     }
 
+    /// Whether the forward lays the Winograd domain out channels-last (WinogradChannelsLast.c): F(4×4)
+    /// with channels a multiple of 8 in and of 16 out. A one-core harness read 1.39–1.45× the
+    /// by-channel layout on R(2+1)D's 1×3×3 16→16 (the same bits). On by default;
+    /// MCN_WINOGRAD_CHANNELS_LAST=0 turns it off (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
+    var channelsLast: Bool {
+        Self.channelsLastEnabled && tile == 4 && g.c % 8 == 0 && g.o % 16 == 0 && g.w % 8 == 0
+    }
+
+    nonisolated(unsafe) static var channelsLastEnabled = getenv("MCN_WINOGRAD_CHANNELS_LAST").map { String(cString: $0) != "0" } ?? true
+
     /// The work of y (+)= W ⊛ x, one sample a unit of the plan.
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     func forwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
                      transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) -> SampleWork {
+        if channelsLast { return channelsLastForwardWork(x, w, into: y, accumulate: accumulate, transform: transform, moments: moments) }
         let u = transformedWeights(w.pointer)
         let copies = plan.scratch(copyCount)
         let groups = plan.scratch(products * mcn_winograd_stride(tp * g.c * 16))
@@ -130,6 +141,25 @@ struct WinogradConv {
                                             off.baseAddress, groups[worker]!.pointer, sums[worker]!.pointer,
                                             y + n * g.o * g.l, accumulate ? 1 : 0, moments?.sample(n))
             }
+        }
+    }
+
+    /// forwardWork with the Winograd domain channels-last (see `channelsLast`).
+    // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
+    private func channelsLastForwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                         transform: ConvInputTransform?, moments: ChannelMoments?) -> SampleWork {
+        let (C, O, kt) = (g.c, g.o, g.kernel.0)
+        let K = kt * C
+        let blocked = transformedWeights(w.pointer), u = Tensor(uninitialized: [products * K * O])
+        mcn_winograd_weights_by_tap(blocked.pointer, O, K, products, u.pointer)
+        let copies = plan.scratch(tp * (g.h + 2) * (g.w + 2) * C)
+        let groups = plan.scratch(kt * products * 16 * C)
+        let sums = plan.scratch(products * 16 * O + 4 * 64 * O)
+        let (sampleIn, sampleOut) = (C * g.t * g.h * g.w, O * g.l)
+        return SampleWork(plan: plan) { worker, n in
+            mcn_winograd4_cl_forward_sample(x.pointer + n * sampleIn, C, g.t, g.h, g.w, g.padding.0, kt, g.to,
+                                            transform?.scale, transform?.shift, u.pointer, O, copies[worker]!.pointer, groups[worker]!.pointer, sums[worker]!.pointer,
+                                            y + n * sampleOut, accumulate ? 1 : 0, moments?.sample(n))
         }
     }
 

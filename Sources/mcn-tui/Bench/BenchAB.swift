@@ -3,7 +3,8 @@ import MCNTensor
 
 /// `ab.direct.conv.<label>.{forward,dw,dx}` and `ab.direct.backbone.<net>`: the direct convolution
 /// kernels against vol2col + sgemm (`ab.winograd.…`: Winograd against the direct kernels,
-/// `ab.tiles.…`: its 4×4 tiles against 2×2, `ab.strided.…`: the strided kernels against col2vol and
+/// `ab.tiles.…`: its 4×4 tiles against 2×2, `ab.wcl.…`: F(4×4) with the Winograd domain
+/// channels-last against by channel, `ab.strided.…`: the strided kernels against col2vol and
 /// batched products) in one process, call by call (A, B, A, B, ...), so that the shared machine's
 /// swings hit both alike. Value: the median over rounds of (vol2col time / direct time) for one
 /// call (a convolution's forward, weight gradient or input gradient; a backbone's training pass),
@@ -25,9 +26,13 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                    takes: ConvolutionPaths.takesWinograd, rng: &rng)
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
                    takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
+    abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.wcl", path: \.winogradChannelsLast,
+                   takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
     // Whole training passes, each switch on against off: (prefix, switch, names of the two sides).
     let passes: [(String, ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>, String, String)] = [
         ("ab.tiles", \.winogradLargeTiles, "large", "small"),
+        // F(4×4)'s Winograd domain channels-last against by channel.
+        ("ab.wcl", \.winogradChannelsLast, "channels-last", "by channel"),
         ("ab.winograd", \.winograd, "winograd", "without"),
         // Batch statistics gathered by the convolutions against summed by BatchNorm.
         ("ab.moments", \.moments, "gathered", "summed"),

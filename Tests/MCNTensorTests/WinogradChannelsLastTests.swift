@@ -1,0 +1,75 @@
+import CTensorKernels
+import XCTest
+@testable import MCNTensor
+
+/// F(4×4) with the Winograd domain channels-last (WinogradChannelsLast.c) against the by-channel
+/// layout it replaces: the same arithmetic in the same order, so the same bits (the reference
+/// tests check both against the six loops).
+final class WinogradChannelsLastTests: XCTestCase {
+    /// R(2+1)D's and r3d's layer1 convolutions (16 → 16, one and three temporal taps, temporal
+    /// padding 1), 8 → 32 (two runs of 16 output channels, one vector of input channels) on planes
+    /// of 16 tiles a row with an even temporal kernel and no temporal padding.
+    static let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([2, 16, 3, 32, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
+        ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
+        ([2, 8, 3, 16, 64], [32, 8, 2, 3, 3], (1, 1, 1), (0, 1, 1)),
+    ]
+
+    /// Forward with and without a BatchNorm + ReLU on the way in, assigning and accumulating, with
+    /// the batch statistics gathered; on the AVX2 kernels and on the plain loops.
+    func testSameBitsAsTheByChannelLayout() {
+        let saved = (WinogradConv.channelsLastEnabled, WinogradConv.enabled, WinogradConv.largeTiles)
+        defer { (WinogradConv.channelsLastEnabled, WinogradConv.enabled, WinogradConv.largeTiles) = saved }
+        (WinogradConv.enabled, WinogradConv.largeTiles) = (true, true)
+        var rng = RNG(seed: 21)
+        for plainLoops in [false, true] {
+            mcn_direct_conv_force_generic(plainLoops ? 1 : 0)
+            defer { mcn_direct_conv_force_generic(0) }
+            for (xs, ws, s, p) in Self.cases {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
+                let scale = Tensor.uniform([xs[1]], 0.5, 1.5, rng: &rng), shift = Tensor.randn([xs[1]], std: 0.3, rng: &rng)
+                let start = Tensor.randn(g.outputShape, rng: &rng)
+                for withTransform in [false, true] {
+                    for accumulate in [false, true] {
+                        func run(channelsLast: Bool) -> ([Float], [Double]) {
+                            WinogradConv.channelsLastEnabled = channelsLast
+                            guard let path = WinogradConv(g) else {
+                                XCTFail("\(g.label): Winograd does not take it")
+                                return ([], [])
+                            }
+                            XCTAssertEqual(path.channelsLast, channelsLast, g.label)
+                            XCTAssertEqual(path.tile, 4, g.label)
+                            let y = start.copy()
+                            let moments = ChannelMoments(samples: g.n, channels: g.o)
+                            let transform = ConvInputTransform(scale: UnsafePointer(scale.pointer), shift: UnsafePointer(shift.pointer))
+                            path.forwardWork(x, w, into: y.pointer, accumulate: accumulate,
+                                             transform: withTransform ? transform : nil,
+                                             moments: accumulate ? nil : moments).run()
+                            return (y.toArray(), Array(UnsafeBufferPointer(start: moments.sums, count: g.n * g.o * 2)))
+                        }
+                        let (a, b) = (run(channelsLast: true), run(channelsLast: false))
+                        let what = "\(g.label) transform \(withTransform) accumulate \(accumulate) plain \(plainLoops)"
+                        XCTAssertTrue(a.0 == b.0, "\(what): outputs differ")
+                        XCTAssertTrue(a.1 == b.1, "\(what): gathered moments differ")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where the layout applies: F(4×4) with input channels a multiple of 8 and output channels of
+    /// 16; the by-channel layout elsewhere (the dispatch itself is the same path).
+    func testAppliesToChannelsInEightsAndSixteens() {
+        let saved = WinogradConv.channelsLastEnabled
+        defer { WinogradConv.channelsLastEnabled = saved }
+        WinogradConv.channelsLastEnabled = true
+        func layout(_ xs: [Int], _ ws: [Int], _ p: (Int, Int, Int)) -> Bool? {
+            WinogradConv(Conv3dGeometry(input: xs, weight: ws, stride: (1, 1, 1), padding: p))?.channelsLast
+        }
+        XCTAssertEqual(layout([2, 16, 8, 32, 32], [16, 16, 1, 3, 3], (0, 1, 1)), true)
+        XCTAssertEqual(layout([2, 12, 4, 32, 32], [16, 12, 3, 3, 3], (1, 1, 1)), false)   // 12 channels in
+        XCTAssertEqual(layout([2, 16, 4, 32, 32], [12, 16, 3, 3, 3], (1, 1, 1)), false)   // 12 out
+        XCTAssertEqual(layout([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (0, 1, 1)), false)   // F(2×2)
+    }
+}

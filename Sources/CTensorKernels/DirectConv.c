@@ -55,6 +55,16 @@ static void products_cl_generic(const float *v, long ldt, const long *koff, long
         }
 }
 
+static void wgrad_cl_generic(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s,
+                             long tiles) {
+    for (long k = 0; k < K; k++)
+        for (long o = 0; o < O; o++) {
+            float acc = 0;
+            for (long i = 0; i < tiles; i++) acc += v[i * ldt + koff[k]] * z[i * O + o];
+            s[k * O + o] += acc;
+        }
+}
+
 #ifdef MCN_HAVE_AVX2_PATH
 // `ob` (4 or 6) output channels by 16 positions: 2·ob accumulators; per tap two input loads and
 // ob broadcasts, each feeding two FMAs. Interleaved in one harness on 16–40 channels, one core:
@@ -186,6 +196,46 @@ static void products_cl_avx2(const float *v, long ldt, const long *koff, long K,
         }
 }
 
+// `kb` (≤ 6) taps by 16 output channels of s (2·kb accumulators): per tile two loads of z's row and
+// kb broadcasts of the tile's values. The call's sum starts from zero and is then added to s:
+// running the sums of a whole sample through s lost three digits against the six loops (the
+// transformed values are large and cancel), as the by-channel kernel's partial sums do not.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void wgrad_cl_tile(const float *v, long ldt, const long *koff, const float *z, long O, float *s,
+                                 long tiles, int kb) {
+    __m256 c[6][2];
+    for (int j = 0; j < kb; j++) c[j][0] = c[j][1] = _mm256_setzero_ps();
+    for (long i = 0; i < tiles; i++) {
+        const __m256 g0 = _mm256_loadu_ps(z + i * O), g1 = _mm256_loadu_ps(z + i * O + 8);
+        const float *t = v + i * ldt;
+        for (int j = 0; j < kb; j++) {
+            const __m256 b = _mm256_broadcast_ss(t + koff[j]);
+            c[j][0] = _mm256_fmadd_ps(b, g0, c[j][0]);
+            c[j][1] = _mm256_fmadd_ps(b, g1, c[j][1]);
+        }
+    }
+    for (int j = 0; j < kb; j++) {
+        _mm256_storeu_ps(s + j * O, _mm256_add_ps(_mm256_loadu_ps(s + j * O), c[j][0]));
+        _mm256_storeu_ps(s + j * O + 8, _mm256_add_ps(_mm256_loadu_ps(s + j * O + 8), c[j][1]));
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void wgrad_cl_avx2(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s,
+                          long tiles) {
+    for (long o = 0; o < O; o += 16)
+        for (long k = 0; k < K; k += 6) {
+            switch (K - k < 6 ? K - k : 6) {
+            case 6: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 6); break;
+            case 5: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 5); break;
+            case 4: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 4); break;
+            case 3: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 3); break;
+            case 2: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 2); break;
+            default: wgrad_cl_tile(v, ldt, koff + k, z + o, O, s + k * O + o, tiles, 1); break;
+            }
+        }
+}
+
 static int force_generic = 0;
 
 static int have_avx2(void) {
@@ -233,6 +283,13 @@ void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const f
     if (have_avx2()) { products_cl_avx2(v, ldt, koff, K, u, O, m, tiles); return; }
 #endif
     products_cl_generic(v, ldt, koff, K, u, O, m, tiles);
+}
+
+void mcn_wgrad_cl(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s, long tiles) {
+#ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx2()) { wgrad_cl_avx2(v, ldt, koff, K, z, O, s, tiles); return; }
+#endif
+    wgrad_cl_generic(v, ldt, koff, K, z, O, s, tiles);
 }
 
 MCN_CLONES

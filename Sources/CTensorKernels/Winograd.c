@@ -467,19 +467,7 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
     }
 }
 
-// Z = A dy Aᵀ for 4×4 tiles (the transpose of F(4×4)'s output transform): a gradient row
-// (d0, d1, d2, d3) becomes (d0, d0 + d1 + d2 + d3, d0 − d1 + d2 − d3, d0 + 2d1 + 4d2 + 8d3,
-// d0 − 2d1 + 4d2 − 8d3, d3), across and then down; z: [36][T, O, 16].
-#define A6(o, d)                                                                                 \
-    do {                                                                                         \
-        (o)[0] = (d)[0];                                                                         \
-        (o)[1] = (d)[0] + (d)[1] + (d)[2] + (d)[3];                                              \
-        (o)[2] = (d)[0] - (d)[1] + (d)[2] - (d)[3];                                              \
-        (o)[3] = (d)[0] + 2 * (d)[1] + 4 * (d)[2] + 8 * (d)[3];                                  \
-        (o)[4] = (d)[0] - 2 * (d)[1] + 4 * (d)[2] - 8 * (d)[3];                                  \
-        (o)[5] = (d)[3];                                                                         \
-    } while (0)
-
+// Z = A dy Aᵀ (A6) for the tiles p0 ..< p0 + 16 of every output plane: z: [36][T, O, 16].
 MCN_CLONES
 void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z) {
     const long xi = mcn_winograd_stride(T * O * 16);

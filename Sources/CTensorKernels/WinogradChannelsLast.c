@@ -161,6 +161,77 @@ void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, lon
     }
 }
 
+// dy: [O, To, H, W] -> dyc: [To][H][W][O].
+__attribute__((always_inline))
+static inline void to_channels_last(const float *dy, long O, long To, long H, long W, float *dyc) {
+    for (long t = 0; t < To; t++)
+        for (long h = 0; h < H; h++)
+            for (long o0 = 0; o0 < O; o0 += 8)
+                for (long w0 = 0; w0 < W; w0 += 8) {
+                    v8 r[8];
+                    for (int i = 0; i < 8; i++) r[i] = *(const v8u *)(dy + (((o0 + i) * To + t) * H + h) * W + w0);
+                    transpose8(r);
+                    for (int j = 0; j < 8; j++) *(v8u *)(dyc + ((t * H + h) * W + w0 + j) * O + o0) = r[j];
+                }
+}
+
+// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of output plane t, 8 channels a vector: z: [36][16][O].
+__attribute__((always_inline))
+static inline void gradient_tiles(const float *dyc, long O, long t, long H, long W, long TW, long p0, float *z) {
+    for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+        len = tile_run(p, TW, &th, &tw0);
+        for (long i = 0; i < len; i++) {
+            const float *corner = dyc + ((t * H + 4 * th) * W + 4 * (tw0 + i)) * O;
+            float *out = z + (p - p0 + i) * O;
+            for (long o0 = 0; o0 < O; o0 += 8) {
+                v8 rows[4][6];
+                for (int r = 0; r < 4; r++) {
+                    v8 d[4];
+                    for (int k = 0; k < 4; k++) d[k] = *(const v8u *)(corner + (r * W + k) * O + o0);
+                    A6(rows[r], d);
+                }
+                for (int e = 0; e < 6; e++) {
+                    v8 col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]}, o[6];
+                    A6(o, col);
+                    for (int r = 0; r < 6; r++) *(v8u *)(out + (r * 6 + e) * 16 * O + o0) = o[r];
+                }
+            }
+        }
+    }
+}
+
+// The F(4×4) weight gradient's sums of one sample in the same channels-last domain:
+// s[ξ][k][o] += Σ over output planes and tiles of V(ξ)[tile][k] · Z(ξ)[tile][o], k = (a, c), with
+// V the input's transforms (through the BatchNorm + ReLU when given) and Z = A dy Aᵀ. Plane by
+// plane like the forward (V in a ring of kt slots).
+MCN_CLONES
+void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
+                                             long pt, long kt, long To, const float *scale, const float *shift,
+                                             long O, float *xb, float *dyc, float *v, float *z, float *s) {
+    const long TW = W / 4, tiles = H / 4 * TW, K = kt * C, slot = 36 * 16 * C;
+    long koff[K];
+    to_bordered(x, C, T, H, W, pt, scale, shift, xb);
+    to_channels_last(dy, O, To, H, W, dyc);
+    for (long p0 = 0; p0 < tiles; p0 += 16) {
+        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, v + pi % kt * slot);
+        for (long t = 0; t < To; t++) {
+            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, v + (t + kt - 1) % kt * slot);
+            gradient_tiles(dyc, O, t, H, W, TW, p0, z);
+            for (long k = 0; k < K; k++) koff[k] = (t + k / C) % kt * slot + k % C;
+            for (long xi = 0; xi < 36; xi++)
+                mcn_wgrad_cl(v + xi * 16 * C, C, koff, K, z + xi * 16 * O, O, s + xi * K * O, 16);
+        }
+    }
+}
+
+// s: [products][K][O] -> [products][O][K] (mcn_winograd_weight_gradient_back's layout).
+MCN_CLONES
+void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out) {
+    for (long xi = 0; xi < products; xi++)
+        for (long k = 0; k < K; k++)
+            for (long o = 0; o < O; o++) out[(xi * O + o) * K + k] = s[(xi * K + k) * O + o];
+}
+
 MCN_CLONES
 void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap) {
     for (long xi = 0; xi < products; xi++)

@@ -37,4 +37,17 @@ static inline long tile_run(long p, long TW, long *th, long *tw0) {
         (o)[3] = (m)[1] - (m)[2] + 8 * ((m)[3] - (m)[4]) + (m)[5];                               \
     } while (0)
 
+// Z = A dy Aᵀ for 4×4 tiles (the transpose of F(4×4)'s output transform): a gradient row
+// (d0, d1, d2, d3) becomes (d0, d0 + d1 + d2 + d3, d0 − d1 + d2 − d3, d0 + 2d1 + 4d2 + 8d3,
+// d0 − 2d1 + 4d2 − 8d3, d3), across and then down.
+#define A6(o, d)                                                                                 \
+    do {                                                                                         \
+        (o)[0] = (d)[0];                                                                         \
+        (o)[1] = (d)[0] + (d)[1] + (d)[2] + (d)[3];                                              \
+        (o)[2] = (d)[0] - (d)[1] + (d)[2] - (d)[3];                                              \
+        (o)[3] = (d)[0] + 2 * (d)[1] + 4 * (d)[2] + 8 * (d)[3];                                  \
+        (o)[4] = (d)[0] - 2 * (d)[1] + 4 * (d)[2] - 8 * (d)[3];                                  \
+        (o)[5] = (d)[3];                                                                         \
+    } while (0)
+
 #endif

@@ -55,20 +55,21 @@ final class FusedBatchNormConvTests: XCTestCase {
 
     /// The input and weight gradients run sample by sample together (SampleWork.interleaved) against
     /// one after the other: the same bits, for a plain convolution and the fused op, on two workers
-    /// and one. Every case has
-    /// the direct weight gradient; the input gradient by the transposed convolution on F(4×4), on
+    /// and one. Every case but the last has the direct weight gradient (the last F(4×4)'s in the
+    /// channels-last domain); the input gradient by the transposed convolution on F(4×4), on
     /// temporal Winograd, on the direct kernels with a padded copy and in place (whose forward takes
     /// no transform: the fused op runs as its two ops there), and by StridedInputGradient, with and
     /// without phases that receive nothing.
     func testInterleavedBackwardChangesNoBit() {
         var rng = RNG(seed: 17)
         let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
-            ([3, 16, 2, 16, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
+            ([3, 12, 2, 16, 32], [16, 12, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // 12 in: 16 would take Winograd's dW
             ([3, 8, 5, 16, 16], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
             ([3, 8, 3, 16, 16], [8, 8, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
             ([3, 32, 4, 16, 16], [32, 32, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
             ([3, 8, 2, 32, 32], [8, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),
             ([3, 24, 4, 32, 32], [8, 24, 3, 1, 1], (1, 2, 2), (1, 0, 0)),
+            ([3, 16, 2, 16, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),   // F(4×4) dW and dX channels-last
         ]
         for (index, (xs, ws, s, p)) in cases.enumerated() {
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
@@ -84,6 +85,9 @@ final class FusedBatchNormConvTests: XCTestCase {
             case 1: XCTAssertNotNil(TemporalWinograd(t), g.label)
             case 2: XCTAssertNil(DirectConv(t, weightGradient: false)?.inPlace, g.label)
             case 3: XCTAssertNotNil(DirectConv(t, weightGradient: false)?.inPlace, g.label)
+            case 6:
+                XCTAssertEqual(WinogradConv(g, weightGradient: true)?.channelsLast, true, g.label)
+                XCTAssertEqual(WinogradConv(t)?.channelsLast, true, g.label)
             default: XCTAssertNotNil(StridedInputGradient(g, weights: w.pointer), g.label)
             }
             for serial in [false, true] {

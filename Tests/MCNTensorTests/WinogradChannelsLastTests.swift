@@ -58,6 +58,40 @@ final class WinogradChannelsLastTests: XCTestCase {
         }
     }
 
+    /// The weight gradient in the channels-last domain against the by-channel one (kt ≥ 2; with one
+    /// temporal tap the by-channel layout leaves it to the direct kernel) and the direct kernel, with
+    /// and without a BatchNorm + ReLU on the way in: the sums run in another order, so to rounding.
+    func testWeightGradientMatchesTheOtherPaths() {
+        let saved = WinogradConv.channelsLastEnabled
+        defer { WinogradConv.channelsLastEnabled = saved }
+        var rng = RNG(seed: 22)
+        for (xs, ws, s, p) in Self.cases {
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let scale = Tensor.uniform([xs[1]], 0.5, 1.5, rng: &rng), shift = Tensor.randn([xs[1]], std: 0.3, rng: &rng)
+            let transform = ConvInputTransform(scale: UnsafePointer(scale.pointer), shift: UnsafePointer(shift.pointer))
+            for withTransform in [false, true] {
+                func dw(channelsLast: Bool) -> [Float] {
+                    WinogradConv.channelsLastEnabled = channelsLast
+                    XCTAssertEqual(WinogradConv(g, weightGradient: true)?.channelsLast ?? false, channelsLast, g.label)
+                    let out = Tensor.zeros(ws)
+                    withExtendedLifetime(dy) {
+                        _ = conv3dBackward(x, w, dy.pointer, g, dw: out.pointer, dx: nil, dxFresh: false,
+                                           transform: withTransform ? transform : nil)
+                    }
+                    return out.toArray()
+                }
+                let (a, b) = (dw(channelsLast: true), dw(channelsLast: false))
+                let scaleOf = b.map { Swift.abs($0) }.max() ?? 1
+                for i in 0..<a.count where Swift.abs(a[i] - b[i]) > 1e-4 * max(1, scaleOf) {
+                    XCTFail("\(g.label) transform \(withTransform): dw[\(i)] \(a[i]) vs \(b[i])")
+                    break
+                }
+            }
+        }
+    }
+
     /// Where the layout applies: F(4×4) with input channels a multiple of 8 and output channels of
     /// 16; the by-channel layout elsewhere (the dispatch itself is the same path).
     func testAppliesToChannelsInEightsAndSixteens() {

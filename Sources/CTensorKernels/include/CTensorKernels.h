@@ -106,6 +106,10 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
                      long tiles);
 
+/// s[k·O + o] += Σ_i v[i·ldt + koff[k]] · z[i·O + o] over i < tiles, for k < K, o < O (a multiple of
+/// 16): the weight gradient's sums in a channels-last Winograd domain.
+void mcn_wgrad_cl(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s, long tiles);
+
 /// Testing only: with on, the direct kernels run their plain loops even where AVX2 is there.
 void mcn_direct_conv_force_generic(int on);
 
@@ -192,6 +196,17 @@ void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
                                      const float *scale, const float *shift, const float *u, long O, float *xb,
                                      float *v, float *m, float *y, int accumulate, double *moments);
+
+/// The F(4×4, 3×3) weight gradient's sums of one sample in the channels-last domain:
+/// s[ξ][k][o] += Σ V(ξ)·Z(ξ) over output planes and tiles (x, dy: [O, To, H, W], scale and shift as for
+/// the forward); mcn_winograd_sums_by_output then lays s out for mcn_winograd_weight_gradient_back.
+/// Shapes as for the forward. Scratch: xb as the forward's, dyc To·H·W·O, v kt·36·16·C, z 36·16·O.
+void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
+                                             long pt, long kt, long To, const float *scale, const float *shift,
+                                             long O, float *xb, float *dyc, float *v, float *z, float *s);
+
+/// s: [products][K][O] -> out: [products][O][K].
+void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out);
 
 /// mcn_winograd_weights' u ([products][O blocks of the direct kernel][K]) laid out by tap:
 /// byTap[(ξ·K + k)·O + o].

@@ -238,8 +238,14 @@ func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: C
         return false
     }
     if let dw, let winograd = WinogradConv(g, weightGradient: true) {
-        // Not interleaved: r3d's 3×3×3 layers (the ones this serves) read 0.93–1.02× (median 0.99)
-        // in process that way, where R(2+1)D's direct weight gradients gained (BENCHMARKS.md, session 9).
+        // The channels-last domain's weight gradient runs with the input gradient sample by sample
+        // (the sample's dy read from memory once); the by-channel one does not: r3d's 3×3×3 layers
+        // read 0.93–1.02× (median 0.99) in process that way (BENCHMARKS.md, session 9).
+        if winograd.channelsLast, SampleWork.interleaved, let dx,
+           let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh), input.plan.workers == winograd.plan.workers {
+            winograd.weightGradient(x, dy, dw: dw, transform: transform, before: input.sample)
+            return true
+        }
         winograd.weightGradient(x, dy, dw: dw, transform: transform)
         if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
         return false

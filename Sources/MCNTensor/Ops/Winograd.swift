@@ -71,7 +71,11 @@ struct WinogradConv {
     /// F(4×4) where it fits (r3d layer1: a one-core harness read 2.0× the direct kernel), else F(2×2)
     /// (32→32: 1.20× in process). Not with one temporal tap (R(2+1)D's 1×3×3: F(4×4) 0.9×, F(2×2)
     /// 0.98–1.04×) nor 64 channels (F(2×2) 0.88× its vol2col + sgemm): nil there.
+    /// With the Winograd domain channels-last (`fitsChannelsLast`) F(4×4) takes every temporal size:
+    /// in process (`bench --only ab.wcl`, two runs) R(2+1)D's 1×3×3 16→16 read 1.40 / 1.62× the direct
+    /// kernel, r3d's 3×3×3 16→16 1.20 / 1.22× the by-channel domain.
     static func weightGradientTile(_ g: Conv3dGeometry) -> Int? {
+        if fitsChannelsLast(g) { return 4 }
         guard g.kernel.0 >= 2, g.c <= 32, g.o <= 32 else { return nil }
         return fitsLargeTiles(g) ? 4 : fitsSmallTiles(g) ? 2 : nil
     }
@@ -118,8 +122,11 @@ struct WinogradConv {
     /// with channels a multiple of 8 in and of 16 out. A one-core harness read 1.39–1.45× the
     /// by-channel layout on R(2+1)D's 1×3×3 16→16 (the same bits). On by default;
     /// MCN_WINOGRAD_CHANNELS_LAST=0 turns it off (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
-    var channelsLast: Bool {
-        Self.channelsLastEnabled && tile == 4 && g.c % 8 == 0 && g.o % 16 == 0 && g.w % 8 == 0
+    var channelsLast: Bool { tile == 4 && Self.fitsChannelsLast(g) }
+
+    /// F(4×4) with channels a multiple of 8 in and 16 out, and the layout switched on.
+    static func fitsChannelsLast(_ g: Conv3dGeometry) -> Bool {
+        channelsLastEnabled && fitsLargeTiles(g) && g.c % 8 == 0 && g.o % 16 == 0 && g.w % 8 == 0
     }
 
     nonisolated(unsafe) static var channelsLastEnabled = getenv("MCN_WINOGRAD_CHANNELS_LAST").map { String(cString: $0) != "0" } ?? true
@@ -169,8 +176,12 @@ struct WinogradConv {
     /// weight transform): the gradient of the forward's own arithmetic, which is exactly the
     /// convolution.
     // x: [N, C, T, H, W], dy: [N, O, T', H, W], dw: [O, C, kt, 3, 3]
+    /// `before(worker, n)`, when given (the channels-last domain only), runs first in each sample's
+    /// unit (see conv3dBackward).
     func weightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
-                        transform: ConvInputTransform? = nil) {
+                        transform: ConvInputTransform? = nil, before: ((Int, Int) -> Void)? = nil) {
+        precondition(before == nil || channelsLast, "WinogradConv \(g.label): only the channels-last weight gradient interleaves")
+        if channelsLast { channelsLastWeightGradient(x, dy, dw: dw, transform: transform, before: before); return }
         let (O, C, kt) = (g.o, g.c, g.kernel.0)
         let K = kt * C
         let sums = Tensor.zeros([products * O * K])
@@ -191,5 +202,29 @@ struct WinogradConv {
             }
         }
         mcn_winograd_weight_gradient_back(sums.pointer, O, C, kt, tile, dw)
+    }
+
+    /// weightGradient with the Winograd domain channels-last (see `channelsLast`): the sums by tap
+    /// ([ξ][K][O]), summed over units in unit order, then laid out for the weight transform.
+    // x: [N, C, T, H, W], dy: [N, O, T', H, W], dw: [O, C, kt, 3, 3]
+    private func channelsLastWeightGradient(_ x: Tensor, _ dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                            transform: ConvInputTransform?, before: ((Int, Int) -> Void)?) {
+        let (O, C, kt) = (g.o, g.c, g.kernel.0)
+        let K = kt * C
+        let sums = Tensor.zeros([products * K * O]), byOutput = Tensor(uninitialized: [products * O * K])
+        let copies = plan.scratch(tp * (g.h + 2) * (g.w + 2) * C)
+        let gradients = plan.scratch(g.to * g.h * g.w * O)
+        let groups = plan.scratch(kt * products * 16 * C)
+        let transformed = plan.scratch(products * 16 * O)
+        let (sampleIn, sampleOut) = (C * g.t * g.h * g.w, O * g.l)
+        plan.runSummed(into: sums.pointer, count: products * K * O) { worker, n, s in
+            before?(worker, n)
+            mcn_winograd4_cl_weight_gradient_sample(x.pointer + n * sampleIn, dy + n * sampleOut, C, g.t, g.h, g.w,
+                                                    g.padding.0, kt, g.to, transform?.scale, transform?.shift, O,
+                                                    copies[worker]!.pointer, gradients[worker]!.pointer,
+                                                    groups[worker]!.pointer, transformed[worker]!.pointer, s)
+        }
+        mcn_winograd_sums_by_output(sums.pointer, O, K, products, byOutput.pointer)
+        mcn_winograd_weight_gradient_back(byOutput.pointer, O, C, kt, tile, dw)
     }
 }

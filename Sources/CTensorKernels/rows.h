@@ -1,5 +1,5 @@
-// Row copies shared by the gathers of Vol2col.c and DirectConv.c (static inline: compiled into
-// each caller, and into each of its AVX2 and baseline clones).
+// The 8-float vector types, row copies and BatchNorm's value shared by the kernel files (static
+// inline: compiled into each caller, and into each of its AVX2 and baseline clones).
 #ifndef MCN_ROWS_H
 #define MCN_ROWS_H
 

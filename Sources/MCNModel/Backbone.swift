@@ -53,8 +53,9 @@ struct BasicBlock {
     // x: [N, Cin, T, H, W] -> [N, Cout, T/s, H/s, W/s]
     func callAsFunction(_ t: Tape, _ p: BoundParameters, _ buf: BufferViews, _ x: Variable) -> Variable {
         // The shortcut first: the backward then reaches x through conv1 first, whose input gradient
-        // writes every element of x's gradient (no zero fill, no read), and the strided shortcut's
-        // then adds into the positions it reaches. Two terms per element: the sum is the same.
+        // writes every element of x's gradient (no zero fill and no read where StridedInputGradient
+        // serves it), and the strided shortcut's then adds into the positions it reaches. Two terms
+        // per element, added in either order: the same sum.
         let shortcut = downsample.map { $0(t, p, buf, .tensor(x), relu: false).materialised(t, p, buf) } ?? x
         let h = conv2(t, p, buf, conv1(t, p, buf, .tensor(x), relu: true), relu: false)
         return h.addedReLU(t, p, buf, shortcut)

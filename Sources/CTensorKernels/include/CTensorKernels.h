@@ -186,32 +186,6 @@ void mcn_winograd_weight_gradient_back(const float *s, long O, long C, long kt, 
 /// The temporal F(2, 3) weights of w: [O, C, 3, 1, 1], as u: [4][O·C] in the direct kernel's blocks.
 void mcn_winograd_temporal_weights(const float *w, long O, long C, float *u);
 
-/// The F(4×4, 3×3) forward of one sample x: [C, T, H, W] (temporal padding pt, spatial 1, kt
-/// temporal taps, To output planes) into y: [O, To, H, W] (=, or += with accumulate; moments as
-/// for mcn_winograd_forward_sample), with the Winograd domain channels-last
-/// (WinogradChannelsLast.c): u the transformed weights by tap (mcn_winograd_weights_by_tap);
-/// scale and shift (or null) a BatchNorm + ReLU applied to x on the way in. C and W multiples of
-/// 8, O of 16, H and W of 4 with W / 4 = 8 or a multiple of 16. Scratch: xb
-/// (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C, m 36·16·O + 4·64·O.
-void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
-                                     const float *scale, const float *shift, const float *u, long O, float *xb,
-                                     float *v, float *m, float *y, int accumulate, double *moments);
-
-/// The F(4×4, 3×3) weight gradient's sums of one sample in the channels-last domain:
-/// s[ξ][k][o] += Σ V(ξ)·Z(ξ) over output planes and tiles (x, dy: [O, To, H, W], scale and shift as for
-/// the forward); mcn_winograd_sums_by_output then lays s out for mcn_winograd_weight_gradient_back.
-/// Shapes as for the forward. Scratch: xb as the forward's, dyc To·H·W·O, v kt·36·16·C, z 36·16·O.
-void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
-                                             long pt, long kt, long To, const float *scale, const float *shift,
-                                             long O, float *xb, float *dyc, float *v, float *z, float *s);
-
-/// s: [products][K][O] -> out: [products][O][K].
-void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out);
-
-/// mcn_winograd_weights' u ([products][O blocks of the direct kernel][K]) laid out by tap:
-/// byTap[(ξ·K + k)·O + o].
-void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap);
-
 /// y (=, or +=) the 3×1×1 convolution (stride 1, temporal padding pt, To output planes) of one
 /// sample x: [C, T, P] (P positions a plane, a multiple of Qb, itself a multiple of 16) into
 /// y: [O, To, P], two output planes and Qb positions at a time. off[c] = c·mcn_winograd_stride(Qb);
@@ -230,4 +204,35 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
                           int accumulate);
 /// Z = A dy Aᵀ of 4×4 gradient tiles into 6×6 (as mcn_winograd_output_gradient, z: [36][T, O, 16]).
 void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
+
+// F(4×4, 3×3) with the Winograd domain channels-last (WinogradChannelsLast.c; WinogradConv's
+// `channelsLast`).
+
+/// The F(4×4, 3×3) forward of one sample x: [C, T, H, W] (temporal padding pt, spatial 1, kt
+/// temporal taps, To output planes) into y: [O, To, H, W] (=, or += with accumulate; moments as
+/// for mcn_winograd_forward_sample), with the Winograd domain channels-last
+/// (WinogradChannelsLast.c): u the transformed weights by tap (mcn_winograd_weights_by_tap);
+/// scale and shift (or null) a BatchNorm + ReLU applied to x on the way in. C a multiple of 8, O of
+/// 16, H and W of 4 with W / 4 = 8 or a multiple of 16 and (H / 4)·(W / 4) a multiple of 16
+/// (whole groups of 16 tiles). Scratch: xb
+/// (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C, m 36·16·O + 4·64·O.
+void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
+                                     const float *scale, const float *shift, const float *u, long O, float *xb,
+                                     float *v, float *m, float *y, int accumulate, double *moments);
+
+/// The F(4×4, 3×3) weight gradient's sums of one sample in the channels-last domain:
+/// s[ξ][k][o] += Σ V(ξ)·Z(ξ) over output planes and tiles (x: [C, T, H, W], dy: [O, To, H, W], scale
+/// and shift as for the forward); mcn_winograd_sums_by_output then lays s out for mcn_winograd_weight_gradient_back.
+/// Shapes as for the forward. Scratch: xb as the forward's, dyc To·H·W·O, v kt·36·16·C, z 36·16·O.
+void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
+                                             long pt, long kt, long To, const float *scale, const float *shift,
+                                             long O, float *xb, float *dyc, float *v, float *z, float *s);
+
+/// s: [products][K][O] -> out: [products][O][K].
+void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out);
+
+/// mcn_winograd_weights' u ([products][O blocks of the direct kernel][K]) laid out by tap:
+/// byTap[(ξ·K + k)·O + o].
+void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap);
+
 #endif

@@ -242,7 +242,8 @@ func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: C
         // (the sample's dy read from memory once); the by-channel one does not: r3d's 3×3×3 layers
         // read 0.93–1.02× (median 0.99) in process that way (BENCHMARKS.md, session 9).
         if winograd.channelsLast, SampleWork.interleaved, let dx,
-           let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh), input.plan.workers == winograd.plan.workers {
+           let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
+            precondition(input.plan.workers == winograd.plan.workers, "conv3d \(g.label): gradients planned apart")
             winograd.weightGradient(x, dy, dw: dw, transform: transform, before: input.sample)
             return true
         }

@@ -212,8 +212,9 @@ public enum ConvolutionPaths {
         set { WinogradConv.enabled = newValue }
     }
 
-    /// Whether F(4×4) Winograd forwards (and input gradients) lay the Winograd domain out
-    /// channels-last where the channels allow (WinogradConv.channelsLast), else by channel.
+    /// Whether F(4×4) Winograd forwards, input gradients and weight gradients lay the Winograd
+    /// domain out channels-last where the channels allow (WinogradConv.fitsChannelsLast), else by
+    /// channel (and one-tap weight gradients go to the direct kernel).
     public static var winogradChannelsLast: Bool {
         get { WinogradConv.channelsLastEnabled }
         set { WinogradConv.channelsLastEnabled = newValue }
@@ -258,5 +259,13 @@ public enum ConvolutionPaths {
     /// Whether F(4×4, 3×3) would serve g's forward (with its switch on).
     public static func takesWinogradLargeTiles(_ g: Conv3dGeometry) -> Bool {
         WinogradConv.fitsLargeTiles(g, switchedOn: true)
+    }
+
+    /// Whether the channels-last Winograd domain takes g's forward when switched on (for `ab.wcl`).
+    public static func takesWinogradChannelsLast(_ g: Conv3dGeometry) -> Bool {
+        let saved = WinogradConv.channelsLastEnabled
+        WinogradConv.channelsLastEnabled = true
+        defer { WinogradConv.channelsLastEnabled = saved }
+        return WinogradConv.fitsChannelsLast(g)
     }
 }

@@ -4,8 +4,9 @@ import CTensorKernels
 /// phase: the positions of dx with t ≡ φt (mod st), h ≡ φh, w ≡ φw receive dy only through the
 /// kernel taps a ≡ φt + pt (mod st) (and so for b, d), from dy[t'] with t' = i + (φt + pt − a) / st
 /// for dx plane t = i·st + φt. So each phase is a stride-1 convolution of dy (copied once with
-/// padding) by a sub-kernel of W transposed, which the direct forward computes plane by plane; the
-/// plane is then written to every st-th plane, sh-th row and sw-th column of dx. Instead, col2vol
+/// padding) by a sub-kernel of W transposed, which the direct forward computes plane by plane; a
+/// plane of dx gets its sh × sw phases computed and then interleaved into it row by row (see
+/// `work`). Instead, col2vol
 /// of Wᵀ · dy ran an sgemm with inner size O (16–128) into a matrix of K·L' floats a sample, and
 /// scattered that back by adding.
 struct StridedInputGradient {

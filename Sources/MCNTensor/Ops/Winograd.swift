@@ -8,7 +8,8 @@ import Glibc
 /// and a multiple of 8 high, 36 multiply-adds per 4×4 outputs of a channel pair and temporal tap instead of 144;
 /// F(2×2, 3×3) on the smaller planes, 16 per 2×2 instead of 36. It serves the forwards of
 /// layer1–3's 3×3×3 and 1×3×3 convolutions and, through the transposed convolution, their input
-/// gradients; and the weight gradients of the narrow 3×3×3 ones.
+/// gradients; and the weight gradients of the narrow 3×3×3 ones and (with the domain channels-last,
+/// WinogradChannelsLast.c) of the 16-channel 1×3×3 ones.
 ///
 /// Each sample is copied once with its padding; groups of 16 tiles are transformed, multiplied by
 /// the direct kernel (6 channels by the 16 tiles in registers, the taps being the temporal taps ×
@@ -28,6 +29,9 @@ struct WinogradConv {
     let offsets: [Int]
     /// Outputs a side of a tile: 4 (F(4×4, 3×3), 36 products) or 2 (F(2×2, 3×3), 16).
     let tile: Int
+    /// Whether this path lays the Winograd domain out channels-last (see `fitsChannelsLast`); decided
+    /// once, with the tile.
+    let channelsLast: Bool
     var products: Int { tile == 4 ? 36 : 16 }
 
     /// On by default; MCN_CONV_WINOGRAD=0 turns it off (tests and A/B runs set it directly).
@@ -69,11 +73,10 @@ struct WinogradConv {
 
     /// The weight gradient too when the kernel has two or more temporal taps and ≤ 32 channels, by
     /// F(4×4) where it fits (r3d layer1: a one-core harness read 2.0× the direct kernel), else F(2×2)
-    /// (32→32: 1.20× in process). Not with one temporal tap (R(2+1)D's 1×3×3: F(4×4) 0.9×, F(2×2)
-    /// 0.98–1.04×) nor 64 channels (F(2×2) 0.88× its vol2col + sgemm): nil there.
-    /// With the Winograd domain channels-last (`fitsChannelsLast`) F(4×4) takes every temporal size:
-    /// in process (`bench --only ab.wcl`, two runs) R(2+1)D's 1×3×3 16→16 read 1.40 / 1.62× the direct
-    /// kernel, r3d's 3×3×3 16→16 1.20 / 1.22× the by-channel domain.
+    /// (32→32: 1.20× in process); and with one temporal tap where the domain goes channels-last
+    /// (`fitsChannelsLast`: R(2+1)D's 1×3×3 16→16, 1.40 / 1.62× the direct kernel in process). Not
+    /// with one temporal tap by channel (F(4×4) 0.9×, F(2×2) 0.98–1.04×) nor 64 channels (F(2×2)
+    /// 0.88× its vol2col + sgemm): nil there.
     static func weightGradientTile(_ g: Conv3dGeometry) -> Int? {
         if fitsChannelsLast(g) { return 4 }
         guard g.kernel.0 >= 2, g.c <= 32, g.o <= 32 else { return nil }
@@ -92,6 +95,7 @@ struct WinogradConv {
         self.g = g
         self.plan = plan
         self.tile = tile
+        channelsLast = tile == 4 && Self.fitsChannelsLast(g)
         tp = g.t + 2 * g.padding.0
         planeSize = (g.h + 2) * (g.w + 2)
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }
@@ -118,15 +122,14 @@ struct WinogradConv {
         return out
     }
 
-    /// Whether the forward lays the Winograd domain out channels-last (WinogradChannelsLast.c): F(4×4)
-    /// with channels a multiple of 8 in and of 16 out. A one-core harness read 1.39–1.45× the
-    /// by-channel layout on R(2+1)D's 1×3×3 16→16 (the same bits). On by default;
-    /// MCN_WINOGRAD_CHANNELS_LAST=0 turns it off (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
-    var channelsLast: Bool { tile == 4 && Self.fitsChannelsLast(g) }
-
-    /// F(4×4) with channels a multiple of 8 in and 16 out, and the layout switched on.
+    /// F(4×4) with the Winograd domain laid out channels-last (WinogradChannelsLast.c): channels a
+    /// multiple of 8 in and of 16 out, at most 32 (measured on 16: a one-core harness read 1.39–1.45×
+    /// the by-channel domain on R(2+1)D's 1×3×3 16→16 forward, the same bits; weight gradients in
+    /// process 1.40–1.62× the direct kernel there, 1.20–1.22× the by-channel domain on r3d's
+    /// 3×3×3 16→16). On by default; MCN_WINOGRAD_CHANNELS_LAST=0 turns it off
+    /// (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
     static func fitsChannelsLast(_ g: Conv3dGeometry) -> Bool {
-        channelsLastEnabled && fitsLargeTiles(g) && g.c % 8 == 0 && g.o % 16 == 0 && g.w % 8 == 0
+        channelsLastEnabled && fitsLargeTiles(g) && g.c % 8 == 0 && g.o % 16 == 0 && g.c <= 32 && g.o <= 32
     }
 
     nonisolated(unsafe) static var channelsLastEnabled = getenv("MCN_WINOGRAD_CHANNELS_LAST").map { String(cString: $0) != "0" } ?? true

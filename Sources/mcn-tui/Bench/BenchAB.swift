@@ -27,7 +27,7 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.tiles", path: \.winogradLargeTiles,
                    takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.wcl", path: \.winogradChannelsLast,
-                   takes: ConvolutionPaths.takesWinogradLargeTiles, rng: &rng)
+                   takes: ConvolutionPaths.takesWinogradChannelsLast, rng: &rng)
     // Whole training passes, each switch on against off: (prefix, switch, names of the two sides).
     let passes: [(String, ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>, String, String)] = [
         ("ab.tiles", \.winogradLargeTiles, "large", "small"),

@@ -3,8 +3,8 @@
 #include "rows.h"
 #include "winograd4.h"
 
-// F(4×4, 3×3) forward of one sample with the Winograd domain laid out channels-last (tiles by
-// channels) instead of by channel (Winograd.c): the sample is copied channels-last with its
+// Winograd F(4×4, 3×3) and F(2×2, 3×3) with the domain laid out channels-last (tiles by channels)
+// instead of by channel (Winograd.c): the sample is copied channels-last with its
 // border, each tile's 6×6 inputs transformed 8 channels a vector (no deinterleaving), the 36
 // products are [tiles, K] × [K, O] sums that broadcast a tile's value against a row of 16 output
 // channels (mcn_products_cl), and the output transform writes whole rows of each channel through
@@ -64,16 +64,37 @@ static inline void to_bordered(const float *x, long C, long T, long H, long W, l
     }
 }
 
-// V = Bᵀ d B for the tiles p0 ..< p0 + 16 of padded plane pi, 8 channels a vector: v: [36 (ξ)][16][C].
+// V = Bᵀ d B for the tiles p0 ..< p0 + 16 of padded plane pi, 8 channels a vector: v: [n² (ξ)][16][C]
+// with n = tile + 2. F(2×2) in the by-channel kernel's order: Bᵀ down each column, then across.
 __attribute__((always_inline))
-static inline void input_tiles(const float *xb, long C, long pi, long H, long W, long TW, long p0, float *v) {
+static inline void input_tiles(const float *xb, long C, long pi, long H, long W, long TW, long p0, long tile,
+                               float *v) {
     const long WP = W + 2, planeFloats = (H + 2) * WP * C;
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
         for (long i = 0; i < len; i++) {
-            const float *corner = xb + pi * planeFloats + (4 * th * WP + 4 * (tw0 + i)) * C;
+            const float *corner = xb + pi * planeFloats + (tile * th * WP + tile * (tw0 + i)) * C;
             float *out = v + (p - p0 + i) * C;
             for (long c0 = 0; c0 < C; c0 += 8) {
+                if (tile == 2) {
+                    v8 t[4][4];   // t[i][k]: Bᵀ down column k
+                    for (int k = 0; k < 4; k++) {
+                        v8 d[4];
+                        for (int r = 0; r < 4; r++) d[r] = *(const v8u *)(corner + (r * WP + k) * C + c0);
+                        t[0][k] = d[0] - d[2];
+                        t[1][k] = d[1] + d[2];
+                        t[2][k] = d[2] - d[1];
+                        t[3][k] = d[1] - d[3];
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        float *o = out + 4 * r * 16 * C + c0;
+                        *(v8u *)o = t[r][0] - t[r][2];
+                        *(v8u *)(o + 16 * C) = t[r][1] + t[r][2];
+                        *(v8u *)(o + 2 * 16 * C) = t[r][2] - t[r][1];
+                        *(v8u *)(o + 3 * 16 * C) = t[r][1] - t[r][3];
+                    }
+                    continue;
+                }
                 v8 t[6][6];
                 for (int r = 0; r < 6; r++) {
                     v8 d[6];
@@ -90,13 +111,14 @@ static inline void input_tiles(const float *xb, long C, long pi, long H, long W,
     }
 }
 
-// Y = Aᵀ M A for the tiles p0 ..< p0 + 16 of output plane t from m: [36][16][O], a run of tiles
-// at a time: its four output rows gathered channels-last in `rows` ([4][4·16][O]), then written
-// (=, or += with accumulate) to y: [O, To, H, W] row by row of each channel, 8×8 blocks transposed.
+// Y = Aᵀ M A (F(4×4)) for the tiles p0 ..< p0 + 16 of output plane t from m: [36][16][O], a run
+// of tiles at a time: its four output rows gathered channels-last in `rows` ([4][64][O]), then
+// written (=, or += with accumulate) to y: [O, To, H, W] row by row of each channel, 8×8 blocks
+// transposed.
 __attribute__((always_inline))
 static inline void output_tiles(const float *m, long O, long t, long To, long H, long W, long TW, long p0,
                                 float *rows, float *y, int accumulate) {
-    const long run = 4 * 16 * O;   // floats of one output row of a run in `rows`
+    const long tile = 4, run = 4 * 16 * O;   // floats of one output row of a run in `rows`
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
         for (long i = 0; i < len; i++)
@@ -115,14 +137,14 @@ static inline void output_tiles(const float *m, long O, long t, long To, long H,
                     for (int k = 0; k < 4; k++) *(v8u *)(rows + r * run + (4 * i + k) * O + o0) = q[k];
                 }
             }
-        for (int r = 0; r < 4; r++)
-            for (long w0 = 0; w0 < 4 * len; w0 += 8)
+        for (long r = 0; r < tile; r++)
+            for (long w0 = 0; w0 < tile * len; w0 += 8)
                 for (long o0 = 0; o0 < O; o0 += 8) {
                     v8 b[8];
                     for (int j = 0; j < 8; j++) b[j] = *(const v8u *)(rows + r * run + (w0 + j) * O + o0);
                     transpose8(b);
                     for (int j = 0; j < 8; j++) {
-                        float *d = y + (((o0 + j) * To + t) * H + 4 * th + r) * W + 4 * tw0 + w0;
+                        float *d = y + (((o0 + j) * To + t) * H + tile * th + r) * W + tile * tw0 + w0;
                         if (accumulate) b[j] += *(v8u *)d;
                         *(v8u *)d = b[j];
                     }
@@ -130,32 +152,34 @@ static inline void output_tiles(const float *m, long O, long t, long To, long H,
     }
 }
 
-// Plane by plane: an output plane's products read the transforms of its kt input planes, kept in a
-// ring of kt slots ([kt][36][16][C]: 36 KB a slot for 16 channels), so they are read from L1 or L2
-// right after being written (transforming a group's every plane first read 1.3× slower).
+// The F(4×4) forward, plane by plane: an output plane's products read the transforms of its kt input
+// planes, kept in a ring of kt slots ([kt][36][16][C]: 36 KB a slot for 16 channels), so they are
+// read from L1 or L2 right after being written (transforming a group's every plane first read 1.3×
+// slower). (F(2×2) forwards read 0.84–0.93× the by-channel domain in process: its transforms save
+// too little for the transposes; it serves weight gradients only.)
 MCN_CLONES
 void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
                                      const float *scale, const float *shift, const float *u, long O, float *xb,
                                      float *v, float *m, float *y, int accumulate, double *moments) {
-    const long TW = W / 4, tiles = H / 4 * TW, K = kt * C, slot = 36 * 16 * C;
+    const long tile = 4, TW = W / 4, tiles = H / 4 * TW, K = kt * C, n2 = 36, slot = n2 * 16 * C;
     long koff[K];   // tap (a, c) of output plane t: channel c of the ring slot of input plane t + a
     to_bordered(x, C, T, H, W, pt, scale, shift, xb);
-    float *rows = m + 36 * 16 * O;
+    float *rows = m + n2 * 16 * O;
     for (long p0 = 0; p0 < tiles; p0 += 16) {
-        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, v + pi % kt * slot);
+        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
         for (long t = 0; t < To; t++) {
-            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, v + (t + kt - 1) % kt * slot);
+            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, tile, v + (t + kt - 1) % kt * slot);
             for (long k = 0; k < K; k++) koff[k] = (t + k / C) % kt * slot + k % C;
-            for (long xi = 0; xi < 36; xi++)
+            for (long xi = 0; xi < n2; xi++)
                 mcn_products_cl(v + xi * 16 * C, C, koff, K, u + xi * K * O, O, m + xi * 16 * O, 16);
             output_tiles(m, O, t, To, H, W, TW, p0, rows, y, accumulate);
             if (!moments) continue;
             // As the by-channel path: the rows just written, every channel at once, run by run.
             for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
                 len = tile_run(p, TW, &th, &tw0);
-                for (long r = 0; r < 4; r++)
-                    mcn_moments_rows(y + (t * H + 4 * th + r) * W + 4 * tw0, O, To * H * W, 4 * len, y, To * H * W,
-                                     moments, 2);
+                for (long r = 0; r < tile; r++)
+                    mcn_moments_rows(y + (t * H + tile * th + r) * W + tile * tw0, O, To * H * W, tile * len, y,
+                                     To * H * W, moments, 2);
             }
         }
     }
@@ -175,15 +199,31 @@ static inline void to_channels_last(const float *dy, long O, long To, long H, lo
                 }
 }
 
-// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of output plane t, 8 channels a vector: z: [36][16][O].
+// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of output plane t, 8 channels a vector: z: [n²][16][O].
+// F(2×2) as the by-channel kernel: (a b; c d) down to (a, b), (a + c, b + d), (a − c, b − d),
+// (−c, −d), each (u, v) then across to (u, u + v, u − v, −v).
 __attribute__((always_inline))
-static inline void gradient_tiles(const float *dyc, long O, long t, long H, long W, long TW, long p0, float *z) {
+static inline void gradient_tiles(const float *dyc, long O, long t, long H, long W, long TW, long p0, long tile,
+                                  float *z) {
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
         for (long i = 0; i < len; i++) {
-            const float *corner = dyc + ((t * H + 4 * th) * W + 4 * (tw0 + i)) * O;
+            const float *corner = dyc + ((t * H + tile * th) * W + tile * (tw0 + i)) * O;
             float *out = z + (p - p0 + i) * O;
             for (long o0 = 0; o0 < O; o0 += 8) {
+                if (tile == 2) {
+                    const v8 a = *(const v8u *)(corner + o0), b = *(const v8u *)(corner + O + o0);
+                    const v8 c = *(const v8u *)(corner + W * O + o0), d = *(const v8u *)(corner + (W + 1) * O + o0);
+                    const v8 u[4] = {a, a + c, a - c, -c}, w[4] = {b, b + d, b - d, -d};
+                    for (int r = 0; r < 4; r++) {
+                        float *o = out + 4 * r * 16 * O + o0;
+                        *(v8u *)o = u[r];
+                        *(v8u *)(o + 16 * O) = u[r] + w[r];
+                        *(v8u *)(o + 2 * 16 * O) = u[r] - w[r];
+                        *(v8u *)(o + 3 * 16 * O) = -w[r];
+                    }
+                    continue;
+                }
                 v8 rows[4][6];
                 for (int r = 0; r < 4; r++) {
                     v8 d[4];
@@ -200,25 +240,26 @@ static inline void gradient_tiles(const float *dyc, long O, long t, long H, long
     }
 }
 
-// The F(4×4) weight gradient's sums of one sample in the same channels-last domain:
+// The weight gradient's sums of one sample in the same channels-last domain:
 // s[ξ][k][o] += Σ over output planes and tiles of V(ξ)[tile][k] · Z(ξ)[tile][o], k = (a, c), with
 // V the input's transforms (through the BatchNorm + ReLU when given) and Z = A dy Aᵀ. Plane by
 // plane like the forward (V in a ring of kt slots).
 MCN_CLONES
-void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
-                                             long pt, long kt, long To, const float *scale, const float *shift,
-                                             long O, float *xb, float *dyc, float *v, float *z, float *s) {
-    const long TW = W / 4, tiles = H / 4 * TW, K = kt * C, slot = 36 * 16 * C;
+void mcn_winograd_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
+                                            long pt, long kt, long To, long tile, const float *scale,
+                                            const float *shift, long O, float *xb, float *dyc, float *v, float *z,
+                                            float *s) {
+    const long TW = W / tile, tiles = H / tile * TW, K = kt * C, n2 = (tile + 2) * (tile + 2), slot = n2 * 16 * C;
     long koff[K];
     to_bordered(x, C, T, H, W, pt, scale, shift, xb);
     to_channels_last(dy, O, To, H, W, dyc);
     for (long p0 = 0; p0 < tiles; p0 += 16) {
-        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, v + pi % kt * slot);
+        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
         for (long t = 0; t < To; t++) {
-            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, v + (t + kt - 1) % kt * slot);
-            gradient_tiles(dyc, O, t, H, W, TW, p0, z);
+            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, tile, v + (t + kt - 1) % kt * slot);
+            gradient_tiles(dyc, O, t, H, W, TW, p0, tile, z);
             for (long k = 0; k < K; k++) koff[k] = (t + k / C) % kt * slot + k % C;
-            for (long xi = 0; xi < 36; xi++)
+            for (long xi = 0; xi < n2; xi++)
                 mcn_wgrad_cl(v + xi * 16 * C, C, koff, K, z + xi * 16 * O, O, s + xi * K * O, 16);
         }
     }

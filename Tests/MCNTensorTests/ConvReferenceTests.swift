@@ -249,8 +249,8 @@ final class ConvReferenceTests: XCTestCase {
         let wide = Conv3dGeometry(input: [2, 64, 2, 8, 8], weight: [64, 64, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
         XCTAssertTrue(WinogradConv.fits(wide))
         XCTAssertFalse(WinogradConv.fitsWeightGradient(wide))
-        // Weight gradients by F(4×4) where the forward takes it and kt ≥ 2 (any kt with channels in
-        // 8s and 16s: the channels-last domain), else F(2×2).
+        // Weight gradients by F(4×4) where the forward takes it and kt ≥ 2, else F(2×2); F(4×4) with
+        // any kt where the channels come in 8s and 16s (≤ 32: the channels-last domain).
         WinogradConv.largeTiles = true
         let tiles = Self.winogradCases.map { xs, ws, s, p in
             WinogradConv.weightGradientTile(Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)) ?? 0
@@ -258,6 +258,13 @@ final class ConvReferenceTests: XCTestCase {
         XCTAssertEqual(tiles, [4, 4, 4, 4, 0, 2, 4, 2, 2])
         XCTAssertFalse(WinogradConv.fitsWeightGradient(Conv3dGeometry(input: [2, 32, 2, 16, 16], weight: [32, 32, 1, 3, 3],
                                                                       stride: (1, 1, 1), padding: (0, 1, 1))))
+        let oneTap = Conv3dGeometry(input: [2, 16, 2, 32, 32], weight: [16, 16, 1, 3, 3], stride: (1, 1, 1), padding: (0, 1, 1))
+        let savedLayout = WinogradConv.channelsLastEnabled
+        defer { WinogradConv.channelsLastEnabled = savedLayout }
+        WinogradConv.channelsLastEnabled = false
+        XCTAssertFalse(WinogradConv.fitsWeightGradient(oneTap))
+        WinogradConv.channelsLastEnabled = true
+        XCTAssertTrue(WinogradConv.fitsWeightGradient(oneTap))
     }
 
     /// Runs body(threads) with the direct kernels on, on two BLAS threads (samples split over two

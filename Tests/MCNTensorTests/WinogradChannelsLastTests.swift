@@ -2,21 +2,25 @@ import CTensorKernels
 import XCTest
 @testable import MCNTensor
 
-/// F(4×4) with the Winograd domain channels-last (WinogradChannelsLast.c) against the by-channel
-/// layout it replaces: the same arithmetic in the same order, so the same bits (the reference
+/// Winograd with its domain channels-last (WinogradChannelsLast.c) against the by-channel layout it
+/// replaces: the same arithmetic in the same order, so the same bits (the reference
 /// tests check both against the six loops).
 final class WinogradChannelsLastTests: XCTestCase {
-    /// R(2+1)D's and r3d's layer1 convolutions (16 → 16, one and three temporal taps, temporal
-    /// padding 1), 8 → 32 (two runs of 16 output channels, one vector of input channels) on planes
-    /// of 16 tiles a row with an even temporal kernel and no temporal padding.
+    /// F(4×4): R(2+1)D's and r3d's layer1 convolutions (16 → 16, one and three temporal taps,
+    /// temporal padding 1), 8 → 32 (two runs of 16 output channels, one vector of input channels) on
+    /// planes of 16 tiles a row with an even temporal kernel and no temporal padding. F(2×2), weight
+    /// gradients only: r3d's layer2 3×3×3 32 → 32 (rows of 8 tiles) and a layer3-sized one over 16
+    /// channels (rows of 4 tiles).
     static let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 16, 3, 32, 32], [16, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
         ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
         ([2, 8, 3, 16, 64], [32, 8, 2, 3, 3], (1, 1, 1), (0, 1, 1)),
+        ([2, 32, 2, 16, 16], [32, 32, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
+        ([2, 16, 3, 8, 8], [16, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
     ]
 
-    /// Forward with and without a BatchNorm + ReLU on the way in, assigning and accumulating, with
-    /// the batch statistics gathered; on the AVX2 kernels and on the plain loops.
+    /// F(4×4) forwards with and without a BatchNorm + ReLU on the way in, assigning and accumulating,
+    /// with the batch statistics gathered; on the AVX2 kernels and on the plain loops.
     func testSameBitsAsTheByChannelLayout() {
         let saved = (WinogradConv.channelsLastEnabled, WinogradConv.enabled, WinogradConv.largeTiles)
         defer { (WinogradConv.channelsLastEnabled, WinogradConv.enabled, WinogradConv.largeTiles) = saved }
@@ -25,7 +29,7 @@ final class WinogradChannelsLastTests: XCTestCase {
         for plainLoops in [false, true] {
             mcn_direct_conv_force_generic(plainLoops ? 1 : 0)
             defer { mcn_direct_conv_force_generic(0) }
-            for (xs, ws, s, p) in Self.cases {
+            for (xs, ws, s, p) in Self.cases.prefix(3) {
                 let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
                 let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
                 let scale = Tensor.uniform([xs[1]], 0.5, 1.5, rng: &rng), shift = Tensor.randn([xs[1]], std: 0.3, rng: &rng)
@@ -59,7 +63,7 @@ final class WinogradChannelsLastTests: XCTestCase {
     }
 
     /// The weight gradient in the channels-last domain against the by-channel one (kt ≥ 2; with one
-    /// temporal tap the by-channel layout leaves it to the direct kernel) and the direct kernel, with
+    /// temporal tap the by-channel layout leaves it to the direct kernel, as above 32 channels), with
     /// and without a BatchNorm + ReLU on the way in: the sums run in another order, so to rounding.
     func testWeightGradientMatchesTheOtherPaths() {
         let saved = WinogradConv.channelsLastEnabled
@@ -74,7 +78,8 @@ final class WinogradChannelsLastTests: XCTestCase {
             for withTransform in [false, true] {
                 func dw(channelsLast: Bool) -> [Float] {
                     WinogradConv.channelsLastEnabled = channelsLast
-                    XCTAssertEqual(WinogradConv(g, weightGradient: true)?.channelsLast ?? false, channelsLast, g.label)
+                    XCTAssertEqual(WinogradConv(g, weightGradient: true)?.channelsLast ?? false,
+                                   channelsLast && WinogradConv.fitsChannelsLast(g, weightGradient: true), g.label)
                     let out = Tensor.zeros(ws)
                     withExtendedLifetime(dy) {
                         _ = conv3dBackward(x, w, dy.pointer, g, dw: out.pointer, dx: nil, dxFresh: false,
@@ -92,8 +97,8 @@ final class WinogradChannelsLastTests: XCTestCase {
         }
     }
 
-    /// Where the layout applies: F(4×4) with input channels a multiple of 8 and output channels of
-    /// 16; the by-channel layout elsewhere (the dispatch itself is the same path).
+    /// Where the layout applies: input channels a multiple of 8 and output channels of 16 (weight
+    /// gradients ≤ 32); the by-channel layout elsewhere.
     func testAppliesToChannelsInEightsAndSixteens() {
         let saved = WinogradConv.channelsLastEnabled
         defer { WinogradConv.channelsLastEnabled = saved }
@@ -104,6 +109,13 @@ final class WinogradChannelsLastTests: XCTestCase {
         XCTAssertEqual(layout([2, 16, 8, 32, 32], [16, 16, 1, 3, 3], (0, 1, 1)), true)
         XCTAssertEqual(layout([2, 12, 4, 32, 32], [16, 12, 3, 3, 3], (1, 1, 1)), false)   // 12 channels in
         XCTAssertEqual(layout([2, 16, 4, 32, 32], [12, 16, 3, 3, 3], (1, 1, 1)), false)   // 12 out
-        XCTAssertEqual(layout([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (0, 1, 1)), false)   // F(2×2)
+        XCTAssertEqual(layout([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (0, 1, 1)), false)   // F(2×2) forward
+        func weightGradientLayout(_ xs: [Int], _ ws: [Int]) -> Bool? {
+            WinogradConv(Conv3dGeometry(input: xs, weight: ws, stride: (1, 1, 1), padding: (1, 1, 1)), weightGradient: true)?.channelsLast
+        }
+        XCTAssertEqual(weightGradientLayout([2, 32, 2, 16, 16], [32, 32, 3, 3, 3]), true)   // F(2×2), three taps
+        XCTAssertNil(WinogradConv(Conv3dGeometry(input: [2, 32, 2, 16, 16], weight: [32, 32, 1, 3, 3], stride: (1, 1, 1),
+                                                 padding: (0, 1, 1)), weightGradient: true))   // one tap: direct
+        XCTAssertNil(weightGradientLayout([2, 64, 2, 8, 8], [64, 64, 3, 3, 3]))   // 64 channels: vol2col + sgemm
     }
 }

@@ -205,28 +205,30 @@ void mcn_winograd4_output(const float *m, long t, long T, long O, long H, long W
 /// Z = A dy Aᵀ of 4×4 gradient tiles into 6×6 (as mcn_winograd_output_gradient, z: [36][T, O, 16]).
 void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long W, long TW, long p0, float *z);
 
-// F(4×4, 3×3) with the Winograd domain channels-last (WinogradChannelsLast.c; WinogradConv's
-// `channelsLast`).
+// Winograd F(4×4, 3×3) and F(2×2, 3×3) with the domain channels-last (WinogradChannelsLast.c;
+// WinogradConv's `channelsLast`).
 
 /// The F(4×4, 3×3) forward of one sample x: [C, T, H, W] (temporal padding pt, spatial 1, kt
 /// temporal taps, To output planes) into y: [O, To, H, W] (=, or += with accumulate; moments as
-/// for mcn_winograd_forward_sample), with the Winograd domain channels-last
-/// (WinogradChannelsLast.c): u the transformed weights by tap (mcn_winograd_weights_by_tap);
-/// scale and shift (or null) a BatchNorm + ReLU applied to x on the way in. C a multiple of 8, O of
-/// 16, H and W of 4 with W / 4 = 8 or a multiple of 16 and (H / 4)·(W / 4) a multiple of 16
-/// (whole groups of 16 tiles). Scratch: xb
-/// (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C, m 36·16·O + 4·64·O.
+/// for mcn_winograd_forward_sample) with the domain channels-last: u the transformed weights by tap
+/// (mcn_winograd_weights_by_tap); scale and shift (or null) a BatchNorm + ReLU applied to x on the
+/// way in. C a multiple of 8, O of 16, H and W of 4 with W / 4 = 8 or a multiple of 16 and whole
+/// groups of 16 tiles. Scratch: xb (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C,
+/// m 36·16·O + 4·64·O.
 void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
                                      const float *scale, const float *shift, const float *u, long O, float *xb,
                                      float *v, float *m, float *y, int accumulate, double *moments);
 
-/// The F(4×4, 3×3) weight gradient's sums of one sample in the channels-last domain:
-/// s[ξ][k][o] += Σ V(ξ)·Z(ξ) over output planes and tiles (x: [C, T, H, W], dy: [O, To, H, W], scale
-/// and shift as for the forward); mcn_winograd_sums_by_output then lays s out for mcn_winograd_weight_gradient_back.
-/// Shapes as for the forward. Scratch: xb as the forward's, dyc To·H·W·O, v kt·36·16·C, z 36·16·O.
-void mcn_winograd4_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
-                                             long pt, long kt, long To, const float *scale, const float *shift,
-                                             long O, float *xb, float *dyc, float *v, float *z, float *s);
+/// The weight gradient's sums of one sample in the channels-last domain, by F(tile×tile, 3×3)
+/// (tile 4 or 2, n = tile + 2): s[ξ][k][o] += Σ V(ξ)·Z(ξ) over output planes and tiles
+/// (x: [C, T, H, W], dy: [O, To, H, W], scale and shift as for the forward);
+/// mcn_winograd_sums_by_output then lays s out for mcn_winograd_weight_gradient_back. C a multiple
+/// of 8, O of 16, W of 8, H and W of the tile with W / tile = 4, 8 or a multiple of 16 and whole
+/// groups of 16 tiles. Scratch: xb as the forward's, dyc To·H·W·O, v kt·n²·16·C, z n²·16·O.
+void mcn_winograd_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
+                                            long pt, long kt, long To, long tile, const float *scale,
+                                            const float *shift, long O, float *xb, float *dyc, float *v, float *z,
+                                            float *s);
 
 /// s: [products][K][O] -> out: [products][O][K].
 void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out);

@@ -78,7 +78,7 @@ struct WinogradConv {
     /// with one temporal tap by channel (F(4×4) 0.9×, F(2×2) 0.98–1.04×) nor 64 channels (F(2×2)
     /// 0.88× its vol2col + sgemm): nil there.
     static func weightGradientTile(_ g: Conv3dGeometry) -> Int? {
-        if fitsChannelsLast(g) { return 4 }
+        if fitsChannelsLast(g, weightGradient: true) { return fitsLargeTiles(g) ? 4 : 2 }
         guard g.kernel.0 >= 2, g.c <= 32, g.o <= 32 else { return nil }
         return fitsLargeTiles(g) ? 4 : fitsSmallTiles(g) ? 2 : nil
     }
@@ -95,7 +95,7 @@ struct WinogradConv {
         self.g = g
         self.plan = plan
         self.tile = tile
-        channelsLast = tile == 4 && Self.fitsChannelsLast(g)
+        channelsLast = Self.fitsChannelsLast(g, weightGradient: weightGradient)
         tp = g.t + 2 * g.padding.0
         planeSize = (g.h + 2) * (g.w + 2)
         offsets = (0..<g.kernel.0 * g.c).map { 16 * $0 }
@@ -122,14 +122,20 @@ struct WinogradConv {
         return out
     }
 
-    /// F(4×4) with the Winograd domain laid out channels-last (WinogradChannelsLast.c): channels a
-    /// multiple of 8 in and of 16 out, at most 32 (measured on 16: a one-core harness read 1.39–1.45×
-    /// the by-channel domain on R(2+1)D's 1×3×3 16→16 forward, the same bits; weight gradients in
-    /// process 1.40–1.62× the direct kernel there, 1.20–1.22× the by-channel domain on r3d's
-    /// 3×3×3 16→16). On by default; MCN_WINOGRAD_CHANNELS_LAST=0 turns it off
+    /// Whether g's Winograd domain is laid out channels-last (WinogradChannelsLast.c), for its forward
+    /// (and input gradient) or, with `weightGradient`, its weight gradient: channels a multiple of 8
+    /// in and of 16 out; F(4×4) forwards; F(4×4) weight gradients and F(2×2) ones with two or more
+    /// temporal taps, ≤ 32 channels. A one-core harness read 1.39–1.45× the by-channel domain on
+    /// R(2+1)D's 1×3×3 16→16 forward (the same bits); in process weight gradients 1.40–1.62× the
+    /// direct kernel there, 1.20–1.22× the by-channel domain on r3d's 3×3×3 16→16, 1.15–1.21× on its
+    /// 32→32 (F(2×2)). Not F(2×2) forwards (0.84–0.93×: its transforms save too little for the
+    /// transposes) nor its one-tap weight gradients (0.84–0.98× the direct kernel) (BENCHMARKS.md,
+    /// session 10). On by default; MCN_WINOGRAD_CHANNELS_LAST=0 turns it off
     /// (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
-    static func fitsChannelsLast(_ g: Conv3dGeometry) -> Bool {
-        channelsLastEnabled && fitsLargeTiles(g) && g.c % 8 == 0 && g.o % 16 == 0 && g.c <= 32 && g.o <= 32
+    static func fitsChannelsLast(_ g: Conv3dGeometry, weightGradient: Bool = false) -> Bool {
+        guard channelsLastEnabled, g.c % 8 == 0, g.o % 16 == 0, g.w % 8 == 0 else { return false }
+        if !weightGradient { return fitsLargeTiles(g) }
+        return g.c <= 32 && g.o <= 32 && (fitsLargeTiles(g) || (fitsSmallTiles(g) && g.kernel.0 >= 2))
     }
 
     nonisolated(unsafe) static var channelsLastEnabled = getenv("MCN_WINOGRAD_CHANNELS_LAST").map { String(cString: $0) != "0" } ?? true
@@ -168,8 +174,9 @@ struct WinogradConv {
         let (sampleIn, sampleOut) = (C * g.t * g.h * g.w, O * g.l)
         return SampleWork(plan: plan) { worker, n in
             mcn_winograd4_cl_forward_sample(x.pointer + n * sampleIn, C, g.t, g.h, g.w, g.padding.0, kt, g.to,
-                                            transform?.scale, transform?.shift, u.pointer, O, copies[worker]!.pointer, groups[worker]!.pointer, sums[worker]!.pointer,
-                                            y + n * sampleOut, accumulate ? 1 : 0, moments?.sample(n))
+                                            transform?.scale, transform?.shift, u.pointer, O, copies[worker]!.pointer,
+                                            groups[worker]!.pointer, sums[worker]!.pointer, y + n * sampleOut,
+                                            accumulate ? 1 : 0, moments?.sample(n))
         }
     }
 
@@ -222,10 +229,10 @@ struct WinogradConv {
         let (sampleIn, sampleOut) = (C * g.t * g.h * g.w, O * g.l)
         plan.runSummed(into: sums.pointer, count: products * K * O) { worker, n, s in
             before?(worker, n)
-            mcn_winograd4_cl_weight_gradient_sample(x.pointer + n * sampleIn, dy + n * sampleOut, C, g.t, g.h, g.w,
-                                                    g.padding.0, kt, g.to, transform?.scale, transform?.shift, O,
-                                                    copies[worker]!.pointer, gradients[worker]!.pointer,
-                                                    groups[worker]!.pointer, transformed[worker]!.pointer, s)
+            mcn_winograd_cl_weight_gradient_sample(x.pointer + n * sampleIn, dy + n * sampleOut, C, g.t, g.h, g.w,
+                                                   g.padding.0, kt, g.to, tile, transform?.scale, transform?.shift, O,
+                                                   copies[worker]!.pointer, gradients[worker]!.pointer,
+                                                   groups[worker]!.pointer, transformed[worker]!.pointer, s)
         }
         mcn_winograd_sums_by_output(sums.pointer, O, K, products, byOutput.pointer)
         mcn_winograd_weight_gradient_back(byOutput.pointer, O, C, kt, tile, dw)

@@ -110,6 +110,7 @@ final class WinogradChannelsLastTests: XCTestCase {
         XCTAssertEqual(layout([2, 12, 4, 32, 32], [16, 12, 3, 3, 3], (1, 1, 1)), false)   // 12 channels in
         XCTAssertEqual(layout([2, 16, 4, 32, 32], [12, 16, 3, 3, 3], (1, 1, 1)), false)   // 12 out
         XCTAssertEqual(layout([2, 32, 2, 16, 16], [32, 32, 1, 3, 3], (0, 1, 1)), false)   // F(2×2) forward
+        XCTAssertEqual(layout([2, 64, 2, 32, 32], [64, 64, 1, 3, 3], (0, 1, 1)), false)   // 64 channels
         func weightGradientLayout(_ xs: [Int], _ ws: [Int]) -> Bool? {
             WinogradConv(Conv3dGeometry(input: xs, weight: ws, stride: (1, 1, 1), padding: (1, 1, 1)), weightGradient: true)?.channelsLast
         }

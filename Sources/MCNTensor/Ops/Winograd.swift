@@ -124,8 +124,8 @@ struct WinogradConv {
 
     /// Whether g's Winograd domain is laid out channels-last (WinogradChannelsLast.c), for its forward
     /// (and input gradient) or, with `weightGradient`, its weight gradient: channels a multiple of 8
-    /// in and of 16 out; F(4×4) forwards; F(4×4) weight gradients and F(2×2) ones with two or more
-    /// temporal taps, ≤ 32 channels. A one-core harness read 1.39–1.45× the by-channel domain on
+    /// in and of 16 out, at most 32 (the range measured); F(4×4) forwards; F(4×4) weight gradients and
+    /// F(2×2) ones with two or more temporal taps. A one-core harness read 1.39–1.45× the by-channel domain on
     /// R(2+1)D's 1×3×3 16→16 forward (the same bits); in process weight gradients 1.40–1.62× the
     /// direct kernel there, 1.20–1.22× the by-channel domain on r3d's 3×3×3 16→16, 1.15–1.21× on its
     /// 32→32 (F(2×2)). Not F(2×2) forwards (0.84–0.93×: its transforms save too little for the
@@ -133,9 +133,8 @@ struct WinogradConv {
     /// session 10). On by default; MCN_WINOGRAD_CHANNELS_LAST=0 turns it off
     /// (`ConvolutionPaths.winogradChannelsLast`, A/B runs).
     static func fitsChannelsLast(_ g: Conv3dGeometry, weightGradient: Bool = false) -> Bool {
-        guard channelsLastEnabled, g.c % 8 == 0, g.o % 16 == 0, g.w % 8 == 0 else { return false }
-        if !weightGradient { return fitsLargeTiles(g) }
-        return g.c <= 32 && g.o <= 32 && (fitsLargeTiles(g) || (fitsSmallTiles(g) && g.kernel.0 >= 2))
+        guard channelsLastEnabled, g.c % 8 == 0, g.o % 16 == 0, g.c <= 32, g.o <= 32, g.w % 8 == 0 else { return false }
+        return fitsLargeTiles(g) || (weightGradient && fitsSmallTiles(g) && g.kernel.0 >= 2)
     }
 
     nonisolated(unsafe) static var channelsLastEnabled = getenv("MCN_WINOGRAD_CHANNELS_LAST").map { String(cString: $0) != "0" } ?? true

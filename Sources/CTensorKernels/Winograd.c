@@ -454,15 +454,8 @@ void mcn_winograd_forward_sample(const float *xp, long C, long tp, long plane, l
                                         m + xi * ms, 16, 16, 0, K);
             if (tile == 4) mcn_winograd4_output(m, t, T, O, H, W, TW, p0, y, accumulate);
             else mcn_winograd_output(m, t, T, O, H, W, TW, p0, y, accumulate);
-            if (!moments) continue;
-            // The plane's tiles just written (in L1): their rows, every channel at once. Group 0 has
-            // written each channel's first value (the shift) by now.
-            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
-                len = tile_run(p, TW, &th, &tw0);
-                for (long r = 0; r < tile; r++)
-                    mcn_moments_rows(y + (t * H + tile * th + r) * W + tile * tw0, O, T * H * W, tile * len, y,
-                                     T * H * W, moments, 2);
-            }
+            // Group 0 has written each channel's first value (the shift) by now.
+            if (moments) group_moments(y, O, t, T, H, W, TW, p0, tile, moments);
         }
     }
 }

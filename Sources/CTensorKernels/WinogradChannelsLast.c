@@ -152,37 +152,38 @@ static inline void output_tiles(const float *m, long O, long t, long To, long H,
     }
 }
 
-// The F(4×4) forward, plane by plane: an output plane's products read the transforms of its kt input
-// planes, kept in a ring of kt slots ([kt][36][16][C]: 36 KB a slot for 16 channels), so they are
-// read from L1 or L2 right after being written (transforming a group's every plane first read 1.3×
-// slower). (F(2×2) forwards read 0.84–0.93× the by-channel domain in process: its transforms save
+// Output plane t of group p0 reads the transforms of input planes t ..< t + kt, kept in a ring of kt
+// slots of v ([kt][n²][16][C]): the ring is filled for t = 0 and gains plane t + kt − 1 for each
+// t (the slot of plane t − 1), so each plane is transformed once and read back from L1 or L2.
+// koff[k] for tap k = (a, c): channel c of plane t + a's slot.
+__attribute__((always_inline))
+static inline void ring_plane(const float *xb, long C, long H, long W, long TW, long p0, long tile, long kt, long t,
+                              float *v, long *koff) {
+    const long slot = (tile + 2) * (tile + 2) * 16 * C;
+    for (long pi = t == 0 ? 0 : t + kt - 1; pi < t + kt; pi++)
+        input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
+    for (long k = 0; k < kt * C; k++) koff[k] = (t + k / C) % kt * slot + k % C;
+}
+
+// The F(4×4) forward, plane by plane (ring_plane: 36 KB a slot for 16 channels; transforming a
+// group's every plane first read 1.3× slower). (F(2×2) forwards read 0.84–0.93× the by-channel domain in process: its transforms save
 // too little for the transposes; it serves weight gradients only.)
 MCN_CLONES
 void mcn_winograd4_cl_forward_sample(const float *x, long C, long T, long H, long W, long pt, long kt, long To,
                                      const float *scale, const float *shift, const float *u, long O, float *xb,
                                      float *v, float *m, float *y, int accumulate, double *moments) {
-    const long tile = 4, TW = W / 4, tiles = H / 4 * TW, K = kt * C, n2 = 36, slot = n2 * 16 * C;
-    long koff[K];   // tap (a, c) of output plane t: channel c of the ring slot of input plane t + a
+    const long tile = 4, TW = W / 4, tiles = H / 4 * TW, K = kt * C, n2 = 36;
+    long koff[K];   // see ring_plane
     to_bordered(x, C, T, H, W, pt, scale, shift, xb);
     float *rows = m + n2 * 16 * O;
-    for (long p0 = 0; p0 < tiles; p0 += 16) {
-        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
+    for (long p0 = 0; p0 < tiles; p0 += 16)
         for (long t = 0; t < To; t++) {
-            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, tile, v + (t + kt - 1) % kt * slot);
-            for (long k = 0; k < K; k++) koff[k] = (t + k / C) % kt * slot + k % C;
+            ring_plane(xb, C, H, W, TW, p0, tile, kt, t, v, koff);
             for (long xi = 0; xi < n2; xi++)
                 mcn_products_cl(v + xi * 16 * C, C, koff, K, u + xi * K * O, O, m + xi * 16 * O, 16);
             output_tiles(m, O, t, To, H, W, TW, p0, rows, y, accumulate);
-            if (!moments) continue;
-            // As the by-channel path: the rows just written, every channel at once, run by run.
-            for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
-                len = tile_run(p, TW, &th, &tw0);
-                for (long r = 0; r < tile; r++)
-                    mcn_moments_rows(y + (t * H + tile * th + r) * W + tile * tw0, O, To * H * W, tile * len, y,
-                                     To * H * W, moments, 2);
-            }
+            if (moments) group_moments(y, O, t, To, H, W, TW, p0, tile, moments);
         }
-    }
 }
 
 // dy: [O, To, H, W] -> dyc: [To][H][W][O].
@@ -243,26 +244,23 @@ static inline void gradient_tiles(const float *dyc, long O, long t, long H, long
 // The weight gradient's sums of one sample in the same channels-last domain:
 // s[ξ][k][o] += Σ over output planes and tiles of V(ξ)[tile][k] · Z(ξ)[tile][o], k = (a, c), with
 // V the input's transforms (through the BatchNorm + ReLU when given) and Z = A dy Aᵀ. Plane by
-// plane like the forward (V in a ring of kt slots).
+// plane like the forward (ring_plane).
 MCN_CLONES
 void mcn_winograd_cl_weight_gradient_sample(const float *x, const float *dy, long C, long T, long H, long W,
                                             long pt, long kt, long To, long tile, const float *scale,
                                             const float *shift, long O, float *xb, float *dyc, float *v, float *z,
                                             float *s) {
-    const long TW = W / tile, tiles = H / tile * TW, K = kt * C, n2 = (tile + 2) * (tile + 2), slot = n2 * 16 * C;
-    long koff[K];
+    const long TW = W / tile, tiles = H / tile * TW, K = kt * C, n2 = (tile + 2) * (tile + 2);
+    long koff[K];   // see ring_plane
     to_bordered(x, C, T, H, W, pt, scale, shift, xb);
     to_channels_last(dy, O, To, H, W, dyc);
-    for (long p0 = 0; p0 < tiles; p0 += 16) {
-        for (long pi = 0; pi < kt - 1; pi++) input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
+    for (long p0 = 0; p0 < tiles; p0 += 16)
         for (long t = 0; t < To; t++) {
-            input_tiles(xb, C, t + kt - 1, H, W, TW, p0, tile, v + (t + kt - 1) % kt * slot);
+            ring_plane(xb, C, H, W, TW, p0, tile, kt, t, v, koff);
             gradient_tiles(dyc, O, t, H, W, TW, p0, tile, z);
-            for (long k = 0; k < K; k++) koff[k] = (t + k / C) % kt * slot + k % C;
             for (long xi = 0; xi < n2; xi++)
                 mcn_wgrad_cl(v + xi * 16 * C, C, koff, K, z + xi * 16 * O, O, s + xi * K * O, 16);
         }
-    }
 }
 
 // s: [products][K][O] -> [products][O][K] (mcn_winograd_weight_gradient_back's layout).

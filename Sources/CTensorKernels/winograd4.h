@@ -13,6 +13,19 @@ static inline long tile_run(long p, long TW, long *th, long *tw0) {
     return TW - *tw0 < 16 ? TW - *tw0 : 16;
 }
 
+// The batch statistics of output plane t's rows that tiles p0 ..< p0 + 16 just wrote (still in L1),
+// every channel at once, run by run: one order of the sums for both layouts of the domain.
+// y: [O, T, H, W], moments as for mcn_winograd_forward_sample.
+static inline void group_moments(const float *y, long O, long t, long T, long H, long W, long TW, long p0, long tile,
+                                 double *moments) {
+    for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+        len = tile_run(p, TW, &th, &tw0);
+        for (long r = 0; r < tile; r++)
+            mcn_moments_rows(y + (t * H + tile * th + r) * W + tile * tw0, O, T * H * W, tile * len, y, T * H * W,
+                             moments, 2);
+    }
+}
+
 // F(4×4, 3×3): tiles of 4×4 outputs read 6×6 inputs, 36 products instead of 16 for 2×2 tiles,
 // i.e. 2.25 multiply-adds per output and tap instead of 4 (points 0, ±1, ±2, ∞):
 //   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]

@@ -238,28 +238,19 @@ func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: C
         return false
     }
     if let dw, let winograd = WinogradConv(g, weightGradient: true) {
-        // The channels-last domain's weight gradient runs with the input gradient sample by sample
-        // (the sample's dy read from memory once); the by-channel one does not: r3d's 3×3×3 layers
-        // read 0.93–1.02× (median 0.99) in process that way (BENCHMARKS.md, session 9).
-        if winograd.channelsLast, SampleWork.interleaved, let dx,
-           let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
-            precondition(input.plan.workers == winograd.plan.workers, "conv3d \(g.label): gradients planned apart")
-            winograd.weightGradient(x, dy, dw: dw, transform: transform, before: input.sample)
-            return true
+        // The channels-last domain's weight gradient runs with the input gradient sample by sample;
+        // the by-channel one does not: r3d's 3×3×3 layers read 0.93–1.02× (median 0.99) in process
+        // that way (BENCHMARKS.md, session 9).
+        return weightAndInputGradients(x, w, dy, g, dx: dx, dxFresh: dxFresh, plan: winograd.plan,
+                                       together: winograd.channelsLast) { before in
+            winograd.weightGradient(x, dy, dw: dw, transform: transform, before: before)
         }
-        winograd.weightGradient(x, dy, dw: dw, transform: transform)
-        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
-        return false
     }
     if let direct = DirectConv(g, weightGradient: true) {
-        if SampleWork.interleaved, let dw, let dx, let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
-            precondition(input.plan.workers == direct.plan.workers, "conv3d \(g.label): gradients planned apart")
-            directConvWeightGradient(direct, x, dy, dw: dw, transform: transform, before: input.sample)
-            return true
+        return weightAndInputGradients(x, w, dy, g, dx: dx, dxFresh: dxFresh, plan: direct.plan,
+                                       together: dw != nil) { before in
+            if let dw { directConvWeightGradient(direct, x, dy, dw: dw, transform: transform, before: before) }
         }
-        if let dw { directConvWeightGradient(direct, x, dy, dw: dw, transform: transform) }
-        if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
-        return false
     }
     // Only those two weight gradients take a transform (ConvInputTransform.fits: the caller checked);
     // the input gradient never reads x.
@@ -273,6 +264,25 @@ func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: C
     }
     if let dx, dxFresh { dx.update(repeating: 0, count: g.n * g.c * g.t * g.h * g.w) }
     conv3dBackwardCore(x, w, dy, g, dw: dw, dx: dx)
+    return false
+}
+
+/// A weight gradient that runs one sample a unit of `plan` (`weightGradient(before)`), and the input
+/// gradient when dx is given: sample by sample together where `together` allows it and a per-sample
+/// path serves the input gradient (`before` then runs the input gradient's sample first in each
+/// unit: the sample's dy is read from memory once), else one after the other (`before` nil).
+/// Returns whether they ran together.
+// x: [N, C, T, H, W], w: [O, C, kt, kh, kw], dy: [N, O, T', H', W'], dx: [N, C, T, H, W]
+private func weightAndInputGradients(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
+                                     dx: UnsafeMutablePointer<Float>?, dxFresh: Bool, plan: ConvPlan, together: Bool,
+                                     _ weightGradient: (((Int, Int) -> Void)?) -> Void) -> Bool {
+    if together, SampleWork.interleaved, let dx, let input = inputGradientWork(w, dy, g, dx: dx, dxFresh: dxFresh) {
+        precondition(input.plan.workers == plan.workers, "conv3d \(g.label): gradients planned apart")
+        weightGradient(input.sample)
+        return true
+    }
+    weightGradient(nil)
+    if let dx { conv3dInputGradient(x, w, dy, g, dx: dx, dxFresh: dxFresh) }
     return false
 }
 

@@ -159,6 +159,9 @@ struct WinogradConv {
         }
     }
 
+    /// Floats of a sample's bordered channels-last copy: [tp][H + 2][W + 2][C].
+    var channelsLastCopyCount: Int { tp * (g.h + 2) * (g.w + 2) * g.c }
+
     /// forwardWork with the Winograd domain channels-last (see `channelsLast`).
     // x: [N, C, T, H, W], w: [O, C, kt, 3, 3], y: [N, O, T', H, W]
     private func channelsLastForwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
@@ -167,7 +170,7 @@ struct WinogradConv {
         let K = kt * C
         let blocked = transformedWeights(w.pointer), u = Tensor(uninitialized: [products * K * O])
         mcn_winograd_weights_by_tap(blocked.pointer, O, K, products, u.pointer)
-        let copies = plan.scratch(tp * (g.h + 2) * (g.w + 2) * C)
+        let copies = plan.scratch(channelsLastCopyCount)
         let groups = plan.scratch(kt * products * 16 * C)
         let sums = plan.scratch(products * 16 * O + 4 * 64 * O)
         let (sampleIn, sampleOut) = (C * g.t * g.h * g.w, O * g.l)
@@ -221,7 +224,7 @@ struct WinogradConv {
         let (O, C, kt) = (g.o, g.c, g.kernel.0)
         let K = kt * C
         let sums = Tensor.zeros([products * K * O]), byOutput = Tensor(uninitialized: [products * O * K])
-        let copies = plan.scratch(tp * (g.h + 2) * (g.w + 2) * C)
+        let copies = plan.scratch(channelsLastCopyCount)
         let gradients = plan.scratch(g.to * g.h * g.w * O)
         let groups = plan.scratch(kt * products * 16 * C)
         let transformed = plan.scratch(products * 16 * O)

@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 static __typeof__(&cblas_sgemm) p_sgemm;
 static __typeof__(&cblas_saxpy) p_saxpy;
@@ -10,11 +12,55 @@ static __typeof__(&cblas_sdot) p_sdot;
 static void (*p_set_threads)(int);
 static int (*p_get_threads)(void);
 static char *(*p_get_config)(void);
+static char *(*p_get_corename)(void);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const char *library = "libopenblas.so.0";
 static char failure[512];
 static int loaded;
+static char core_note[256];
+
+// OpenBLAS's kernel sets that use AVX2 and FMA or wider (its DYNAMIC_ARCH core names).
+static const char *const vector_cores[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"};
+
+const char *mcn_blas_better_core(const char *chosen, int avx2fma, int avx512) {
+    if (!chosen || !*chosen) return NULL;
+    for (size_t i = 0; i < sizeof vector_cores / sizeof vector_cores[0]; i++)
+        if (strcasecmp(chosen, vector_cores[i]) == 0) return NULL;
+    if (avx512) return "SkylakeX";
+    if (avx2fma) return "Haswell";
+    return NULL;
+}
+
+static void *open_library(void) {
+    void *h = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+    p_get_corename = h ? (char *(*)(void))dlsym(h, "openblas_get_corename") : NULL;
+    return h;
+}
+
+// OpenBLAS picks its kernels for the CPU when it is opened, and a release older than the CPU may
+// not know it: Debian 12's 0.3.21 took a Xeon of family 6 model 207 (Emerald Rapids) for a
+// Prescott and ran SSE3 kernels, sgemm 30–57 GFLOP/s instead of 210–280 with its AVX-512 ones.
+// When the kernels it chose use less than the CPU has, and the user named no core, the library is
+// closed and opened again with OPENBLAS_CORETYPE naming kernels the CPU can run.
+static void *open_with_fitting_core(void) {
+    void *h = open_library();
+    if (!h || !p_get_corename || getenv("OPENBLAS_CORETYPE")) return h;
+    const char *chosen = p_get_corename();
+    const int avx2fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const int avx512 = avx2fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    const char *better = mcn_blas_better_core(chosen, avx2fma, avx512);
+    if (!better) return h;
+    char was[64];
+    snprintf(was, sizeof was, "%s", chosen);
+    dlclose(h);
+    setenv("OPENBLAS_CORETYPE", better, 1);
+    h = open_library();
+    snprintf(core_note, sizeof core_note, "OpenBLAS took this CPU for %s; reopened with OPENBLAS_CORETYPE=%s", was,
+             better);
+    return h;
+}
 
 static void load(void) {
     // OpenBLAS's idle workers spin (sched_yield) for up to 2^28 cycles after each call and take a
@@ -24,7 +70,7 @@ static void load(void) {
     setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
     const char *chosen = getenv("MCN_BLAS_LIBRARY");
     if (chosen && *chosen) library = chosen;
-    void *h = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+    void *h = open_with_fitting_core();
     if (!h) {
         const char *why = dlerror();
         snprintf(failure, sizeof failure, "%s", why ? why : library);
@@ -72,6 +118,13 @@ void mcn_blas_set_threads(int threads) {
 int mcn_blas_threads(void) {
     return mcn_blas_load() == NULL && p_get_threads ? p_get_threads() : 1;
 }
+
+const char *mcn_blas_core(void) {
+    if (mcn_blas_load() != NULL || !p_get_corename) return "";
+    return p_get_corename();
+}
+
+const char *mcn_blas_core_note(void) { return core_note; }
 
 const char *mcn_blas_config(void) {
     if (mcn_blas_load() != NULL) return "unavailable";

@@ -39,6 +39,27 @@ public enum BLAS {
     /// OpenBLAS's configuration string (version, core, threading).
     public static var configuration: String { String(cString: mcn_blas_config()) }
 
+    /// The kernel set OpenBLAS runs ("SkylakeX", "Haswell", ...); empty for another CBLAS.
+    public static var core: String { String(cString: mcn_blas_core()) }
+
+    /// Set when OpenBLAS was reopened because the kernels it first chose were below the CPU's
+    /// (an OpenBLAS older than the CPU); says what it chose and what it runs now.
+    public static var coreNote: String? {
+        let note = String(cString: mcn_blas_core_note())
+        return note.isEmpty ? nil : note
+    }
+
+    /// The core the shim would reopen OpenBLAS with, for a chosen core and what the CPU has; nil
+    /// keeps the chosen one.
+    static func betterCore(than chosen: String, avx2FMA: Bool, avx512: Bool) -> String? {
+        mcn_blas_better_core(chosen, avx2FMA ? 1 : 0, avx512 ? 1 : 0).map { String(cString: $0) }
+    }
+
+    /// "threads 2, core SkylakeX", for logs and report headers.
+    public static var summary: String {
+        core.isEmpty ? "threads \(threads)" : "threads \(threads), core \(core)"
+    }
+
     /// C[m, n] = alpha · op(A) · op(B) + beta · C, all row-major.
     /// A is [m, k] (or [k, m] when `transA`), B is [k, n] (or [n, k] when `transB`).
     @inline(__always)

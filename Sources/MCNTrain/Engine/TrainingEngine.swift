@@ -116,7 +116,8 @@ public final class TrainingEngine: @unchecked Sendable {
             datasetSummary: data.summary, baseLearningRate: baseLR)
         events.send(.started(info))
         say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps)" : "training \(totalSteps) steps: \(data.summary)")
-        say(.info, "\(network.params.count) parameters, BLAS threads \(BLAS.threads)")
+        say(.info, "\(network.params.count) parameters, BLAS \(BLAS.summary)")
+        if let note = BLAS.coreNote { say(.info, note) }
         events.send(.state(.running))
     }
 

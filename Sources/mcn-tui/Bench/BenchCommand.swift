@@ -56,7 +56,9 @@ struct BenchCommand: ParsableCommand {
         let options = BenchOptions(threads: threads, quick: quick, dataDir: data, only: only)
         BLAS.setThreads(threads)
         benchRunsOnce = once
-        report.comment("mcn-tui bench, \(threads) BLAS thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+        report.comment("mcn-tui bench, \(threads) BLAS thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
+            + (BLAS.core.isEmpty ? "" : ", OpenBLAS core \(BLAS.core)"))
+        if let note = BLAS.coreNote { report.comment(note) }
         for suite in Self.suites where suite.prefix == "sgemm" || selected(suite.prefix) {
             try suite.run(report, options)
         }

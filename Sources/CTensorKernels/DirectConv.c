@@ -1,6 +1,8 @@
 #include "CTensorKernels.h"
 #include "clones.h"
 #include "rows.h"
+#include "direct_avx512.h"
+#include <stdlib.h>
 
 // Direct convolution over a padded copy of one sample (see DirectConv.swift for the layout): an
 // output plane is one run of Q positions q = h·wp + w (the columns w ≥ wo are thrown away), and tap
@@ -237,6 +239,9 @@ static void wgrad_cl_avx2(const float *v, long ldt, const long *koff, long K, co
 }
 
 static int force_generic = 0;
+// 1: the AVX-512 tiles (DirectConvAVX512.c) where the CPU has AVX-512F, the default; 0: AVX2's
+// (MCN_AVX512=0, or mcn_set_wide_vectors); -1: not decided yet.
+static int wide_vectors = -1;
 
 static int have_avx2(void) {
     // Workers may ask at once: the answer is the same whoever stores it, but the access is atomic.
@@ -248,6 +253,28 @@ static int have_avx2(void) {
     }
     return k && !__atomic_load_n(&force_generic, __ATOMIC_RELAXED);
 }
+
+int mcn_cpu_has_avx512(void) {
+    static int known = -1;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        k = __builtin_cpu_supports("avx512f");
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+
+static int have_avx512(void) {
+    int w = __atomic_load_n(&wide_vectors, __ATOMIC_RELAXED);
+    if (w < 0) {
+        const char *e = getenv("MCN_AVX512");
+        w = !(e && e[0] == '0' && e[1] == 0);
+        __atomic_store_n(&wide_vectors, w, __ATOMIC_RELAXED);
+    }
+    return w && have_avx2() && mcn_cpu_has_avx512();
+}
+#else
+int mcn_cpu_has_avx512(void) { return 0; }
 #endif
 
 void mcn_direct_conv_force_generic(int on) {
@@ -258,9 +285,29 @@ void mcn_direct_conv_force_generic(int on) {
 #endif
 }
 
+void mcn_set_wide_vectors(int on) {
+#ifdef MCN_HAVE_AVX2_PATH
+    __atomic_store_n(&wide_vectors, on, __ATOMIC_RELAXED);
+#else
+    (void)on;
+#endif
+}
+
+int mcn_wide_vectors(void) {
+#ifdef MCN_HAVE_AVX2_PATH
+    return have_avx512();
+#else
+    return 0;
+#endif
+}
+
 void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, long ldw, const float *w,
                              long O, float *out, long ldo, long Q, int accumulate, long chunk) {
 #ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx512()) {
+        mcn_forward_avx512(in, off, K, k0, ldw, w, O, out, ldo, Q, accumulate, chunk > 0 ? chunk : K);
+        return;
+    }
     if (have_avx2()) {
         forward_avx2(in, off, K, k0, ldw, w, O, out, ldo, Q, accumulate, chunk > 0 ? chunk : K);
         return;
@@ -272,6 +319,7 @@ void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, 
 void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const float *in, const long *off, long K,
                                      const float *dy, long O, float *dw) {
 #ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx512()) { mcn_wgrad_avx512(planes, in, off, K, dy, O, dw); return; }
     if (have_avx2()) { wgrad_avx2(planes, in, off, K, dy, O, dw); return; }
 #endif
     wgrad_generic(planes, in, off, K, dy, O, dw);
@@ -280,6 +328,7 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
                      long tiles) {
 #ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx512()) { mcn_products_cl_avx512(v, ldt, koff, K, u, O, m, tiles); return; }
     if (have_avx2()) { products_cl_avx2(v, ldt, koff, K, u, O, m, tiles); return; }
 #endif
     products_cl_generic(v, ldt, koff, K, u, O, m, tiles);
@@ -287,6 +336,7 @@ void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const f
 
 void mcn_wgrad_cl(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s, long tiles) {
 #ifdef MCN_HAVE_AVX2_PATH
+    if (have_avx512()) { mcn_wgrad_cl_avx512(v, ldt, koff, K, z, O, s, tiles); return; }
     if (have_avx2()) { wgrad_cl_avx2(v, ldt, koff, K, z, O, s, tiles); return; }
 #endif
     wgrad_cl_generic(v, ldt, koff, K, z, O, s, tiles);

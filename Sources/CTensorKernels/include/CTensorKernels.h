@@ -113,6 +113,15 @@ void mcn_wgrad_cl(const float *v, long ldt, const long *koff, long K, const floa
 /// Testing only: with on, the direct kernels run their plain loops even where AVX2 is there.
 void mcn_direct_conv_force_generic(int on);
 
+/// Whether the CPU has AVX-512F (and the OS keeps its registers).
+int mcn_cpu_has_avx512(void);
+/// With on (the default), the four kernels above run with 16-lane AVX-512 vectors where the CPU
+/// has them; with off, with 8-lane AVX2 ones. The same bits either way but for the direct weight
+/// gradient's lane sums.
+void mcn_set_wide_vectors(int on);
+/// Whether the kernels above run with AVX-512 vectors now.
+int mcn_wide_vectors(void);
+
 /// Copies x: [c, t, h, w] with its padding into out, split by phase of the spatial strides:
 /// out[c][py][px][t + 2pt] are planes `plane` floats apart (plane ≥ hs·ws; zeros after the rows),
 /// whose [hs][ws] rows hold padded row r·sh + py, column i·sw + px (zero outside x),

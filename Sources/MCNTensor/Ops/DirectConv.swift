@@ -197,6 +197,14 @@ public enum ConvolutionPaths {
         set { DirectConv.enabled = newValue }
     }
 
+    /// Whether the direct kernels' register tiles (the direct forward and weight gradient, the
+    /// channels-last Winograd products and sums) run with AVX-512 vectors where the CPU has them,
+    /// else AVX2's. On by default where the CPU has them; MCN_AVX512=0 turns it off.
+    public static var wideVectors: Bool {
+        get { mcn_wide_vectors() != 0 }
+        set { mcn_set_wide_vectors(newValue ? 1 : 0) }
+    }
+
     /// Whether the strided kernels serve the convolutions they apply to: the pointwise shortcuts
     /// (StridedPointwise) and the input gradients of the other strided ones (StridedInputGradient).
     public static var strided: Bool {

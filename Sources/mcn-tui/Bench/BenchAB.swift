@@ -28,6 +28,11 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
                    takes: ConvolutionPaths.takesWinogradLargeTiles, parts: ["forward", "dx"], rng: &rng)
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.wcl", path: \.winogradChannelsLast,
                    takes: ConvolutionPaths.takesWinogradChannelsLast, rng: &rng)
+    // Every convolution: AVX-512 tiles against AVX2's (only where the CPU has AVX-512).
+    if ConvolutionPaths.wideVectors {
+        abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.avx512", path: \.wideVectors,
+                       takes: { _ in true }, rng: &rng)
+    }
     // Whole training passes, each switch on against off: (prefix, switch, names of the two sides).
     let passes: [(String, ReferenceWritableKeyPath<ConvolutionPaths.Type, Bool>, String, String)] = [
         ("ab.tiles", \.winogradLargeTiles, "large", "small"),
@@ -41,6 +46,8 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         // Input and weight gradients sample by sample together against one after the other.
         ("ab.interleave", \.interleavedBackward, "interleaved", "apart"),
         ("ab.direct", \.direct, "direct", "vol2col"),
+        // The direct kernels' tiles with AVX-512 vectors against AVX2's (where the CPU has AVX-512).
+        ("ab.avx512", \.wideVectors, "avx-512", "avx2"),
         // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
         ("ab.strided", \.strided, "strided", "without"),
     ]

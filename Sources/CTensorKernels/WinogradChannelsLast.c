@@ -111,6 +111,92 @@ static inline void input_tiles(const float *xb, long C, long pi, long H, long W,
     }
 }
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+typedef float v16 __attribute__((ext_vector_type(16)));
+typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));
+
+// input_tiles' F(4×4) with 16 channels a vector (C a multiple of 16), for CPUs with AVX-512F: the
+// same sums lane by lane, and no FMA contraction, so the same bits.
+__attribute__((target("avx512f"), noinline))
+static void input_tiles4_wide(const float *xb, long C, long pi, long H, long W, long TW, long p0, float *v) {
+#pragma clang fp contract(off)
+    const long tile = 4, WP = W + 2, planeFloats = (H + 2) * WP * C;
+    for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+        len = tile_run(p, TW, &th, &tw0);
+        for (long i = 0; i < len; i++) {
+            const float *corner = xb + pi * planeFloats + (tile * th * WP + tile * (tw0 + i)) * C;
+            float *out = v + (p - p0 + i) * C;
+            for (long c0 = 0; c0 < C; c0 += 16) {
+                v16 t[6][6];
+                for (int r = 0; r < 6; r++) {
+                    v16 d[6];
+                    for (int k = 0; k < 6; k++) d[k] = *(const v16u *)(corner + (r * WP + k) * C + c0);
+                    BT6(t[r], d);
+                }
+                for (int e = 0; e < 6; e++) {
+                    v16 col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]}, o[6];
+                    BT6(o, col);
+                    for (int r = 0; r < 6; r++) *(v16u *)(out + (r * 6 + e) * 16 * C + c0) = o[r];
+                }
+            }
+        }
+    }
+}
+
+// output_tiles' Aᵀ M A for a run of len tiles from m (their first tile's row), 16 channels a vector
+// (O a multiple of 16), into `rows` as output_tiles lays them out.
+__attribute__((target("avx512f"), noinline))
+static void output_rows4_wide(const float *m, long O, long len, float *rows) {
+#pragma clang fp contract(off)
+    const long run = 4 * 16 * O;
+    for (long i = 0; i < len; i++)
+        for (long o0 = 0; o0 < O; o0 += 16) {
+            const float *s = m + i * O + o0;
+            v16 r4[4][6];
+            for (int e = 0; e < 6; e++) {
+                v16 col[6], q[4];
+                for (int r = 0; r < 6; r++) col[r] = *(const v16u *)(s + (r * 6 + e) * 16 * O);
+                AT4(q, col);
+                for (int r = 0; r < 4; r++) r4[r][e] = q[r];
+            }
+            for (int r = 0; r < 4; r++) {
+                v16 q[4];
+                AT4(q, r4[r]);
+                for (int k = 0; k < 4; k++) *(v16u *)(rows + r * run + (4 * i + k) * O + o0) = q[k];
+            }
+        }
+}
+
+// gradient_tiles' F(4×4) Z = A dy Aᵀ for the tiles p0 ..< p0 + 16, 16 channels a vector (O a
+// multiple of 16).
+__attribute__((target("avx512f"), noinline))
+static void gradient_tiles4_wide(const float *dyc, long O, long t, long H, long W, long TW, long p0, float *z) {
+#pragma clang fp contract(off)
+    const long tile = 4;
+    for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
+        len = tile_run(p, TW, &th, &tw0);
+        for (long i = 0; i < len; i++) {
+            const float *corner = dyc + ((t * H + tile * th) * W + tile * (tw0 + i)) * O;
+            float *out = z + (p - p0 + i) * O;
+            for (long o0 = 0; o0 < O; o0 += 16) {
+                v16 rows[4][6];
+                for (int r = 0; r < 4; r++) {
+                    v16 d[4];
+                    for (int k = 0; k < 4; k++) d[k] = *(const v16u *)(corner + (r * W + k) * O + o0);
+                    A6(rows[r], d);
+                }
+                for (int e = 0; e < 6; e++) {
+                    v16 col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]}, o[6];
+                    A6(o, col);
+                    for (int r = 0; r < 6; r++) *(v16u *)(out + (r * 6 + e) * 16 * O + o0) = o[r];
+                }
+            }
+        }
+    }
+}
+#define MCN_HAVE_WIDE_TRANSFORMS 1
+#endif
+
 // Y = Aᵀ M A (F(4×4)) for the tiles p0 ..< p0 + 16 of output plane t from m: [36][16][O], a run
 // of tiles at a time: its four output rows gathered channels-last in `rows` ([4][64][O]), then
 // written (=, or += with accumulate) to y: [O, To, H, W] row by row of each channel, 8×8 blocks
@@ -121,6 +207,11 @@ static inline void output_tiles(const float *m, long O, long t, long To, long H,
     const long tile = 4, run = 4 * 16 * O;   // floats of one output row of a run in `rows`
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
+#ifdef MCN_HAVE_WIDE_TRANSFORMS
+        if (O % 16 == 0 && mcn_wide_vectors())
+            output_rows4_wide(m + (p - p0) * O, O, len, rows);
+        else
+#endif
         for (long i = 0; i < len; i++)
             for (long o0 = 0; o0 < O; o0 += 8) {
                 const float *s = m + (p - p0 + i) * O + o0;
@@ -160,8 +251,15 @@ __attribute__((always_inline))
 static inline void ring_plane(const float *xb, long C, long H, long W, long TW, long p0, long tile, long kt, long t,
                               float *v, long *koff) {
     const long slot = (tile + 2) * (tile + 2) * 16 * C;
-    for (long pi = t == 0 ? 0 : t + kt - 1; pi < t + kt; pi++)
+    for (long pi = t == 0 ? 0 : t + kt - 1; pi < t + kt; pi++) {
+#ifdef MCN_HAVE_WIDE_TRANSFORMS
+        if (tile == 4 && C % 16 == 0 && mcn_wide_vectors()) {
+            input_tiles4_wide(xb, C, pi, H, W, TW, p0, v + pi % kt * slot);
+            continue;
+        }
+#endif
         input_tiles(xb, C, pi, H, W, TW, p0, tile, v + pi % kt * slot);
+    }
     for (long k = 0; k < kt * C; k++) koff[k] = (t + k / C) % kt * slot + k % C;
 }
 
@@ -257,6 +355,10 @@ void mcn_winograd_cl_weight_gradient_sample(const float *x, const float *dy, lon
     for (long p0 = 0; p0 < tiles; p0 += 16)
         for (long t = 0; t < To; t++) {
             ring_plane(xb, C, H, W, TW, p0, tile, kt, t, v, koff);
+#ifdef MCN_HAVE_WIDE_TRANSFORMS
+            if (tile == 4 && O % 16 == 0 && mcn_wide_vectors()) gradient_tiles4_wide(dyc, O, t, H, W, TW, p0, z);
+            else
+#endif
             gradient_tiles(dyc, O, t, H, W, TW, p0, tile, z);
             for (long xi = 0; xi < n2; xi++)
                 mcn_wgrad_cl(v + xi * 16 * C, C, koff, K, z + xi * 16 * O, O, s + xi * K * O, 16);

@@ -132,4 +132,26 @@ final class WideVectorTests: XCTestCase {
             }
         }
     }
+
+    /// The channels-last Winograd F(4×4) (transforms 16 channels a vector, products and sums):
+    /// forward, weight gradient and input gradient of R(2+1)D's and r3d's layer1 convolutions give
+    /// the same bits with either width.
+    func testChannelsLastWinogradSameBits() {
+        var rng = RNG(seed: 35)
+        for (xs, ws) in [([2, 16, 3, 32, 32], [16, 16, 1, 3, 3]), ([2, 16, 4, 32, 32], [16, 16, 3, 3, 3])] {
+            let g = Conv3dGeometry(input: xs, weight: ws, stride: (1, 1, 1), padding: (ws[2] / 2, 1, 1))
+            XCTAssertTrue(ConvolutionPaths.takesWinogradChannelsLast(g), g.label)
+            let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, std: 0.3, rng: &rng)
+            let dy = Tensor.randn(g.outputShape, rng: &rng)
+            let r = bothWidths { () -> ([Float], [Float], [Float]) in
+                let y = conv3dForward(x, w, g)
+                let dw = Tensor.zeros(ws), dx = Tensor.zeros(xs)
+                conv3dBackward(x, w, dy.pointer, g, dw: dw.pointer, dx: dx.pointer)
+                return (y.toArray(), dw.toArray(), dx.toArray())
+            }
+            XCTAssertTrue(r.wide.0 == r.narrow.0, "\(g.label): forward")
+            XCTAssertTrue(r.wide.1 == r.narrow.1, "\(g.label): weight gradient")
+            XCTAssertTrue(r.wide.2 == r.narrow.2, "\(g.label): input gradient")
+        }
+    }
 }

@@ -115,9 +115,9 @@ void mcn_direct_conv_force_generic(int on);
 
 /// Whether the CPU has AVX-512F (and the OS keeps its registers).
 int mcn_cpu_has_avx512(void);
-/// With on (the default), the four kernels above run with 16-lane AVX-512 vectors where the CPU
-/// has them; with off, with 8-lane AVX2 ones. The same bits either way but for the direct weight
-/// gradient's lane sums.
+/// With on (the default), the four kernels above and the channels-last Winograd F(4×4) transforms
+/// (16 channels a vector) run with 16-lane AVX-512 vectors where the CPU has them; with off, with
+/// 8-lane AVX2 ones. The same bits either way but for the direct weight gradient's lane sums.
 void mcn_set_wide_vectors(int on);
 /// Whether the kernels above run with AVX-512 vectors now.
 int mcn_wide_vectors(void);

@@ -38,27 +38,51 @@ static void *open_library(void) {
     return h;
 }
 
+// What the CPU can run, for mcn_blas_better_core.
+static void cpu_vectors(int *avx2fma, int *avx512) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    *avx2fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    *avx512 = *avx2fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+    *avx2fma = *avx512 = 0;
+#endif
+}
+
 // OpenBLAS picks its kernels for the CPU when it is opened, and a release older than the CPU may
 // not know it: Debian 12's 0.3.21 took a Xeon of family 6 model 207 (Emerald Rapids) for a
 // Prescott and ran SSE3 kernels, sgemm 30–57 GFLOP/s instead of 210–280 with its AVX-512 ones.
 // When the kernels it chose use less than the CPU has, and the user named no core, the library is
-// closed and opened again with OPENBLAS_CORETYPE naming kernels the CPU can run.
+// closed and opened again with OPENBLAS_CORETYPE naming kernels the CPU can run (read by its
+// loader only, so the variable is taken away again after). If the library cannot be opened again,
+// or still runs the old kernels (it was not unloaded, or it is built for one CPU), it is what it
+// was, and the note says so.
 static void *open_with_fitting_core(void) {
     void *h = open_library();
     if (!h || !p_get_corename || getenv("OPENBLAS_CORETYPE")) return h;
-    const char *chosen = p_get_corename();
-    const int avx2fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    const int avx512 = avx2fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-    const char *better = mcn_blas_better_core(chosen, avx2fma, avx512);
-    if (!better) return h;
+    int avx2fma, avx512;
+    cpu_vectors(&avx2fma, &avx512);
     char was[64];
-    snprintf(was, sizeof was, "%s", chosen);
+    snprintf(was, sizeof was, "%s", p_get_corename());
+    const char *better = mcn_blas_better_core(was, avx2fma, avx512);
+    if (!better) return h;
     dlclose(h);
     setenv("OPENBLAS_CORETYPE", better, 1);
     h = open_library();
-    snprintf(core_note, sizeof core_note, "OpenBLAS took this CPU for %s; reopened with OPENBLAS_CORETYPE=%s", was,
-             better);
+    unsetenv("OPENBLAS_CORETYPE");
+    if (!h) {
+        h = open_library();
+        snprintf(core_note, sizeof core_note, "OpenBLAS took this CPU for %s; it would not open again with "
+                 "OPENBLAS_CORETYPE=%s and runs %s", was, better, was);
+        return h;
+    }
+    const char *now = p_get_corename ? p_get_corename() : "?";
+    if (strcasecmp(now, better) == 0)
+        snprintf(core_note, sizeof core_note, "OpenBLAS took this CPU for %s; reopened with OPENBLAS_CORETYPE=%s",
+                 was, better);
+    else
+        snprintf(core_note, sizeof core_note, "OpenBLAS took this CPU for %s; reopened with OPENBLAS_CORETYPE=%s "
+                 "but it still runs %s (set OPENBLAS_CORETYPE yourself, or install a newer OpenBLAS)", was, better, now);
     return h;
 }
 
@@ -124,7 +148,10 @@ const char *mcn_blas_core(void) {
     return p_get_corename();
 }
 
-const char *mcn_blas_core_note(void) { return core_note; }
+const char *mcn_blas_core_note(void) {
+    mcn_blas_load();
+    return core_note;
+}
 
 const char *mcn_blas_config(void) {
     if (mcn_blas_load() != NULL) return "unavailable";

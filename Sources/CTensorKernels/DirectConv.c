@@ -2,6 +2,7 @@
 #include "clones.h"
 #include "rows.h"
 #include "direct_avx512.h"
+#include <assert.h>
 #include <stdlib.h>
 
 // Direct convolution over a padded copy of one sample (see DirectConv.swift for the layout): an
@@ -267,9 +268,12 @@ int mcn_cpu_has_avx512(void) {
 static int have_avx512(void) {
     int w = __atomic_load_n(&wide_vectors, __ATOMIC_RELAXED);
     if (w < 0) {
+        // First use: the environment's choice, unless mcn_set_wide_vectors got there first.
         const char *e = getenv("MCN_AVX512");
-        w = !(e && e[0] == '0' && e[1] == 0);
-        __atomic_store_n(&wide_vectors, w, __ATOMIC_RELAXED);
+        int expected = -1;
+        const int chosen = !(e && e[0] == '0' && e[1] == 0);
+        w = __atomic_compare_exchange_n(&wide_vectors, &expected, chosen, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)
+            ? chosen : expected;
     }
     return w && have_avx2() && mcn_cpu_has_avx512();
 }
@@ -301,8 +305,12 @@ int mcn_wide_vectors(void) {
 #endif
 }
 
+// The AVX-512 tiles accept more than the AVX2 ones (any Q of the weight gradient, any tile count of
+// the products): the asserts hold callers to the header's contract on every machine, so a call that
+// would overrun the AVX2 tiles fails the tests on an AVX-512 machine too.
 void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, long ldw, const float *w,
                              long O, float *out, long ldo, long Q, int accumulate, long chunk) {
+    assert(Q % MCN_DIRECT_TILE == 0 && O % 4 == 0);
 #ifdef MCN_HAVE_AVX2_PATH
     if (have_avx512()) {
         mcn_forward_avx512(in, off, K, k0, ldw, w, O, out, ldo, Q, accumulate, chunk > 0 ? chunk : K);
@@ -318,6 +326,7 @@ void mcn_direct_conv_forward(const float *in, const long *off, long K, long k0, 
 
 void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const float *in, const long *off, long K,
                                      const float *dy, long O, float *dw) {
+    assert(planes->q % 8 == 0 && O % 2 == 0);
 #ifdef MCN_HAVE_AVX2_PATH
     if (have_avx512()) { mcn_wgrad_avx512(planes, in, off, K, dy, O, dw); return; }
     if (have_avx2()) { wgrad_avx2(planes, in, off, K, dy, O, dw); return; }
@@ -327,6 +336,7 @@ void mcn_direct_conv_weight_gradient(const mcn_direct_planes *planes, const floa
 
 void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const float *u, long O, float *m,
                      long tiles) {
+    assert(tiles % 2 == 0 && tiles >= 4 && O % 16 == 0);
 #ifdef MCN_HAVE_AVX2_PATH
     if (have_avx512()) { mcn_products_cl_avx512(v, ldt, koff, K, u, O, m, tiles); return; }
     if (have_avx2()) { products_cl_avx2(v, ldt, koff, K, u, O, m, tiles); return; }
@@ -335,6 +345,7 @@ void mcn_products_cl(const float *v, long ldt, const long *koff, long K, const f
 }
 
 void mcn_wgrad_cl(const float *v, long ldt, const long *koff, long K, const float *z, long O, float *s, long tiles) {
+    assert(O % 16 == 0);
 #ifdef MCN_HAVE_AVX2_PATH
     if (have_avx512()) { mcn_wgrad_cl_avx512(v, ldt, koff, K, z, O, s, tiles); return; }
     if (have_avx2()) { wgrad_cl_avx2(v, ldt, koff, K, z, O, s, tiles); return; }

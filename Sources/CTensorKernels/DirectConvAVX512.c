@@ -188,14 +188,20 @@ void mcn_wgrad_cl_avx512(const float *v, long ldt, const long *koff, long K, con
         for (long k = 0; k < K; k += 12) {
             const float *zo = z + o;
             float *so = s + k * O + o;
+            // K = kt·C: 16 and 32 channels leave runs of 4 and 8.
             switch (K - k < 12 ? K - k : 12) {
             case 12: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 12); break;
+            case 11: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 11); break;
+            case 10: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 10); break;
             case 9: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 9); break;
+            case 8: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 8); break;
+            case 7: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 7); break;
             case 6: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 6); break;
+            case 5: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 5); break;
+            case 4: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 4); break;
             case 3: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 3); break;
-            default:
-                for (long j = k; j < K; j++) wgrad_cl_tile(v, ldt, koff + j, zo, O, s + j * O + o, tiles, 1);
-                break;
+            case 2: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 2); break;
+            default: wgrad_cl_tile(v, ldt, koff + k, zo, O, so, tiles, 1); break;
             }
         }
 }

@@ -3,6 +3,12 @@
 #include "rows.h"
 #include "winograd4.h"
 
+// No FMA contraction: the F(4×4) transforms must round as the channels-last domain's do
+// (WinogradChannelsLast.c), whichever instructions the clones may use.
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
 // Winograd F(2×2, 3×3) in the two spatial axes (Lavin & Gray 2016), direct in time: see
 // Winograd.swift. Tiles of 2×2 outputs read 4×4 inputs; a group of 16 tiles is transformed
 // (V = Bᵀ d B per channel and padded plane), multiplied tap by tap with the transformed weights

@@ -3,9 +3,70 @@
 #include "rows.h"
 #include "winograd4.h"
 
+// No FMA contraction anywhere here: the transforms must round as the by-channel domain's do, lane
+// by lane, whichever vector width runs them (an AVX-512 function may use FMA, an AVX2 clone not).
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
+// F(4×4)'s transforms of one tile, `V` channels a vector (VU: the same, unaligned): one spelling for
+// the 8-channel code and the 16-channel one (AVX-512), so both sum alike by construction.
+
+// V = Bᵀ d B of the 6×6 inputs at `corner` (rows WP·C floats apart), channels c0 ..: entry ξ = 6r + e
+// to out[ξ·16·C + c0].
+#define INPUT_TILE4(V, VU, corner, WP, C, c0, out)                                                          \
+    do {                                                                                                   \
+        V t_[6][6];                                                                                        \
+        for (int r_ = 0; r_ < 6; r_++) {                                                                   \
+            V d_[6];                                                                                       \
+            for (int k_ = 0; k_ < 6; k_++) d_[k_] = *(const VU *)((corner) + (r_ * (WP) + k_) * (C) + (c0)); \
+            BT6(t_[r_], d_);                                                                               \
+        }                                                                                                  \
+        for (int e_ = 0; e_ < 6; e_++) {                                                                   \
+            V col_[6] = {t_[0][e_], t_[1][e_], t_[2][e_], t_[3][e_], t_[4][e_], t_[5][e_]}, o_[6];          \
+            BT6(o_, col_);                                                                                 \
+            for (int r_ = 0; r_ < 6; r_++) *(VU *)((out) + (r_ * 6 + e_) * 16 * (C) + (c0)) = o_[r_];        \
+        }                                                                                                  \
+    } while (0)
+
+// Aᵀ M A of one tile whose 36 products start at s (entries 16·O floats apart), channels o0 ..: its
+// 4×4 outputs to rows[r·run + k·O + o0] (r: output row, k: column).
+#define OUTPUT_TILE4(V, VU, s, O, rows, run)                                                                \
+    do {                                                                                                   \
+        V r4_[4][6];                                                                                       \
+        for (int e_ = 0; e_ < 6; e_++) {                                                                   \
+            V col_[6], q_[4];                                                                              \
+            for (int r_ = 0; r_ < 6; r_++) col_[r_] = *(const VU *)((s) + (r_ * 6 + e_) * 16 * (O));         \
+            AT4(q_, col_);                                                                                 \
+            for (int r_ = 0; r_ < 4; r_++) r4_[r_][e_] = q_[r_];                                           \
+        }                                                                                                  \
+        for (int r_ = 0; r_ < 4; r_++) {                                                                   \
+            V q_[4];                                                                                       \
+            AT4(q_, r4_[r_]);                                                                              \
+            for (int k_ = 0; k_ < 4; k_++) *(VU *)((rows) + r_ * (run) + k_ * (O)) = q_[k_];               \
+        }                                                                                                  \
+    } while (0)
+
+// Z = A dy Aᵀ of the 4×4 gradients at `corner` (rows W·O floats apart), channels o0 ..: entry ξ to
+// out[ξ·16·O + o0].
+#define GRADIENT_TILE4(V, VU, corner, W, O, o0, out)                                                        \
+    do {                                                                                                   \
+        V rows_[4][6];                                                                                     \
+        for (int r_ = 0; r_ < 4; r_++) {                                                                   \
+            V d_[4];                                                                                       \
+            for (int k_ = 0; k_ < 4; k_++) d_[k_] = *(const VU *)((corner) + (r_ * (W) + k_) * (O) + (o0));  \
+            A6(rows_[r_], d_);                                                                             \
+        }                                                                                                  \
+        for (int e_ = 0; e_ < 6; e_++) {                                                                   \
+            V col_[4] = {rows_[0][e_], rows_[1][e_], rows_[2][e_], rows_[3][e_]}, o_[6];                   \
+            A6(o_, col_);                                                                                  \
+            for (int r_ = 0; r_ < 6; r_++) *(VU *)((out) + (r_ * 6 + e_) * 16 * (O) + (o0)) = o_[r_];       \
+        }                                                                                                  \
+    } while (0)
+
 // Winograd F(4×4, 3×3) and F(2×2, 3×3) with the domain laid out channels-last (tiles by channels)
 // instead of by channel (Winograd.c): the sample is copied channels-last with its
-// border, each tile's 6×6 inputs transformed 8 channels a vector (no deinterleaving), the 36
+// border, each tile's 6×6 inputs transformed 8 channels a vector (16 with AVX-512; no deinterleaving), the 36
 // products are [tiles, K] × [K, O] sums that broadcast a tile's value against a row of 16 output
 // channels (mcn_products_cl), and the output transform writes whole rows of each channel through
 // 8×8 transposes in cache. Activations stay [C, T, H, W]. The arithmetic is the by-channel path's:
@@ -64,7 +125,8 @@ static inline void to_bordered(const float *x, long C, long T, long H, long W, l
     }
 }
 
-// V = Bᵀ d B for the tiles p0 ..< p0 + 16 of padded plane pi, 8 channels a vector: v: [n² (ξ)][16][C]
+// V = Bᵀ d B for the tiles p0 ..< p0 + 16 of padded plane pi, 8 channels a vector (input_tiles4_wide:
+// 16): v: [n² (ξ)][16][C]
 // with n = tile + 2. F(2×2) in the by-channel kernel's order: Bᵀ down each column, then across.
 __attribute__((always_inline))
 static inline void input_tiles(const float *xb, long C, long pi, long H, long W, long TW, long p0, long tile,
@@ -95,17 +157,7 @@ static inline void input_tiles(const float *xb, long C, long pi, long H, long W,
                     }
                     continue;
                 }
-                v8 t[6][6];
-                for (int r = 0; r < 6; r++) {
-                    v8 d[6];
-                    for (int k = 0; k < 6; k++) d[k] = *(const v8u *)(corner + (r * WP + k) * C + c0);
-                    BT6(t[r], d);
-                }
-                for (int e = 0; e < 6; e++) {
-                    v8 col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]}, o[6];
-                    BT6(o, col);
-                    for (int r = 0; r < 6; r++) *(v8u *)(out + (r * 6 + e) * 16 * C + c0) = o[r];
-                }
+                INPUT_TILE4(v8, v8u, corner, WP, C, c0, out);
             }
         }
     }
@@ -115,82 +167,40 @@ static inline void input_tiles(const float *xb, long C, long pi, long H, long W,
 typedef float v16 __attribute__((ext_vector_type(16)));
 typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));
 
-// input_tiles' F(4×4) with 16 channels a vector (C a multiple of 16), for CPUs with AVX-512F: the
-// same sums lane by lane, and no FMA contraction, so the same bits.
+// The F(4×4) transforms 16 channels a vector (C or O a multiple of 16), for CPUs with AVX-512F:
+// the same macros as the 8-channel code, so the same sums lane by lane and the same bits.
+
+// input_tiles' F(4×4).
 __attribute__((target("avx512f"), noinline))
 static void input_tiles4_wide(const float *xb, long C, long pi, long H, long W, long TW, long p0, float *v) {
-#pragma clang fp contract(off)
     const long tile = 4, WP = W + 2, planeFloats = (H + 2) * WP * C;
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
         for (long i = 0; i < len; i++) {
             const float *corner = xb + pi * planeFloats + (tile * th * WP + tile * (tw0 + i)) * C;
-            float *out = v + (p - p0 + i) * C;
-            for (long c0 = 0; c0 < C; c0 += 16) {
-                v16 t[6][6];
-                for (int r = 0; r < 6; r++) {
-                    v16 d[6];
-                    for (int k = 0; k < 6; k++) d[k] = *(const v16u *)(corner + (r * WP + k) * C + c0);
-                    BT6(t[r], d);
-                }
-                for (int e = 0; e < 6; e++) {
-                    v16 col[6] = {t[0][e], t[1][e], t[2][e], t[3][e], t[4][e], t[5][e]}, o[6];
-                    BT6(o, col);
-                    for (int r = 0; r < 6; r++) *(v16u *)(out + (r * 6 + e) * 16 * C + c0) = o[r];
-                }
-            }
+            for (long c0 = 0; c0 < C; c0 += 16) INPUT_TILE4(v16, v16u, corner, WP, C, c0, v + (p - p0 + i) * C);
         }
     }
 }
 
-// output_tiles' Aᵀ M A for a run of len tiles from m (their first tile's row), 16 channels a vector
-// (O a multiple of 16), into `rows` as output_tiles lays them out.
+// output_tiles' Aᵀ M A for a run of len tiles from m (their first tile's row), into `rows` as
+// output_tiles lays them out.
 __attribute__((target("avx512f"), noinline))
 static void output_rows4_wide(const float *m, long O, long len, float *rows) {
-#pragma clang fp contract(off)
     const long run = 4 * 16 * O;
     for (long i = 0; i < len; i++)
-        for (long o0 = 0; o0 < O; o0 += 16) {
-            const float *s = m + i * O + o0;
-            v16 r4[4][6];
-            for (int e = 0; e < 6; e++) {
-                v16 col[6], q[4];
-                for (int r = 0; r < 6; r++) col[r] = *(const v16u *)(s + (r * 6 + e) * 16 * O);
-                AT4(q, col);
-                for (int r = 0; r < 4; r++) r4[r][e] = q[r];
-            }
-            for (int r = 0; r < 4; r++) {
-                v16 q[4];
-                AT4(q, r4[r]);
-                for (int k = 0; k < 4; k++) *(v16u *)(rows + r * run + (4 * i + k) * O + o0) = q[k];
-            }
-        }
+        for (long o0 = 0; o0 < O; o0 += 16) OUTPUT_TILE4(v16, v16u, m + i * O + o0, O, rows + 4 * i * O + o0, run);
 }
 
-// gradient_tiles' F(4×4) Z = A dy Aᵀ for the tiles p0 ..< p0 + 16, 16 channels a vector (O a
-// multiple of 16).
+// gradient_tiles' F(4×4).
 __attribute__((target("avx512f"), noinline))
 static void gradient_tiles4_wide(const float *dyc, long O, long t, long H, long W, long TW, long p0, float *z) {
-#pragma clang fp contract(off)
     const long tile = 4;
     for (long p = p0, th, tw0, len; p < p0 + 16; p += len) {
         len = tile_run(p, TW, &th, &tw0);
         for (long i = 0; i < len; i++) {
             const float *corner = dyc + ((t * H + tile * th) * W + tile * (tw0 + i)) * O;
-            float *out = z + (p - p0 + i) * O;
-            for (long o0 = 0; o0 < O; o0 += 16) {
-                v16 rows[4][6];
-                for (int r = 0; r < 4; r++) {
-                    v16 d[4];
-                    for (int k = 0; k < 4; k++) d[k] = *(const v16u *)(corner + (r * W + k) * O + o0);
-                    A6(rows[r], d);
-                }
-                for (int e = 0; e < 6; e++) {
-                    v16 col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]}, o[6];
-                    A6(o, col);
-                    for (int r = 0; r < 6; r++) *(v16u *)(out + (r * 6 + e) * 16 * O + o0) = o[r];
-                }
-            }
+            for (long o0 = 0; o0 < O; o0 += 16) GRADIENT_TILE4(v16, v16u, corner, W, O, o0, z + (p - p0 + i) * O);
         }
     }
 }
@@ -214,19 +224,7 @@ static inline void output_tiles(const float *m, long O, long t, long To, long H,
 #endif
         for (long i = 0; i < len; i++)
             for (long o0 = 0; o0 < O; o0 += 8) {
-                const float *s = m + (p - p0 + i) * O + o0;
-                v8 r4[4][6];
-                for (int e = 0; e < 6; e++) {
-                    v8 col[6], q[4];
-                    for (int r = 0; r < 6; r++) col[r] = *(const v8u *)(s + (r * 6 + e) * 16 * O);
-                    AT4(q, col);
-                    for (int r = 0; r < 4; r++) r4[r][e] = q[r];
-                }
-                for (int r = 0; r < 4; r++) {
-                    v8 q[4];
-                    AT4(q, r4[r]);
-                    for (int k = 0; k < 4; k++) *(v8u *)(rows + r * run + (4 * i + k) * O + o0) = q[k];
-                }
+                OUTPUT_TILE4(v8, v8u, m + (p - p0 + i) * O + o0, O, rows + 4 * i * O + o0, run);
             }
         for (long r = 0; r < tile; r++)
             for (long w0 = 0; w0 < tile * len; w0 += 8)
@@ -298,7 +296,8 @@ static inline void to_channels_last(const float *dy, long O, long To, long H, lo
                 }
 }
 
-// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of output plane t, 8 channels a vector: z: [n²][16][O].
+// Z = A dy Aᵀ for the tiles p0 ..< p0 + 16 of output plane t, 8 channels a vector (gradient_tiles4_wide:
+// 16): z: [n²][16][O].
 // F(2×2) as the by-channel kernel: (a b; c d) down to (a, b), (a + c, b + d), (a − c, b − d),
 // (−c, −d), each (u, v) then across to (u, u + v, u − v, −v).
 __attribute__((always_inline))
@@ -323,17 +322,7 @@ static inline void gradient_tiles(const float *dyc, long O, long t, long H, long
                     }
                     continue;
                 }
-                v8 rows[4][6];
-                for (int r = 0; r < 4; r++) {
-                    v8 d[4];
-                    for (int k = 0; k < 4; k++) d[k] = *(const v8u *)(corner + (r * W + k) * O + o0);
-                    A6(rows[r], d);
-                }
-                for (int e = 0; e < 6; e++) {
-                    v8 col[4] = {rows[0][e], rows[1][e], rows[2][e], rows[3][e]}, o[6];
-                    A6(o, col);
-                    for (int r = 0; r < 6; r++) *(v8u *)(out + (r * 6 + e) * 16 * O + o0) = o[r];
-                }
+                GRADIENT_TILE4(v8, v8u, corner, W, O, o0, out);
             }
         }
     }

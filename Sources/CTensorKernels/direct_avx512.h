@@ -1,5 +1,7 @@
 // The direct kernels' AVX-512 tiles (DirectConvAVX512.c), for DirectConv.c's dispatch: the same
-// arguments and results as its AVX2 functions of the same names.
+// arguments and results as its AVX2 functions forward_avx2, wgrad_avx2, products_cl_avx2 and
+// wgrad_cl_avx2 (they also take any Q of the weight gradient and any tile count of the products,
+// which the header's contract does not promise).
 #ifndef MCN_DIRECT_AVX512_H
 #define MCN_DIRECT_AVX512_H
 #include "CTensorKernels.h"

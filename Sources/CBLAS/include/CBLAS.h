@@ -29,7 +29,7 @@ const char *mcn_blas_config(void);
 /// The kernel set OpenBLAS runs ("SkylakeX", "Haswell", ...), or "" for another CBLAS.
 const char *mcn_blas_core(void);
 /// Non-empty when the library was reopened because the kernels it first chose use less of the CPU
-/// than it has (see shim.c); says what it chose and what it runs now.
+/// than it has (see shim.c); says what it chose and what it runs now (mcn_blas_core tells the core).
 const char *mcn_blas_core_note(void);
 /// The OpenBLAS core to ask for instead of `chosen`, given what the CPU has, or NULL to keep it:
 /// only a core below AVX2 on a CPU with AVX2 and FMA is replaced.

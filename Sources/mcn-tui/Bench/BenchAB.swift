@@ -51,7 +51,7 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
         ("ab.strided", \.strided, "strided", "without"),
     ]
-    for (prefix, path, on, off) in passes {
+    for (prefix, path, on, off) in passes where prefix != "ab.avx512" || ConvolutionPaths.wideVectors {
         abBackbones(report, options, input: input, rounds: rounds, prefix: prefix, path: path, on: on, off: off)
     }
 }

@@ -140,13 +140,17 @@ public struct SystemStats: Sendable, Codable, Equatable {
     public var skippedVideos: Int
     /// Cores of the machine (0 when unknown).
     public var machineCores: Int
+    /// The kernel set OpenBLAS runs ("SkylakeX", "Haswell"; nil when unknown or another BLAS).
+    public var blasCore: String?
 
     public init(cpuCores: Double, residentBytes: Int, blasThreads: Int, decodeSeconds: Double,
-                computeSeconds: Double, cacheHits: Int, cacheMisses: Int, skippedVideos: Int, machineCores: Int = 0) {
+                computeSeconds: Double, cacheHits: Int, cacheMisses: Int, skippedVideos: Int, machineCores: Int = 0,
+                blasCore: String? = nil) {
         self.cpuCores = cpuCores; self.residentBytes = residentBytes; self.blasThreads = blasThreads
         self.decodeSeconds = decodeSeconds; self.computeSeconds = computeSeconds
         self.cacheHits = cacheHits; self.cacheMisses = cacheMisses; self.skippedVideos = skippedVideos
         self.machineCores = machineCores
+        self.blasCore = blasCore
     }
 }
 

@@ -66,4 +66,12 @@ final class PanelGoldenTests: XCTestCase {
         let b = render(UIState(), 120, 40, ctx: RenderContext(theme: .dark, glyphs: .ascii))
         XCTAssertTrue(b.cells.allSatisfy { $0.ch.isASCII })
     }
+
+    /// The System panel names OpenBLAS's kernel set when the engine reports it.
+    func testSystemPanelNamesTheBLASCore() {
+        var snapshot = s
+        snapshot.system?.blasCore = "SkylakeX"
+        XCTAssertTrue(render(UIState(), 120, 40, snapshot: snapshot).textDump().contains("BLAS SkylakeX ×2"))
+        XCTAssertFalse(render(UIState(), 120, 40).textDump().contains("SkylakeX"))
+    }
 }

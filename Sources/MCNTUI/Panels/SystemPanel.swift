@@ -9,7 +9,9 @@ public enum SystemPanel {
         var rows: [(String, String)] = []
         if let sys = s.system {
             rows.append(("CPU", String(format: "%.2f cores", sys.cpuCores) + (sys.machineCores > 0 ? " of \(sys.machineCores)" : "")))
-            rows.append(("RSS", Format.bytes(sys.residentBytes) + "   BLAS \(sys.blasThreads) thr"))
+            // "BLAS 2 thr", or with the kernel set named "BLAS SkylakeX ×2" (fits the panel at 120 columns).
+            rows.append(("RSS", Format.bytes(sys.residentBytes) + "   BLAS "
+                         + (sys.blasCore.map { "\($0) ×\(sys.blasThreads)" } ?? "\(sys.blasThreads) thr")))
             let total = sys.decodeSeconds + sys.computeSeconds
             rows.append(("step", "decode \(Format.milliseconds(sys.decodeSeconds)) / compute \(Format.milliseconds(sys.computeSeconds))"
                          + (total > 0 ? " (\(Format.percent(sys.decodeSeconds / total)) decode)" : "")))

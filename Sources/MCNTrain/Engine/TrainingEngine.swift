@@ -232,7 +232,8 @@ public final class TrainingEngine: @unchecked Sendable {
         events.send(.system(SystemStats(cpuCores: proc?.cores ?? 0, residentBytes: proc?.stats.residentBytes ?? 0, blasThreads: BLAS.threads,
                                         decodeSeconds: decodeSeconds, computeSeconds: computeSeconds,
                                         cacheHits: s.cacheHits, cacheMisses: s.cacheMisses, skippedVideos: s.skippedVideos,
-                                        machineCores: ProcessInfo.processInfo.activeProcessorCount)))
+                                        machineCores: ProcessInfo.processInfo.activeProcessorCount,
+                                        blasCore: BLAS.core.isEmpty ? nil : BLAS.core)))
     }
 
     /// Writes a checkpoint of the current state (never of a non-finite one).

@@ -244,26 +244,13 @@ static int force_generic = 0;
 // (MCN_AVX512=0, or mcn_set_wide_vectors); -1: not decided yet.
 static int wide_vectors = -1;
 
+// __builtin_cpu_supports reads the CPU features gathered once at start-up (a load and a test).
 static int have_avx2(void) {
-    // Workers may ask at once: the answer is the same whoever stores it, but the access is atomic.
-    static int known = -1;
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        k = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k && !__atomic_load_n(&force_generic, __ATOMIC_RELAXED);
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+        && !__atomic_load_n(&force_generic, __ATOMIC_RELAXED);
 }
 
-int mcn_cpu_has_avx512(void) {
-    static int known = -1;
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        k = __builtin_cpu_supports("avx512f");
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
+int mcn_cpu_has_avx512(void) { return __builtin_cpu_supports("avx512f"); }
 
 static int have_avx512(void) {
     int w = __atomic_load_n(&wide_vectors, __ATOMIC_RELAXED);

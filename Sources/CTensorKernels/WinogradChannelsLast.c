@@ -12,22 +12,27 @@
 // F(4×4)'s transforms of one tile, `V` channels a vector (VU: the same, unaligned): one spelling for
 // the 8-channel code and the 16-channel one (AVX-512), so both sum alike by construction.
 
-// V = Bᵀ d B of the 6×6 inputs at `corner` (rows WP·C floats apart), channels c0 ..: entry ξ = 6r + e
+// A separable transform T (n inputs to 6 outputs: BT6, A6) of one tile's n×n values at `corner`
+// (rows ld·C floats apart), channels c0 ..: T down each column of a row, then across; entry ξ = 6r + e
 // to out[ξ·16·C + c0].
-#define INPUT_TILE4(V, VU, corner, WP, C, c0, out)                                                          \
+#define SEPARABLE_TILE(V, VU, n, T, corner, ld, C, c0, out)                                                \
     do {                                                                                                   \
-        V t_[6][6];                                                                                        \
-        for (int r_ = 0; r_ < 6; r_++) {                                                                   \
-            V d_[6];                                                                                       \
-            for (int k_ = 0; k_ < 6; k_++) d_[k_] = *(const VU *)((corner) + (r_ * (WP) + k_) * (C) + (c0)); \
-            BT6(t_[r_], d_);                                                                               \
+        V t_[n][6];                                                                                        \
+        for (int r_ = 0; r_ < (n); r_++) {                                                                 \
+            V d_[n];                                                                                       \
+            for (int k_ = 0; k_ < (n); k_++) d_[k_] = *(const VU *)((corner) + (r_ * (ld) + k_) * (C) + (c0)); \
+            T(t_[r_], d_);                                                                                 \
         }                                                                                                  \
         for (int e_ = 0; e_ < 6; e_++) {                                                                   \
-            V col_[6] = {t_[0][e_], t_[1][e_], t_[2][e_], t_[3][e_], t_[4][e_], t_[5][e_]}, o_[6];          \
-            BT6(o_, col_);                                                                                 \
+            V col_[n], o_[6];                                                                              \
+            for (int r_ = 0; r_ < (n); r_++) col_[r_] = t_[r_][e_];                                        \
+            T(o_, col_);                                                                                   \
             for (int r_ = 0; r_ < 6; r_++) *(VU *)((out) + (r_ * 6 + e_) * 16 * (C) + (c0)) = o_[r_];        \
         }                                                                                                  \
     } while (0)
+
+// V = Bᵀ d B of the 6×6 inputs at `corner` (rows WP·C floats apart).
+#define INPUT_TILE4(V, VU, corner, WP, C, c0, out) SEPARABLE_TILE(V, VU, 6, BT6, corner, WP, C, c0, out)
 
 // Aᵀ M A of one tile whose 36 products start at s (entries 16·O floats apart), channels o0 ..: its
 // 4×4 outputs to rows[r·run + k·O + o0] (r: output row, k: column).
@@ -47,22 +52,8 @@
         }                                                                                                  \
     } while (0)
 
-// Z = A dy Aᵀ of the 4×4 gradients at `corner` (rows W·O floats apart), channels o0 ..: entry ξ to
-// out[ξ·16·O + o0].
-#define GRADIENT_TILE4(V, VU, corner, W, O, o0, out)                                                        \
-    do {                                                                                                   \
-        V rows_[4][6];                                                                                     \
-        for (int r_ = 0; r_ < 4; r_++) {                                                                   \
-            V d_[4];                                                                                       \
-            for (int k_ = 0; k_ < 4; k_++) d_[k_] = *(const VU *)((corner) + (r_ * (W) + k_) * (O) + (o0));  \
-            A6(rows_[r_], d_);                                                                             \
-        }                                                                                                  \
-        for (int e_ = 0; e_ < 6; e_++) {                                                                   \
-            V col_[4] = {rows_[0][e_], rows_[1][e_], rows_[2][e_], rows_[3][e_]}, o_[6];                   \
-            A6(o_, col_);                                                                                  \
-            for (int r_ = 0; r_ < 6; r_++) *(VU *)((out) + (r_ * 6 + e_) * 16 * (O) + (o0)) = o_[r_];       \
-        }                                                                                                  \
-    } while (0)
+// Z = A dy Aᵀ of the 4×4 gradients at `corner` (rows W·O floats apart).
+#define GRADIENT_TILE4(V, VU, corner, W, O, o0, out) SEPARABLE_TILE(V, VU, 4, A6, corner, W, O, o0, out)
 
 // Winograd F(4×4, 3×3) and F(2×2, 3×3) with the domain laid out channels-last (tiles by channels)
 // instead of by channel (Winograd.c): the sample is copied channels-last with its

@@ -39,15 +39,16 @@ public enum BLAS {
     /// OpenBLAS's configuration string (version, core, threading).
     public static var configuration: String { String(cString: mcn_blas_config()) }
 
-    /// The kernel set OpenBLAS runs ("SkylakeX", "Haswell", ...); empty for another CBLAS.
-    public static var core: String { String(cString: mcn_blas_core()) }
+    /// The kernel set OpenBLAS runs ("SkylakeX", "Haswell", ...); empty for another CBLAS. Fixed
+    /// once the library is open, so read once.
+    public static let core = String(cString: mcn_blas_core())
 
     /// Set when OpenBLAS was reopened because the kernels it first chose were below the CPU's
     /// (an OpenBLAS older than the CPU); says what it chose and what it runs now.
-    public static var coreNote: String? {
+    public static let coreNote: String? = {
         let note = String(cString: mcn_blas_core_note())
         return note.isEmpty ? nil : note
-    }
+    }()
 
     /// The core the shim would reopen OpenBLAS with, for a chosen core and what the CPU has; nil
     /// keeps the chosen one.

@@ -199,7 +199,8 @@ public enum ConvolutionPaths {
 
     /// Whether the direct kernels' register tiles (the direct forward and weight gradient, the
     /// channels-last Winograd products and sums) and the channels-last F(4×4) transforms run with
-    /// AVX-512 vectors where the CPU has them, else AVX2's. On by default where the CPU has them; MCN_AVX512=0 turns it off.
+    /// AVX-512 vectors, else AVX2's. On by default where the CPU has AVX-512 (always off where it
+    /// has not); MCN_AVX512=0 turns it off.
     public static var wideVectors: Bool {
         get { mcn_wide_vectors() != 0 }
         set { mcn_set_wide_vectors(newValue ? 1 : 0) }

@@ -29,7 +29,8 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
     abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.wcl", path: \.winogradChannelsLast,
                    takes: ConvolutionPaths.takesWinogradChannelsLast, rng: &rng)
     // Every convolution: AVX-512 tiles against AVX2's (only where the CPU has AVX-512).
-    if ConvolutionPaths.wideVectors {
+    let wide = ConvolutionPaths.wideVectors
+    if wide {
         abConvolutions(report, options, input: input, rounds: rounds, prefix: "ab.avx512", path: \.wideVectors,
                        takes: { _ in true }, rng: &rng)
     }
@@ -46,12 +47,10 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         // Input and weight gradients sample by sample together against one after the other.
         ("ab.interleave", \.interleavedBackward, "interleaved", "apart"),
         ("ab.direct", \.direct, "direct", "vol2col"),
-        // The direct kernels' tiles with AVX-512 vectors against AVX2's (where the CPU has AVX-512).
-        ("ab.avx512", \.wideVectors, "avx-512", "avx2"),
         // The strided kernels alone (StridedPointwise, StridedInputGradient) against what they replace.
         ("ab.strided", \.strided, "strided", "without"),
-    ]
-    for (prefix, path, on, off) in passes where prefix != "ab.avx512" || ConvolutionPaths.wideVectors {
+    ] + (wide ? [("ab.avx512", \.wideVectors, "avx-512", "avx2")] : [])
+    for (prefix, path, on, off) in passes {
         abBackbones(report, options, input: input, rounds: rounds, prefix: prefix, path: path, on: on, off: off)
     }
 }

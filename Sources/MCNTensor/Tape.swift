@@ -176,6 +176,30 @@ public final class OpProfile {
         return details.count - 1
     }
 
+    /// Each op kind's and each detailed op's seconds as their median over several profiles (say, one
+    /// per pass): a row then says what that op takes in a typical pass, whatever spells of a shared
+    /// machine the other passes hit (a sum over passes takes them all in). The rows' medians need not
+    /// add up to a typical pass's total. Detailed ops in order of first appearance in any profile.
+    public static func median(_ profiles: [OpProfile]) -> OpProfile {
+        let m = OpProfile()
+        func mid(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
+        for k in Set(profiles.flatMap { Array($0.forward.keys) + Array($0.backward.keys) }) {
+            m.forward[k] = mid(profiles.map { $0.forward[k] ?? 0 })
+            m.backward[k] = mid(profiles.map { $0.backward[k] ?? 0 })
+        }
+        for p in profiles {
+            for d in p.details where m.detailIndex[d.label] == nil {
+                let rows = profiles.map { q in q.detailIndex[d.label].map { q.details[$0] } }
+                let i = m.slot(d.label)
+                m.details[i].forward = mid(rows.map { $0?.forward ?? 0 })
+                m.details[i].backward = mid(rows.map { $0?.backward ?? 0 })
+                m.details[i].forwardFlops = mid(rows.map { $0?.forwardFlops ?? 0 })
+                m.details[i].backwardFlops = mid(rows.map { $0?.backwardFlops ?? 0 })
+            }
+        }
+        return m
+    }
+
     /// One line per op kind, the most expensive first.
     public var table: String {
         let kinds = Set(forward.keys).union(backward.keys)

@@ -46,4 +46,30 @@ final class ProfileTests: XCTestCase {
         XCTAssertTrue(names.allSatisfy { OpKind(rawValue: $0) != nil }, profile.table)
         XCTAssertEqual(Set(lines.map { $0.range(of: " fwd ")!.lowerBound.utf16Offset(in: $0) }).count, 1, profile.table)
     }
+
+    /// A median profile takes each row's median over the profiles, a row missing from a profile
+    /// counting as 0 there, and lists detailed ops in order of first appearance in any of them.
+    func testMedianProfileTakesEachRowsMedian() {
+        let a = OpDetail(label: "conv.a", forwardFlops: 10, backwardFlops: 20)
+        let b = OpDetail(label: "conv.b", forwardFlops: 5, backwardFlops: 0)
+        let profiles = (0..<3).map { _ in OpProfile() }
+        for (p, s) in zip(profiles, [3.0, 1.0, 2.0]) {
+            p.add(.conv3d, a, forward: s)
+            p.add(.conv3d, a, backward: 10 * s)
+            p.add(.relu, nil, forward: s)
+        }
+        profiles[1].add(.conv3d, b, forward: 7)
+        profiles[2].add(.conv3d, b, forward: 9)
+        let m = OpProfile.median(profiles)
+        XCTAssertEqual(m.details.map(\.label), ["conv.a", "conv.b"])
+        XCTAssertEqual(m.details[0].forward, 2)
+        XCTAssertEqual(m.details[0].backward, 20)
+        XCTAssertEqual(m.details[0].forwardFlops, 10)
+        XCTAssertEqual(m.details[0].backwardFlops, 20)
+        XCTAssertEqual(m.details[1].forward, 7)  // 0, 7, 9
+        XCTAssertEqual(m.forward[.relu], 2)
+        XCTAssertEqual(m.backward[.relu], 0)
+        XCTAssertEqual(m.forward[.conv3d], 8)  // 3, 1 + 7, 2 + 9
+        XCTAssertEqual(m.backward[.conv3d], 20)
+    }
 }

@@ -74,21 +74,26 @@ let backboneSuite = BenchSuite(prefix: "backbone") { report, options in
     }
 }
 
-/// `profile.<net>`: where a backbone training pass spends its time, per op kind (printed, not
-/// recorded as figures).
+/// `profile.<net>`: where a backbone training pass spends its time, per op kind and per convolution
+/// (printed, not recorded as figures). Each row is its median over the passes profiled: on a shared
+/// VM whose cores slow down by 2× for seconds at a time, a sum over a few passes moved single rows by
+/// as much.
 let profileSuite = BenchSuite(prefix: "profile") { report, options in
     var rng = RNG(seed: 4)
     let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
+    let passes = options.quick ? 5 : 9
     for name in BenchNetworks.names where options.wants("profile.\(name)") {
         let inst = BenchNetworks.make(name)
-        let prof = OpProfile()
-        var fresh = BufferPool.shared.freshAllocations
-        for i in 0..<4 {
-            if i == 1 { fresh = BufferPool.shared.freshAllocations }
-            BenchNetworks.trainingPass(inst, input, profile: i > 0 ? prof : nil)
+        BenchNetworks.trainingPass(inst, input)
+        let fresh = BufferPool.shared.freshAllocations
+        let profiles = (0..<passes).map { _ in
+            let p = OpProfile()
+            BenchNetworks.trainingPass(inst, input, profile: p)
+            return p
         }
+        let prof = OpProfile.median(profiles)
         let now = BufferPool.shared.freshAllocations
-        report.comment("profile of \(name) training pass (3 passes summed):\n" + prof.table
+        report.comment("profile of \(name) training pass (each row its median over \(passes) passes):\n" + prof.table
             + "\nper convolution (forward; backward = dW and dX; share of the pass):\n" + prof.detailTable
             + "\nfresh buffer allocations in those passes: \(now.count - fresh.count) (\(((now.floats - fresh.floats) * 4) >> 20) MB), pooled now \((BufferPool.shared.pooledFloats * 4) >> 20) MB")
     }

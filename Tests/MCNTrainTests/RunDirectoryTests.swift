@@ -67,6 +67,15 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 10).meta).meta.step, 10)
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.path).meta.step, 10)
         XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.path + "/config.toml"))
+        // checkpoints/last resolves to the checkpoint it names, even when that one is not the newest
+        // that verifies; a pointer to a broken one, or to no checkpoint, is refused in one line.
+        XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.lastPointerPath)) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
+        try "step-00000010\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RunDirectory.checkpoint(at: run.lastPointerPath).meta.step, 10)
+        try "config\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.lastPointerPath)) {
+            XCTAssertTrue("\($0)".contains("checkpoints/last: names \"config\", not a checkpoint"), "\($0)")
+        }
     }
 
     func testCheckpointFromAnotherConfigIsRefusedNamingKeys() throws {

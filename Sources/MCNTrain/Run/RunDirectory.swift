@@ -168,12 +168,14 @@ public struct RunDirectory: Sendable, Equatable {
         return nil
     }
 
-    /// Resolves `--resume PATH`: a checkpoint's .json, .safetensors or .optim.safetensors file, its
-    /// stem, or a run directory (its newest valid checkpoint). Throws a one-line error when the
-    /// checkpoint does not verify.
+    /// Resolves `--resume PATH` (and `--checkpoint PATH`): a checkpoint's .json, .safetensors or
+    /// .optim.safetensors file, its stem, a run's `checkpoints/last` (the checkpoint it names), or a
+    /// run directory (its newest valid checkpoint). Throws a one-line error when the checkpoint does
+    /// not verify.
     public static func checkpoint(at path: String, warn: (String) -> Void = { _ in }) throws -> VerifiedCheckpoint {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        if exists, isDir.boolValue {
             let run = (path as NSString).lastPathComponent == "checkpoints"
                 ? RunDirectory(path: (path as NSString).deletingLastPathComponent) : RunDirectory(path: path)
             guard let c = run.latestValidCheckpoint(warn: warn) else {
@@ -181,11 +183,20 @@ public struct RunDirectory: Sendable, Equatable {
             }
             return c
         }
+        let dir = (path as NSString).deletingLastPathComponent
+        if exists, (path as NSString).lastPathComponent == "last" {
+            // The pointer a run keeps to its newest checkpoint (saveCheckpoint): its stem, one line.
+            let d = FileManager.default.contents(atPath: path) ?? Data()
+            let stem = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard CheckpointFiles.step(fromFileName: stem + ".json") != nil else {
+                throw FileError("\(path): names \"\(stem.prefix(40))\", not a checkpoint (expected step-NNNNNNNN)")
+            }
+            return try checkpoint(at: (dir.isEmpty ? "." : dir) + "/" + stem, warn: warn)
+        }
         let name = (path as NSString).lastPathComponent
         guard let step = CheckpointFiles.step(fromFileName: name) ?? CheckpointFiles.step(fromFileName: name + ".json") else {
             throw FileError("\(path): not a checkpoint (expected step-NNNNNNNN.safetensors or .json)")
         }
-        let dir = (path as NSString).deletingLastPathComponent
         let files = CheckpointFiles(directory: dir.isEmpty ? "." : dir, step: step)
         return VerifiedCheckpoint(files: files, meta: try verify(files))
     }

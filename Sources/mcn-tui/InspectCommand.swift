@@ -17,7 +17,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Dataset directory (UCF101, HMDB51 or class folders).")
     var data: String?
 
-    @Argument(help: "Video files to inspect (instead of --data).")
+    @Argument(help: "Video files to inspect, or folders of them (instead of --data).")
     var files: [String] = []
 
     @Flag(help: "Print JSON lines instead of a table.")
@@ -59,9 +59,18 @@ struct InspectCommand: ParsableCommand {
                 for item in items { rows.append((inspect(item.path), item, split)) }
             }
         } else {
-            for f in files { rows.append((inspect(f), nil, nil)) }
+            for f in files.flatMap(videosNamed) { rows.append((inspect(f), nil, nil)) }
         }
         summarise(rows, dataset)
+    }
+
+    /// A folder's videos (at any depth), or the path itself: a folder without videos is then
+    /// reported as not a video, as a file that is not one would be.
+    private func videosNamed(_ path: String) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        let videos = videoFiles(under: path)
+        return videos.isEmpty ? [path] : videos
     }
 
     private func inspect(_ path: String) -> VideoInfo {

@@ -81,6 +81,19 @@ final class DatasetTests: XCTestCase {
             XCTAssertTrue("\(e)".hasPrefix(dir + ": no classes found"), "\(e)")
         }
     }
+
+    /// `videoFiles(under:)` (what `inspect FOLDER` reads): videos by extension at any depth, sorted,
+    /// without hidden files or folders; nothing for a folder that cannot be listed.
+    func testVideoFilesUnderAFolder() throws {
+        let dir = try makeTempDir(self)
+        let fm = FileManager.default
+        for sub in ["b", "a/deep", ".cache"] { try fm.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        for f in ["b/x.AVI", "a/deep/y.mp4", "a/z.webm", "notes.txt", ".hidden.avi", ".cache/c.avi", "a/list.txt"] {
+            XCTAssertTrue(fm.createFile(atPath: dir + "/" + f, contents: Data()))
+        }
+        XCTAssertEqual(videoFiles(under: dir), ["a/deep/y.mp4", "a/z.webm", "b/x.AVI"].map { dir + "/" + $0 })
+        XCTAssertEqual(videoFiles(under: dir + "/missing"), [])
+    }
 }
 
 final class DatasetProblemTests: XCTestCase {

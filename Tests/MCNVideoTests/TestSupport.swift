@@ -17,16 +17,6 @@ func realClipsDir() throws -> String {
     return dir
 }
 
-/// Every video file under `dir`, sorted.
-func videoFiles(under dir: String) -> [String] {
-    let exts: Set<String> = ["avi", "mp4"]
-    guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
-    return e.compactMap { $0 as? String }
-        .filter { exts.contains(($0 as NSString).pathExtension.lowercased()) }
-        .map { (dir as NSString).appendingPathComponent($0) }
-        .sorted()
-}
-
 /// A fresh temporary directory, removed when the test ends.
 func makeTempDir(_ test: XCTestCase) throws -> String {
     let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("mcnvideo-\(UUID().uuidString)")

@@ -70,3 +70,21 @@ func readLines(_ path: String) throws -> [String] {
         .map { $0.trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty }
 }
+
+/// Every video file (by extension) under `dir`, at any depth, sorted; hidden files and folders left
+/// out. Empty when dir cannot be listed.
+public func videoFiles(under dir: String) -> [String] {
+    guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+    var found: [String] = []
+    while let rel = e.nextObject() as? String {
+        let name = (rel as NSString).lastPathComponent
+        if name.hasPrefix(".") {
+            e.skipDescendants()
+            continue
+        }
+        if videoExtensions.contains((name as NSString).pathExtension.lowercased()) {
+            found.append((dir as NSString).appendingPathComponent(rel))
+        }
+    }
+    return found.sorted()
+}

@@ -68,6 +68,47 @@ final class AugmentationTests: XCTestCase {
         }
     }
 
+    /// The renderer's bilinear sampling gives, bit for bit, each output pixel interpolated from its
+    /// four source pixels (across, then down), for crops larger and smaller than the output, flipped
+    /// or not, and reaching the frame's edges.
+    func testSamplingMatchesFourPixelBilinear() {
+        let w = 37, h = 29
+        let v = Self.syntheticVideo(width: w, height: h, frames: 2)
+        let frame = v.frame(1)
+        func taps(_ start: Float, _ extent: Float, _ limit: Int, _ s: Int, flip: Bool) -> [(Int, Int, Float)] {
+            (0..<s).map { o in
+                let oo = flip ? s - 1 - o : o
+                let p = min(max(start + (Float(oo) + 0.5) * extent / Float(s) - 0.5, 0), Float(limit - 1))
+                let i = Int(p)
+                return (i, min(i + 1, limit - 1), p - Float(i))
+            }
+        }
+        var rng = RNG(seed: 12)
+        for (i, s) in [16, 48, 9, 64].enumerated() {
+            var tr = ClipTransform.random(.standard, sourceWidth: w, sourceHeight: h, rng: &rng)
+            (tr.jitter, tr.grayscale, tr.blurSigma, tr.flip) = (nil, false, nil, i % 2 == 1)
+            if i == 3 { (tr.cropX, tr.cropY, tr.cropWidth, tr.cropHeight) = (0, 0, Float(w), Float(h)) }
+            let out = Tensor(uninitialized: [3, 1, s, s])
+            ClipRenderer.render(video: v, indices: [1], transform: tr, size: s, mean: [0, 0, 0], std: [1, 1, 1],
+                                into: out.pointer)
+            let xs = taps(tr.cropX, tr.cropWidth, w, s, flip: tr.flip), ys = taps(tr.cropY, tr.cropHeight, h, s, flip: false)
+            var want = [Float](repeating: 0, count: 3 * s * s)
+            for y in 0..<s {
+                let (ya, yb, fy) = ys[y]
+                for x in 0..<s {
+                    let (a, b, fx) = xs[x]
+                    for c in 0..<3 {
+                        func px(_ r: Int, _ col: Int) -> Float { Float(frame[(r * w + col) * 3 + c]) }
+                        let top = px(ya, a) + (px(ya, b) - px(ya, a)) * fx
+                        let bot = px(yb, a) + (px(yb, b) - px(yb, a)) * fx
+                        want[c * s * s + y * s + x] = (top + (bot - top) * fy) * (1 / 255) - 0
+                    }
+                }
+            }
+            XCTAssertEqual(out.toArray(), want, "size \(s), flip \(tr.flip)")
+        }
+    }
+
     func testSameTransformForEveryFrameOfAClip() {
         let v = Self.syntheticVideo(width: 40, height: 30, frames: 4, same: true)
         var rng = RNG(seed: 9)

@@ -1,4 +1,5 @@
 #include "CTensorKernels.h"
+#include <stdlib.h>
 #include "clones.h"
 #include "rows.h"
 #include "winograd4.h"
@@ -216,26 +217,38 @@ static const float wino4_g[6][3] = {{0.25f, 0, 0},
 // direct forward kernel's blocks of output channels.
 MCN_CLONES
 void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u) {
-    const long K = kt * C, n = tile + 2;
+    const long K = kt * C, n = tile + 2, kernels = O * C * kt;
     const float (*g)[3] = tile == 4 ? wino4_g : wino_g;
-    for (long o0 = 0; o0 < O;) {
-        const long ob = mcn_direct_block(O - o0);
-        for (long i = 0; i < ob; i++)
-            for (long c = 0; c < C; c++)
-                for (long a = 0; a < kt; a++) {
-                    const float *f = w + (((o0 + i) * C + c) * kt + a) * 9;
-                    float gf[6][3];   // G g
-                    for (int x = 0; x < n; x++)
-                        for (int q = 0; q < 3; q++)
-                            gf[x][q] = g[x][0] * f[q] + g[x][1] * f[3 + q] + g[x][2] * f[6 + q];
-                    const long k = a * C + c;
-                    for (int x = 0; x < n; x++)
-                        for (int e = 0; e < n; e++)
-                            u[(x * n + e) * O * K + o0 * K + k * ob + i] =
-                                gf[x][0] * g[e][0] + gf[x][1] * g[e][1] + gf[x][2] * g[e][2];
-                }
-        o0 += ob;
+    // G g of every kernel first, gf: [n][kernels][3] (kernel j = (o·C + c)·kt + a), then each
+    // product's [O, K] slab written in order. Written kernel by kernel, each kernel's n² values went
+    // to slabs O·K floats apart (64→64: 48 KB), every store to another line: 0.88 ms a call for
+    // 64→64 3×3×3, 0.27 ms this way (one-core harness; 32→32 0.23 → 0.07 ms). The same sums.
+    float *gf = malloc(sizeof(float) * (size_t)(n * kernels * 3));
+    if (!gf) abort();
+    for (long j = 0; j < kernels; j++) {
+        const float *f = w + j * 9;
+        for (int x = 0; x < n; x++)
+            for (int q = 0; q < 3; q++)
+                gf[(x * kernels + j) * 3 + q] = g[x][0] * f[q] + g[x][1] * f[3 + q] + g[x][2] * f[6 + q];
     }
+    for (int x = 0; x < n; x++)
+        for (int e = 0; e < n; e++) {
+            float *slab = u + (x * n + e) * O * K;
+            const float *gx = gf + x * kernels * 3;
+            for (long o0 = 0; o0 < O;) {
+                const long ob = mcn_direct_block(O - o0);
+                for (long a = 0; a < kt; a++)
+                    for (long c = 0; c < C; c++) {
+                        float *out = slab + o0 * K + (a * C + c) * ob;
+                        for (long i = 0; i < ob; i++) {
+                            const float *h = gx + (((o0 + i) * C + c) * kt + a) * 3;
+                            out[i] = h[0] * g[e][0] + h[1] * g[e][1] + h[2] * g[e][2];
+                        }
+                    }
+                o0 += ob;
+            }
+        }
+    free(gf);
 }
 
 MCN_CLONES

@@ -1,5 +1,4 @@
 #include "CTensorKernels.h"
-#include <stdlib.h>
 #include "clones.h"
 #include "rows.h"
 #include "winograd4.h"
@@ -216,15 +215,13 @@ static const float wino4_g[6][3] = {{0.25f, 0, 0},
 // U = G g Gᵀ (n×n, n = 4 or 6) for every output channel, temporal tap and input channel, in the
 // direct forward kernel's blocks of output channels.
 MCN_CLONES
-void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u) {
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u, float *gf) {
     const long K = kt * C, n = tile + 2, kernels = O * C * kt;
     const float (*g)[3] = tile == 4 ? wino4_g : wino_g;
-    // G g of every kernel first, gf: [n][kernels][3] (kernel j = (o·C + c)·kt + a), then each
+    // G g of every kernel first, into gf: [n][kernels][3] (kernel j = (o·C + c)·kt + a), then each
     // product's [O, K] slab written in order. Written kernel by kernel, each kernel's n² values went
     // to slabs O·K floats apart (64→64: 48 KB), every store to another line: 0.88 ms a call for
     // 64→64 3×3×3, 0.27 ms this way (one-core harness; 32→32 0.23 → 0.07 ms). The same sums.
-    float *gf = malloc(sizeof(float) * (size_t)(n * kernels * 3));
-    if (!gf) abort();
     for (long j = 0; j < kernels; j++) {
         const float *f = w + j * 9;
         for (int x = 0; x < n; x++)
@@ -248,7 +245,6 @@ void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, fl
                 o0 += ob;
             }
         }
-    free(gf);
 }
 
 MCN_CLONES

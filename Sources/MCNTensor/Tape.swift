@@ -180,6 +180,7 @@ public final class OpProfile {
     /// per pass): a row then says what that op takes in a typical pass, whatever spells of a shared
     /// machine the other passes hit (a sum over passes takes them all in). The rows' medians need not
     /// add up to a typical pass's total. Detailed ops in order of first appearance in any profile.
+    /// (With an even count, the upper of the two middle values.)
     public static func median(_ profiles: [OpProfile]) -> OpProfile {
         let m = OpProfile()
         func mid(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }

@@ -59,18 +59,26 @@ struct InspectCommand: ParsableCommand {
                 for item in items { rows.append((inspect(item.path), item, split)) }
             }
         } else {
-            for f in files.flatMap(videosNamed) { rows.append((inspect(f), nil, nil)) }
+            for f in files.flatMap(videosNamed) {
+                var info = inspect(f)
+                if isFolder(f) { info.error = VideoError(.unreadable, path: f, "no video files under this folder") }
+                rows.append((info, nil, nil))
+            }
         }
         summarise(rows, dataset)
     }
 
-    /// A folder's videos (at any depth), or the path itself: a folder without videos is then
-    /// reported as not a video, as a file that is not one would be.
+    /// A folder's videos (at any depth), or the path itself (a file, or a folder without videos,
+    /// reported as such).
     private func videosNamed(_ path: String) -> [String] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        guard isFolder(path) else { return [path] }
         let videos = videoFiles(under: path)
         return videos.isEmpty ? [path] : videos
+    }
+
+    private func isFolder(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     private func inspect(_ path: String) -> VideoInfo {

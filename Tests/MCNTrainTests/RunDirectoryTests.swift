@@ -67,14 +67,23 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 10).meta).meta.step, 10)
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.path).meta.step, 10)
         XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.path + "/config.toml"))
-        // checkpoints/last resolves to the checkpoint it names, even when that one is not the newest
-        // that verifies; a pointer to a broken one, or to no checkpoint, is refused in one line.
+        // checkpoints/last resolves to the checkpoint it names (a checkpoint's file name too), even
+        // when a newer one verifies; a pointer to a broken checkpoint, to none, or an empty one is
+        // refused in one line.
         XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.lastPointerPath)) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
-        try "step-00000010\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
+        try save(run, step: 40, keep: 4)
+        try "step-00000010\nleft over\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RunDirectory.checkpoint(at: run.lastPointerPath).meta.step, 10)
+        XCTAssertEqual(try RunDirectory.checkpoint(at: run.path).meta.step, 40)
+        try "step-00000010.safetensors".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.lastPointerPath).meta.step, 10)
         try "config\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.lastPointerPath)) {
             XCTAssertTrue("\($0)".contains("checkpoints/last: names \"config\", not a checkpoint"), "\($0)")
+        }
+        try "\n".write(toFile: run.lastPointerPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.lastPointerPath)) {
+            XCTAssertTrue("\($0)".hasSuffix("checkpoints/last: is empty (it names the newest checkpoint)"), "\($0)")
         }
     }
 

@@ -69,29 +69,25 @@ final class AugmentationTests: XCTestCase {
     }
 
     /// The renderer's bilinear sampling gives, bit for bit, each output pixel interpolated from its
-    /// four source pixels (across, then down), for crops larger and smaller than the output, flipped
-    /// or not, and reaching the frame's edges.
+    /// four source pixels (across, then down): random crops and the whole frame (a sure downscale
+    /// or upscale), flipped or not, outputs of 1 and 2 pixels, and a source one row high (both rows
+    /// of every output row the same).
     func testSamplingMatchesFourPixelBilinear() {
-        let w = 37, h = 29
-        let v = Self.syntheticVideo(width: w, height: h, frames: 2)
-        let frame = v.frame(1)
-        func taps(_ start: Float, _ extent: Float, _ limit: Int, _ s: Int, flip: Bool) -> [(Int, Int, Float)] {
-            (0..<s).map { o in
-                let oo = flip ? s - 1 - o : o
-                let p = min(max(start + (Float(oo) + 0.5) * extent / Float(s) - 0.5, 0), Float(limit - 1))
-                let i = Int(p)
-                return (i, min(i + 1, limit - 1), p - Float(i))
+        func check(width w: Int, height h: Int, size s: Int, _ tr: ClipTransform) {
+            let v = Self.syntheticVideo(width: w, height: h, frames: 2)
+            let frame = v.frame(1)
+            func taps(_ start: Float, _ extent: Float, _ limit: Int, flip: Bool) -> [(Int, Int, Float)] {
+                (0..<s).map { o in
+                    let oo = flip ? s - 1 - o : o
+                    let p = min(max(start + (Float(oo) + 0.5) * extent / Float(s) - 0.5, 0), Float(limit - 1))
+                    let i = Int(p)
+                    return (i, min(i + 1, limit - 1), p - Float(i))
+                }
             }
-        }
-        var rng = RNG(seed: 12)
-        for (i, s) in [16, 48, 9, 64].enumerated() {
-            var tr = ClipTransform.random(.standard, sourceWidth: w, sourceHeight: h, rng: &rng)
-            (tr.jitter, tr.grayscale, tr.blurSigma, tr.flip) = (nil, false, nil, i % 2 == 1)
-            if i == 3 { (tr.cropX, tr.cropY, tr.cropWidth, tr.cropHeight) = (0, 0, Float(w), Float(h)) }
             let out = Tensor(uninitialized: [3, 1, s, s])
             ClipRenderer.render(video: v, indices: [1], transform: tr, size: s, mean: [0, 0, 0], std: [1, 1, 1],
                                 into: out.pointer)
-            let xs = taps(tr.cropX, tr.cropWidth, w, s, flip: tr.flip), ys = taps(tr.cropY, tr.cropHeight, h, s, flip: false)
+            let xs = taps(tr.cropX, tr.cropWidth, w, flip: tr.flip), ys = taps(tr.cropY, tr.cropHeight, h, flip: false)
             var want = [Float](repeating: 0, count: 3 * s * s)
             for y in 0..<s {
                 let (ya, yb, fy) = ys[y]
@@ -105,8 +101,20 @@ final class AugmentationTests: XCTestCase {
                     }
                 }
             }
-            XCTAssertEqual(out.toArray(), want, "size \(s), flip \(tr.flip)")
+            XCTAssertEqual(out.toArray(), want, "\(w)×\(h) to \(s), crop \(tr.cropX), \(tr.cropY), \(tr.cropWidth)×\(tr.cropHeight), flip \(tr.flip)")
         }
+        let (w, h) = (37, 29)
+        var rng = RNG(seed: 12)
+        for (s, flip, whole) in [(16, false, false), (48, true, false), (9, false, true), (64, true, true),
+                                 (1, false, false), (2, true, true)] {
+            var tr = ClipTransform.random(.standard, sourceWidth: w, sourceHeight: h, rng: &rng)
+            (tr.jitter, tr.grayscale, tr.blurSigma, tr.flip) = (nil, false, nil, flip)
+            if whole { (tr.cropX, tr.cropY, tr.cropWidth, tr.cropHeight) = (0, 0, Float(w), Float(h)) }
+            check(width: w, height: h, size: s, tr)
+        }
+        var tr = ClipTransform.centre(sourceWidth: 7, sourceHeight: 1)
+        (tr.cropX, tr.cropY, tr.cropWidth, tr.cropHeight) = (0, 0, 7, 1)
+        check(width: 7, height: 1, size: 5, tr)
     }
 
     func testSameTransformForEveryFrameOfAClip() {

@@ -186,8 +186,8 @@ void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long 
                                          float *z, float *s);
 /// U = G g Gᵀ of w: [O, C, kt, 3, 3] for tiles of 2×2 or 4×4 outputs (tile 2 or 4), as
 /// u: [16 or 36][O·K] (K = kt·C, tap k = a·C + c) in the direct forward kernel's blocks of output
-/// channels (mcn_direct_block).
-void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u);
+/// channels (mcn_direct_block; O a multiple of 4). scratch: (tile + 2)·O·C·kt·3 floats.
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u, float *scratch);
 
 /// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16 or 36][O, K] (the sums of
 /// mcn_winograd_weight_gradient_sample with tile 2 or 4).

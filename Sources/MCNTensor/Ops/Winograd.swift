@@ -118,7 +118,9 @@ struct WinogradConv {
     // w: [O, C, kt, 3, 3] -> [products, O·kt·C]
     func transformedWeights(_ w: UnsafePointer<Float>) -> Tensor {
         let out = Tensor(uninitialized: [products * g.o * g.kernel.0 * g.c])
-        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, tile, out.pointer)
+        let scratch = Tensor(uninitialized: [(tile + 2) * g.o * g.c * g.kernel.0 * 3])
+        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, tile, out.pointer, scratch.pointer)
+        withExtendedLifetime(scratch) {}
         return out
     }
 

@@ -186,9 +186,11 @@ public struct RunDirectory: Sendable, Equatable {
         let dir = (path as NSString).deletingLastPathComponent
         if exists, (path as NSString).lastPathComponent == "last" {
             // The pointer a run keeps to its newest checkpoint (saveCheckpoint): its stem, one line.
-            let d = FileManager.default.contents(atPath: path) ?? Data()
-            let stem = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard CheckpointFiles.step(fromFileName: stem + ".json") != nil else {
+            guard let d = FileManager.default.contents(atPath: path) else { throw FileError("\(path): cannot be read") }
+            let stem = String(decoding: d, as: UTF8.self).split(whereSeparator: \.isNewline).first
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            guard !stem.isEmpty else { throw FileError("\(path): is empty (it names the newest checkpoint)") }
+            guard CheckpointFiles.step(fromFileName: stem) ?? CheckpointFiles.step(fromFileName: stem + ".json") != nil else {
                 throw FileError("\(path): names \"\(stem.prefix(40))\", not a checkpoint (expected step-NNNNNNNN)")
             }
             return try checkpoint(at: (dir.isEmpty ? "." : dir) + "/" + stem, warn: warn)

@@ -79,7 +79,10 @@ public func videoFiles(under dir: String) -> [String] {
     while let rel = e.nextObject() as? String {
         let name = (rel as NSString).lastPathComponent
         if name.hasPrefix(".") {
-            e.skipDescendants()
+            // Only for a folder: after a file, Darwin's enumerator skips the last folder it entered.
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(rel), isDirectory: &isDir),
+               isDir.boolValue { e.skipDescendants() }
             continue
         }
         if videoExtensions.contains((name as NSString).pathExtension.lowercased()) {

@@ -213,9 +213,9 @@ static const float wino4_g[6][3] = {{0.25f, 0, 0},
                                     {0, 0, 1}};
 
 // U = G g Gᵀ (n×n, n = 4 or 6) for every output channel, temporal tap and input channel, in the
-// direct forward kernel's blocks of output channels.
+// direct forward kernel's blocks of output channels, or by tap (one block of all O channels).
 MCN_CLONES
-void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u, float *gf) {
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, int byTap, float *u, float *gf) {
     const long K = kt * C, n = tile + 2, kernels = O * C * kt;
     const float (*g)[3] = tile == 4 ? wino4_g : wino_g;
     // G g of every kernel first, into gf: [n][kernels][3] (kernel j = (o·C + c)·kt + a), then each
@@ -233,7 +233,7 @@ void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, fl
             float *slab = u + (x * n + e) * O * K;
             const float *gx = gf + x * kernels * 3;
             for (long o0 = 0; o0 < O;) {
-                const long ob = mcn_direct_block(O - o0);
+                const long ob = byTap ? O : mcn_direct_block(O - o0);
                 for (long a = 0; a < kt; a++)
                     for (long c = 0; c < C; c++) {
                         float *out = slab + o0 * K + (a * C + c) * ob;

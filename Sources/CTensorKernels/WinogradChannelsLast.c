@@ -352,14 +352,3 @@ void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, 
         for (long k = 0; k < K; k++)
             for (long o = 0; o < O; o++) out[(xi * O + o) * K + k] = s[(xi * K + k) * O + o];
 }
-
-MCN_CLONES
-void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap) {
-    for (long xi = 0; xi < products; xi++)
-        for (long o0 = 0; o0 < O;) {
-            const long ob = mcn_direct_block(O - o0);
-            for (long k = 0; k < K; k++)
-                for (long i = 0; i < ob; i++) byTap[(xi * K + k) * O + o0 + i] = u[xi * O * K + o0 * K + k * ob + i];
-            o0 += ob;
-        }
-}

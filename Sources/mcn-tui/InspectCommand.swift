@@ -59,26 +59,23 @@ struct InspectCommand: ParsableCommand {
                 for item in items { rows.append((inspect(item.path), item, split)) }
             }
         } else {
-            for f in files.flatMap(videosNamed) {
-                var info = inspect(f)
-                if isFolder(f) { info.error = VideoError(.unreadable, path: f, "no video files under this folder") }
-                rows.append((info, nil, nil))
+            for f in files {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
+                    rows.append((inspect(f), nil, nil))
+                    continue
+                }
+                // A folder: every video under it (any depth), or one row saying there is none.
+                let videos = videoFiles(under: f)
+                for v in videos { rows.append((inspect(v), nil, nil)) }
+                if videos.isEmpty {
+                    var info = inspect(f)
+                    info.error = VideoError(.unreadable, path: f, "no video files under this folder")
+                    rows.append((info, nil, nil))
+                }
             }
         }
         summarise(rows, dataset)
-    }
-
-    /// A folder's videos (at any depth), or the path itself (a file, or a folder without videos,
-    /// reported as such).
-    private func videosNamed(_ path: String) -> [String] {
-        guard isFolder(path) else { return [path] }
-        let videos = videoFiles(under: path)
-        return videos.isEmpty ? [path] : videos
-    }
-
-    private func isFolder(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     private func inspect(_ path: String) -> VideoInfo {

@@ -186,8 +186,9 @@ void mcn_winograd_weight_gradient_sample(const float *xp, const float *dy, long 
                                          float *z, float *s);
 /// U = G g Gᵀ of w: [O, C, kt, 3, 3] for tiles of 2×2 or 4×4 outputs (tile 2 or 4), as
 /// u: [16 or 36][O·K] (K = kt·C, tap k = a·C + c) in the direct forward kernel's blocks of output
-/// channels (mcn_direct_block; O a multiple of 4). scratch: (tile + 2)·O·C·kt·3 floats.
-void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, float *u, float *scratch);
+/// channels (mcn_direct_block; O a multiple of 4), or with byTap as [16 or 36][K][O] (the
+/// channels-last domain's layout). scratch: (tile + 2)·O·C·kt·3 floats.
+void mcn_winograd_weights(const float *w, long O, long C, long kt, long tile, int byTap, float *u, float *scratch);
 
 /// dw: [O, C, kt, 3, 3] += Gᵀ S G for s: [16 or 36][O, K] (the sums of
 /// mcn_winograd_weight_gradient_sample with tile 2 or 4).
@@ -220,7 +221,7 @@ void mcn_winograd4_output_gradient(const float *dy, long T, long O, long H, long
 /// The F(4×4, 3×3) forward of one sample x: [C, T, H, W] (temporal padding pt, spatial 1, kt
 /// temporal taps, To output planes) into y: [O, To, H, W] (=, or += with accumulate; moments as
 /// for mcn_winograd_forward_sample) with the domain channels-last: u the transformed weights by tap
-/// (mcn_winograd_weights_by_tap); scale and shift (or null) a BatchNorm + ReLU applied to x on the
+/// (mcn_winograd_weights with byTap); scale and shift (or null) a BatchNorm + ReLU applied to x on the
 /// way in. C a multiple of 8, O of 16, H and W of 4 with W / 4 = 8 or a multiple of 16 and whole
 /// groups of 16 tiles. Scratch: xb (T + 2pt)·(H + 2)·(W + 2)·C floats, v kt·36·16·C,
 /// m 36·16·O + 4·64·O.
@@ -241,9 +242,5 @@ void mcn_winograd_cl_weight_gradient_sample(const float *x, const float *dy, lon
 
 /// s: [products][K][O] -> out: [products][O][K].
 void mcn_winograd_sums_by_output(const float *s, long O, long K, long products, float *out);
-
-/// mcn_winograd_weights' u ([products][O blocks of the direct kernel][K]) laid out by tap:
-/// byTap[(ξ·K + k)·O + o].
-void mcn_winograd_weights_by_tap(const float *u, long O, long K, long products, float *byTap);
 
 #endif

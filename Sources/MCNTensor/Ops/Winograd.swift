@@ -114,12 +114,13 @@ struct WinogradConv {
     }
 
     /// U = G g Gᵀ for every output channel, temporal tap a and input channel c, arranged for the
-    /// direct kernel: product ξ's [O, K] (tap k = a·C + c) in blocks of 6 or 4 channels.
+    /// direct kernel: product ξ's [O, K] (tap k = a·C + c) in blocks of 6 or 4 channels; with
+    /// `byTap`, [K, O] (the channels-last domain's products read a tap's row of all O channels).
     // w: [O, C, kt, 3, 3] -> [products, O·kt·C]
-    func transformedWeights(_ w: UnsafePointer<Float>) -> Tensor {
+    func transformedWeights(_ w: UnsafePointer<Float>, byTap: Bool = false) -> Tensor {
         let out = Tensor(uninitialized: [products * g.o * g.kernel.0 * g.c])
         let scratch = Tensor(uninitialized: [(tile + 2) * g.o * g.c * g.kernel.0 * 3])
-        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, tile, out.pointer, scratch.pointer)
+        mcn_winograd_weights(w, g.o, g.c, g.kernel.0, tile, byTap ? 1 : 0, out.pointer, scratch.pointer)
         withExtendedLifetime(scratch) {}
         return out
     }
@@ -169,9 +170,7 @@ struct WinogradConv {
     private func channelsLastForwardWork(_ x: Tensor, _ w: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool,
                                          transform: ConvInputTransform?, moments: ChannelMoments?) -> SampleWork {
         let (C, O, kt) = (g.c, g.o, g.kernel.0)
-        let K = kt * C
-        let blocked = transformedWeights(w.pointer), u = Tensor(uninitialized: [products * K * O])
-        mcn_winograd_weights_by_tap(blocked.pointer, O, K, products, u.pointer)
+        let u = transformedWeights(w.pointer, byTap: true)
         let copies = plan.scratch(channelsLastCopyCount)
         let groups = plan.scratch(kt * products * 16 * C)
         let sums = plan.scratch(products * 16 * O + 4 * 64 * O)

@@ -50,15 +50,13 @@ struct EvalModelOptions: ParsableArguments {
 
     var isRandom: Bool { randomInit || checkpoint == "random" }
 
-    /// The config overrides these flags make.
-    var allOverrides: [String] {
-        var o = overrides
-        if let data { o.append("data.dir=\(data)") }
-        if let split { o.append("data.split=\(split)") }
-        if let feature { o.append("eval.feature=\(feature)") }
-        if let clips { o.append("eval.clips=\(clips)") }
-        if centre { o.append("eval.centre=true") }
-        return o
+    /// The config values these flags set (after --set; errors name the flag).
+    var flags: [FlagSetting] {
+        [data.map { FlagSetting("data", $0, key: "data.dir") },
+         split.map { FlagSetting("split", $0, key: "data.split") },
+         feature.map { FlagSetting("feature", $0, key: "eval.feature") },
+         clips.map { FlagSetting("clips", $0, key: "eval.clips") },
+         centre ? FlagSetting(flag: "--centre", assignment: "eval.centre=true") : nil].compactMap { $0 }
     }
 
     /// Loads the model (one-line errors), sets the BLAS threads.
@@ -67,15 +65,16 @@ struct EvalModelOptions: ParsableArguments {
         if isRandom {
             var o: [String] = []
             if data == nil && !overrides.contains(where: { $0.hasPrefix("data.dir=") }) { o.append("data.dir=\(defaultSampleData())") }
-            if let backbone { o.append("model.backbone=\(backbone)") }
-            if let seed { o.append("run.seed=\(seed)") }
-            model = try EvalModel.random(config: try RunConfig.load(file: nil, overrides: o + allOverrides), runDir: runDir)
+            let random = [backbone.map { FlagSetting("backbone", $0, key: "model.backbone") },
+                          seed.map { FlagSetting("seed", $0, key: "run.seed") }].compactMap { $0 }
+            model = try EvalModel.random(config: try RunConfig.load(file: nil, overrides: o + overrides, flags: random + flags),
+                                         runDir: runDir)
         } else {
             guard let checkpoint else {
                 throw ValidationError("give --checkpoint PATH (a checkpoint or run directory) or --checkpoint random")
             }
             if backbone != nil { throw ValidationError("--backbone is for random weights; a checkpoint's backbone comes from its config") }
-            model = try EvalModel.load(checkpoint: checkpoint, overrides: allOverrides, runDir: runDir,
+            model = try EvalModel.load(checkpoint: checkpoint, overrides: overrides, flags: flags, runDir: runDir,
                                        warn: { printError("warning: \($0)") })
         }
         BLAS.setThreads(model.config.optim.blasThreads)

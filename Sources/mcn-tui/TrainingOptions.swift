@@ -6,6 +6,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Dataset directory (UCF101, HMDB51 or class folders). Default: the bundled sample data.")
     var data: String?
 
+    @Option(help: "Dataset layout: auto, ucf101, hmdb51 or folders (data.format).")
+    var format: String?
+
+    @Option(help: "Official split, 1–3 (data.split; for class folders, seeds the split).")
+    var split: Int?
+
     @Option(help: "A TOML config file.")
     var config: String?
 
@@ -27,10 +33,15 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Random seed.")
     var seed: Int?
 
+    func validate() throws {
+        if steps != nil && epochs != nil { throw ValidationError("--steps and --epochs both given: give one of them") }
+    }
+
     var request: TrainingRequest {
         var r = TrainingRequest()
         r.dataDir = data ?? (config == nil && !overrides.contains { $0.hasPrefix("data.dir=") } ? defaultSampleData() : nil)
         r.configFile = config; r.overrides = overrides; r.runDir = runDir; r.resume = resume
+        r.format = format; r.split = split
         r.steps = steps; r.epochs = epochs; r.seed = seed
         return r
     }

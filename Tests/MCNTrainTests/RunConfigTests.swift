@@ -113,6 +113,34 @@ final class RunConfigTests: XCTestCase {
         try a.set("optim.lr=0.1"); try a.set("method.mode=mldg")
         XCTAssertEqual(configDifferences(a, b), [])
         XCTAssertEqual(configDifferences(["x.y": "1"], [:]), ["x.y"])
+        // data.dir: a relative folder and the same folder absolute are one folder (runs before
+        // data.dir was recorded absolute), another folder is not.
+        let cwd = FileManager.default.currentDirectoryPath
+        var rel = RunConfig(), abs = RunConfig()
+        try rel.set("data.dir=sample-data"); try abs.set("data.dir=\(cwd)/./sample-data")
+        XCTAssertEqual(configDifferences(rel, abs), [])
+        try abs.set("data.dir=\(cwd)/other-data")
+        XCTAssertEqual(configDifferences(rel, abs), ["data.dir"])
+        XCTAssertEqual(absolutePath("a/../b"), (cwd as NSString).appendingPathComponent("b"))
+    }
+
+    func testFlagErrorsNameTheFlag() {
+        XCTAssertThrowsError(try RunConfig.load(file: nil, flags: [FlagSetting("steps", 0, key: "run.steps")])) { e in
+            XCTAssertTrue("\(e)".hasPrefix("--steps 0: run.steps"), "\(e)")
+        }
+        XCTAssertThrowsError(try RunConfig.load(file: nil, flags: [FlagSetting("split", 4, key: "data.split")])) { e in
+            XCTAssertTrue("\(e)".hasPrefix("--split 4:"), "\(e)")
+        }
+        // A flag wins over --set of the same key.
+        let c = try? RunConfig.load(file: nil, overrides: ["run.steps=7"], flags: [FlagSetting("steps", 9, key: "run.steps")])
+        XCTAssertEqual(c?.run.steps, 9)
+    }
+
+    func testEveryNegativePairIsAllowed() throws {
+        var c = RunConfig()
+        try c.set("method.neg_per_pos=0")
+        XCTAssertEqual(c.method.negPerPos, 0)
+        XCTAssertThrowsError(try c.set("method.neg_per_pos=-1"))
     }
 }
 

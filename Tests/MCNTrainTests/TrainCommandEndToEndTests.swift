@@ -97,6 +97,41 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertTrue(out2.contains("step-00000010") && out2.contains("resumed at step 5"), out2)
     }
 
+    /// A run records its data folder absolute (eval finds it from anywhere); resuming it with
+    /// fewer steps than its checkpoint has is refused before anything is written.
+    func testRunRecordsItsDataAbsoluteAndRefusesToResumeBelowItsStep() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        var a = try args(runDir, steps: 5, cache: root + "/cache")
+        // --data as a path relative to the directory the command runs in.
+        let i = a.firstIndex(of: "--data")! + 1
+        let data = URL(fileURLWithPath: a[i])
+        a[i] = data.lastPathComponent
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = a
+        p.currentDirectoryURL = data.deletingLastPathComponent()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let config = try RunConfig.load(file: runDir + "/config.toml")
+        XCTAssertEqual(config.data.dir, data.standardized.path)
+
+        let (status, out) = try run(bin, ["train", "--headless", "--resume", runDir, "--steps", "3"])
+        XCTAssertNotEqual(status, 0, out)
+        XCTAssertTrue(out.contains("step 5, beyond run.steps = 3"), out)
+        XCTAssertEqual(out.split(separator: "\n").count, 1, "one line: \(out)")
+        XCTAssertEqual(try RunConfig.load(file: runDir + "/config.toml").run.steps, 5, "config.toml left alone")
+
+        let (status2, out2) = try run(bin, ["train", "--headless", "--steps", "3", "--epochs", "1"])
+        XCTAssertNotEqual(status2, 0, out2)
+        XCTAssertTrue(out2.contains("--steps and --epochs"), out2)
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

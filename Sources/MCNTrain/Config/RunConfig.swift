@@ -13,9 +13,10 @@ public struct RunConfig: Sendable, Equatable {
         values = Dictionary(uniqueKeysWithValues: ConfigSchema.keys.map { ($0.dotted, $0.defaultValue) })
     }
 
-    /// Defaults, then the TOML file (if any), then each `key=value` override in order; every key
-    /// and value is checked before anything else happens.
-    public static func load(file: String?, overrides: [String] = []) throws -> RunConfig {
+    /// Defaults, then the TOML file (if any), then each `key=value` override in order, then the
+    /// settings of command-line flags (`flags`: errors name the flag); every key and value is
+    /// checked before anything else happens.
+    public static func load(file: String?, overrides: [String] = [], flags: [FlagSetting] = []) throws -> RunConfig {
         var config = RunConfig()
         if let file {
             let text: String
@@ -25,6 +26,7 @@ public struct RunConfig: Sendable, Equatable {
             try config.merge(toml: text, source: file)
         }
         for o in overrides { try config.set(o) }
+        for f in flags { try config.set(f.assignment, source: f.flag) }
         return config
     }
 
@@ -65,13 +67,14 @@ public struct RunConfig: Sendable, Equatable {
 
     /// Applies one `--set key=value` override, e.g. `optim.lr=0.05` or `model.backbone=r3d-18`.
     /// The value is read as the key's kind (quotes around strings are optional).
-    public mutating func set(_ assignment: String) throws {
+    /// `source` names it in errors (default `--set <assignment>`).
+    public mutating func set(_ assignment: String, source: String? = nil) throws {
+        let source = source ?? "--set \(assignment)"
         guard let eq = assignment.firstIndex(of: "=") else {
-            throw ConfigError("--set \(assignment): expected key=value, e.g. optim.lr=0.05")
+            throw ConfigError("\(source): expected key=value, e.g. optim.lr=0.05")
         }
         let key = assignment[..<eq].trimmingCharacters(in: .whitespaces)
         var text = assignment[assignment.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-        let source = "--set \(assignment)"
         guard let spec = ConfigSchema.byName[key] else { throw Self.unknownKey(key, source: source) }
         let value: ConfigValue
         switch spec.defaultValue {
@@ -154,13 +157,51 @@ public struct RunConfig: Sendable, Equatable {
     }
 }
 
+/// A config value given by a command-line flag that stands for a key (`--steps 40` sets
+/// run.steps = 40): errors about it name the flag as the user typed it.
+public struct FlagSetting: Sendable, Equatable {
+    /// The flag and its value, e.g. `--steps 40`.
+    public let flag: String
+    /// `key=value`.
+    public let assignment: String
+
+    public init(_ name: String, _ value: CustomStringConvertible, key: String) {
+        self.init(flag: "--\(name) \(value)", assignment: "\(key)=\(value)")
+    }
+
+    public init(flag: String, assignment: String) {
+        self.flag = flag; self.assignment = assignment
+    }
+}
+
 /// The keys (dotted names, sorted) whose values differ between two recorded configs
 /// (key → TOML literal), ignoring the keys that may change on resume (`mayChangeOnResume`:
 /// run.steps, run.epochs, run.name, logging cadence, caches, threads, eval keys). A key present on
 /// one side only counts as differing.
+/// data.dir counts as the same when both name the same folder (a run records it absolute; runs
+/// before that recorded it as given, relative to where they were started).
 public func configDifferences(_ a: [String: String], _ b: [String: String]) -> [String] {
     let resumable = Set(ConfigSchema.keys.filter(\.mayChangeOnResume).map(\.dotted))
-    return Set(a.keys).union(b.keys).sorted().filter { !resumable.contains($0) && a[$0] != b[$0] }
+    return Set(a.keys).union(b.keys).sorted().filter { key in
+        if resumable.contains(key) || a[key] == b[key] { return false }
+        if key == "data.dir", let x = a[key].flatMap(absoluteDirectory), let y = b[key].flatMap(absoluteDirectory) {
+            return x != y
+        }
+        return true
+    }
+}
+
+/// The folder a recorded data.dir (a TOML string literal) names, made absolute against the
+/// current directory.
+private func absoluteDirectory(literal: String) -> String? {
+    guard let dir = (try? TOMLTable(string: "v = \(literal)"))?["v"]?.string else { return nil }
+    return absolutePath(dir)
+}
+
+/// `path` made absolute against the current directory, standardised.
+public func absolutePath(_ path: String) -> String {
+    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (full as NSString).standardizingPath
 }
 
 /// The differing keys of two configs (see `configDifferences(_:_:)` on key/values).

@@ -70,6 +70,12 @@ public final class TrainingEngine: @unchecked Sendable {
             try ModelState.load(network, theta: theta, buffers: buffers, from: resume.files.parameters)
             if resume.meta.optimizerFile != nil { try ModelState.loadOptimizer(network, optimizer, from: resume.files.optimizer) }
             step = resume.meta.step
+            // A run that stopped beyond its new end would "finish" at once past 100%, with its
+            // config saying fewer steps than its checkpoints have.
+            if step > totalSteps {
+                let what = config.run.epochs > 0 ? "run.epochs = \(config.run.epochs) (\(totalSteps) steps)" : "run.steps = \(totalSteps)"
+                throw ConfigError("\(resume.files.meta): the checkpoint is at step \(step), beyond \(what); give --steps \(step) or more")
+            }
             lastCheckpointStep = step
             data.seek(to: resume.meta.dataPosition)
             if let lr = resume.meta.values["base_lr"] { baseLR = lr }

@@ -13,7 +13,20 @@ public struct TrainingRequest: Sendable {
     public var steps: Int?
     public var epochs: Int?
     public var seed: Int?
+    /// data.format and data.split.
+    public var format: String?
+    public var split: Int?
     public init() {}
+
+    /// The config values the flags set, applied after `overrides` (errors name the flag).
+    var flags: [FlagSetting] {
+        [dataDir.map { FlagSetting("data", $0, key: "data.dir") },
+         format.map { FlagSetting("format", $0, key: "data.format") },
+         split.map { FlagSetting("split", $0, key: "data.split") },
+         steps.map { FlagSetting("steps", $0, key: "run.steps") },
+         epochs.map { FlagSetting("epochs", $0, key: "run.epochs") },
+         seed.map { FlagSetting("seed", $0, key: "run.seed") }].compactMap { $0 }
+    }
 }
 
 /// A prepared run: everything validated and opened, the engine ready to start.
@@ -27,16 +40,12 @@ public struct TrainingSession {
     /// before any work, opens the dataset, the run directory and the checkpoint to resume.
     public static func prepare(_ r: TrainingRequest, warn: (String) -> Void) throws -> TrainingSession {
         try BLAS.requireAvailable()
-        var overrides = r.overrides
-        if let d = r.dataDir { overrides.append("data.dir=\(d)") }
-        if let s = r.steps { overrides.append("run.steps=\(s)") }
-        if let e = r.epochs { overrides.append("run.epochs=\(e)") }
-        if let s = r.seed { overrides.append("run.seed=\(s)") }
+        let (overrides, flags) = (r.overrides, r.flags)
 
         // Which run directory: --run-dir, else runs/<run.name>, else (resuming) the newest run.
         var runPath = r.runDir
         if runPath == nil, r.resume == "auto" {
-            let probe = try RunConfig.load(file: r.configFile, overrides: overrides)
+            let probe = try RunConfig.load(file: r.configFile, overrides: overrides, flags: flags)
             runPath = probe.run.name.isEmpty ? newestRun(in: "runs") : "runs/\(probe.run.name)"
             guard runPath != nil else { throw FileError("--resume auto: no run under runs/ to resume (give --run-dir)") }
         }
@@ -56,10 +65,12 @@ public struct TrainingSession {
         // A resumed run starts from the config it was trained with; flags override on top.
         var config: RunConfig
         if let runPath, resume != nil, r.configFile == nil, FileManager.default.fileExists(atPath: "\(runPath)/config.toml") {
-            config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides)
+            config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides, flags: flags)
         } else {
-            config = try RunConfig.load(file: r.configFile, overrides: overrides)
+            config = try RunConfig.load(file: r.configFile, overrides: overrides, flags: flags)
         }
+        // Recorded absolute, so that `eval` finds the data from any directory.
+        if !config.data.dir.hasPrefix("/") { try config.set("data.dir", .string(absolutePath(config.data.dir))) }
         let run = runPath.map(RunDirectory.init(path:)) ?? RunDirectory(root: "runs", name: config.run.name.isEmpty ? nil : config.run.name)
         if config.run.name.isEmpty { try config.set("run.name=\((run.path as NSString).lastPathComponent)") }
         BLAS.setThreads(config.optim.blasThreads)

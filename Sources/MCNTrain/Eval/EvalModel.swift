@@ -20,10 +20,10 @@ public struct EvalModel {
     public var isRandom: Bool { step == nil }
 
     /// Loads a checkpoint (a checkpoint file or stem, or a run directory: its newest valid
-    /// checkpoint) with the config recorded beside it; `overrides` (`key=value`) apply on top,
+    /// checkpoint) with the config recorded beside it; `overrides` (`key=value`), then `flags`, apply on top,
     /// e.g. another `data.dir` or `eval.feature`. Results go to the checkpoint's run directory
     /// unless `runDir` is given.
-    public static func load(checkpoint path: String, overrides: [String] = [], runDir: String? = nil,
+    public static func load(checkpoint path: String, overrides: [String] = [], flags: [FlagSetting] = [], runDir: String? = nil,
                             warn: (String) -> Void = { _ in }) throws -> EvalModel {
         let ckpt = try RunDirectory.checkpoint(at: path, warn: warn)
         let dir = ckpt.files.directory
@@ -37,6 +37,7 @@ public struct EvalModel {
             config = try RunConfig.load(file: "\(runPath)/config.toml")
         }
         for o in overrides { try config.set(o) }
+        for f in flags { try config.set(f.assignment, source: f.flag) }
         let network = try makeNetwork(config)
         let theta = Slab(count: network.params.count), buffers = Slab(count: network.buffers.count)
         try ModelState.load(network, theta: theta, buffers: buffers, from: ckpt.files.parameters)

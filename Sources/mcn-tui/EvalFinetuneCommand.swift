@@ -64,8 +64,7 @@ struct EvalFinetuneCommand: ParsableCommand {
                 + "flip \(aug.flip ? "on" : "off"), \(colourText); one clip per video per step"
             let report = FineTuneReport(result: result, config: config, augmentation: augText, protocolJSON: proto)
             if options.json { print(report.json.merging(.object(evalSource(model))).text()) } else { print(report.table, terminator: "") }
-            try options.saveResults(model, ["finetune": report.section, "protocol": proto,
-                                              "finetune_details": report.details.merging(.object(evalSource(model)))])
+            try options.saveResults(model, section: "finetune", figures: report.section, protocol: proto, details: report.details)
         }
     }
 }

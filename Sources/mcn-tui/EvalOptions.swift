@@ -88,10 +88,17 @@ struct EvalModelOptions: ParsableArguments {
         return d
     }
 
-    /// Writes `sections` into the run's results.json unless --no-results.
-    func saveResults(_ model: EvalModel, _ sections: [String: EvalJSON]) throws {
+    /// Writes one evaluation's figures into the run's results.json unless --no-results: the
+    /// section, its own protocol (`<section>_protocol`: another evaluation does not relabel it),
+    /// `protocol` (the latest evaluation's, as files before per-section protocols had it) and
+    /// `<section>_details` with which weights were evaluated.
+    func saveResults(_ model: EvalModel, section: String, figures: EvalJSON, protocol proto: EvalJSON,
+                     details: EvalJSON) throws {
         guard !noResults else { return }
-        try EvalResultsFile.update(model.run.resultsPath, sections: sections)
+        try EvalResultsFile.update(model.run.resultsPath, sections: [
+            section: figures, "\(section)_protocol": proto, "protocol": proto,
+            "\(section)_details": details.merging(.object(evalSource(model))),
+        ])
         if model.isRandom && !FileManager.default.fileExists(atPath: model.run.configPath) {
             try model.run.writeConfig(model.config)
         }

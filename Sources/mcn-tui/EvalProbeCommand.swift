@@ -45,8 +45,7 @@ struct EvalProbeCommand: ParsableCommand {
                 print(report.table, terminator: "")
                 print(String(format: "features extracted in %.1f s, probe trained in %.1f s", features.seconds, report.seconds))
             }
-            try options.saveResults(model, ["probe": report.section, "protocol": proto,
-                                              "probe_details": report.details.merging(.object(evalSource(model)))])
+            try options.saveResults(model, section: "probe", figures: report.section, protocol: proto, details: report.details)
         }
     }
 }

@@ -33,8 +33,7 @@ struct EvalRetrievalCommand: ParsableCommand {
                 print(String(format: "features extracted in %.1f s", features.seconds))
             }
             if let dir = saveFeatures { try save(features, dataset: dataset, proto: proto, to: dir) }
-            try options.saveResults(model, ["retrieval": report.section, "protocol": proto,
-                                              "retrieval_details": report.details.merging(.object(evalSource(model)))])
+            try options.saveResults(model, section: "retrieval", figures: report.section, protocol: proto, details: report.details)
         }
     }
 

@@ -26,9 +26,9 @@ final class RunComparisonTests: XCTestCase {
         let md = c.markdown()
         let runsPart = md.components(separatedBy: "## Published (full UCF101/HMDB51, split 1)")
         XCTAssertEqual(runsPart.count, 2)
-        XCTAssertTrue(runsPart[0].contains("| mcn-a | r3d-tiny | sample-data | 1 | gap | 12.5 | 25.0 | 50.0 | 62.5 | 75.0 | 30.0 | 60.0 |  |"), md)
-        XCTAssertTrue(runsPart[0].contains("| contrastive-b | r3d-tiny |  |  | conv5-maxpool | 10.0 |"), md)
-        XCTAssertTrue(runsPart[0].contains("feature (gap vs conv5-maxpool)"), md)
+        XCTAssertTrue(runsPart[0].contains("| mcn-a |  |  | r3d-tiny | sample-data | 1 | gap | 12.5 | 25.0 | 50.0 | 62.5 | 75.0 | 30.0 | 60.0 |  |"), md)
+        XCTAssertTrue(runsPart[0].contains("| contrastive-b |  |  | r3d-tiny |  |  | conv5-maxpool | 10.0 |"), md)
+        XCTAssertTrue(runsPart[0].contains("retrieval: feature (gap vs conv5-maxpool)"), md)
         XCTAssertTrue(runsPart[0].contains("No results.json yet"), md)
         XCTAssertTrue(runsPart[0].contains("empty-c"), md)
         XCTAssertFalse(runsPart[0].contains("VCOP"))
@@ -38,6 +38,29 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertTrue(runsPart[1].contains("| MCN | R(2+1)D | 23.7 |"), md)
         XCTAssertTrue(runsPart[1].contains("| PRP | R3D / R(2+1)D / C3D | UCF101 | 66.5 / 72.1 / 69.1 |"), md)
         XCTAssertFalse(md.contains("CoCLR"))   // not in the checked file: no row, no figure
+    }
+
+    /// Each kind of figure keeps the protocol it was measured with: a probe after a retrieval
+    /// does not relabel the retrieval figures; the method comes from the run's config.
+    func testEachSectionKeepsItsOwnProtocol() throws {
+        let root = try temporaryDirectory()
+        for (name, clips) in [("a", 2.0), ("b", 10.0)] {
+            let run = RunDirectory(root: root, name: name)
+            try run.create()
+            var config = RunConfig()
+            if name == "b" { try config.set("method.method=contrastive") }
+            try run.writeConfig(config)
+            let retrieval: [String: EvalJSON] = ["clips": .number(clips), "feature": .string(name == "a" ? "conv5-maxpool" : "gap"), "step": .number(40)]
+            let probe: [String: EvalJSON] = ["clips": .number(10), "feature": .string("gap"), "step": .number(40)]
+            try EvalResultsFile.update(run.resultsPath, sections: ["retrieval": ["R@1": .number(0.25)], "retrieval_protocol": .object(retrieval), "protocol": .object(retrieval)])
+            try EvalResultsFile.update(run.resultsPath, sections: ["probe": ["top1": .number(0.5)], "probe_protocol": .object(probe), "protocol": .object(probe)])
+        }
+        let c = try RunComparison.load(runs: ["a", "b"], root: root)
+        let md = c.markdown()
+        XCTAssertTrue(md.contains("| a | mcn first-order | 40 | "), md)
+        XCTAssertTrue(md.contains("| b | contrastive | 40 | "), md)
+        XCTAssertTrue(md.contains("| conv5-maxpool | 25.0 |"), md)
+        XCTAssertEqual(c.protocolDifferences, ["retrieval: clips (2 vs 10)", "retrieval: feature (conv5-maxpool vs gap)"])
     }
 
     func testJSONAndErrors() throws {

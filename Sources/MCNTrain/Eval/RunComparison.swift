@@ -8,6 +8,9 @@ public struct RunComparison: Sendable {
         public let path: String
         /// Nil when the run has no results.json yet.
         public let results: RunResults?
+        /// What the run trained (`mcn first-order`, `contrastive`), from its config.toml; empty
+        /// when it has none.
+        public var method: String = ""
     }
 
     public let entries: [Entry]
@@ -20,37 +23,46 @@ public struct RunComparison: Sendable {
         var entries: [Entry] = []
         for arg in runs {
             var isDir: ObjCBool = false
-            let candidates = [arg, "\(root)/\(arg)"]
+            let candidates = arg.hasPrefix("/") ? [arg] : [arg, "\(root)/\(arg)"]
             guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }) else {
                 throw FileError("\(arg): no such run (looked for \(candidates.joined(separator: " and ")))")
             }
             let run = RunDirectory(path: path)
             let results = FileManager.default.fileExists(atPath: run.resultsPath) ? try RunResults.read(path: run.resultsPath) : nil
-            entries.append(Entry(name: run.name, path: path, results: results))
+            let method = (try? RunConfig.load(file: run.configPath)).map { c in
+                c.method.method == "mcn" ? "mcn \(c.method.mode)" : c.method.method
+            } ?? ""
+            entries.append(Entry(name: run.name, path: path, results: results, method: method))
         }
         return RunComparison(entries: entries)
     }
 
-    /// Protocol keys whose values differ between runs, as `key (a vs b)`.
+    /// Protocol keys whose values differ between the runs' figures of one kind, as
+    /// `section: key (a vs b)` (the step evaluated has its own column).
     public var protocolDifferences: [String] {
-        let protocols = entries.compactMap { $0.results?.protocol }
-        let keys = Set(protocols.flatMap(\.keys)).sorted()
-        return keys.compactMap { key in
-            let values = protocols.map { $0[key]?.description ?? "–" }
-            var seen: [String] = []
-            for v in values where !seen.contains(v) { seen.append(v) }
-            return seen.count > 1 ? "\(key) (\(seen.joined(separator: " vs ")))" : nil
+        RunResults.figureSections.flatMap { section -> [String] in
+            let protocols = entries.compactMap { $0.results?.protocolOf(section) }
+            let keys = Set(protocols.flatMap(\.keys)).subtracting(["step"]).sorted()
+            return keys.compactMap { key in
+                let values = protocols.map { $0[key]?.description ?? "–" }
+                var seen: [String] = []
+                for v in values where !seen.contains(v) { seen.append(v) }
+                return seen.count > 1 ? "\(section): \(key) (\(seen.joined(separator: " vs ")))" : nil
+            }
         }
     }
 
-    static let runColumns = ["run", "backbone", "dataset", "split", "feature",
+    static let runColumns = ["run", "method", "step", "backbone", "dataset", "split", "feature",
                              "R@1", "R@5", "R@10", "R@20", "R@50", "probe top-1", "probe top-5", "finetune top-1"]
 
-    /// One table row per run: protocol cells, then figures in % with one decimal.
+    /// One table row per run: protocol cells (of the retrieval figures, else of the first figures
+    /// it has), then figures in % with one decimal.
     func runCells(_ e: Entry) -> [String] {
-        let p = e.results?.protocol ?? [:]
+        let p = RunResults.figureSections.lazy.compactMap { e.results?.protocolOf($0) }.first ?? [:]
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f", $0 * 100) } ?? "" }
-        var cells = [e.name, p["backbone"]?.description ?? "", (p["dataset"] ?? p["data"])?.description ?? "",
+        let random = p["step"]?.description == "random"
+        var cells = [e.name, random ? "random weights" : e.method, p["step"]?.description ?? "",
+                     p["backbone"]?.description ?? "", (p["dataset"] ?? p["data"])?.description ?? "",
                      p["split"]?.description ?? "", p["feature"]?.description ?? ""]
         for k in PublishedResults.ks { cells.append(pct(e.results?.retrieval?["R@\(k)"])) }
         cells += [pct(e.results?.probe?["top1"]), pct(e.results?.probe?["top5"]), pct(e.results?.finetune?["top1"])]
@@ -67,7 +79,7 @@ public struct RunComparison: Sendable {
         if !missing.isEmpty { out += "\nNo results.json yet (run `mcn-tui eval retrieval` / `probe`): \(missing.joined(separator: ", ")).\n" }
 
         out += "\n## \(PublishedResults.heading)\n\n"
-        out += "Figures reported by the papers themselves (source column, as checked in \(PublishedResults.file)), "
+        out += "Figures reported by the papers themselves (each checked against the source in its last column; kept in \(PublishedResults.file)), "
         out += "on the full datasets with their own backbones, clip sizes and training budgets; empty = no checked figure. "
         out += "They are not measured by this tool.\n\n"
         out += "### Retrieval on UCF101 (%)\n\n"
@@ -93,7 +105,7 @@ public struct RunComparison: Sendable {
         return line(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(line).joined()
     }
 
-    /// The report as JSON: `runs` (name, path, results or null), `protocol_differences`, and
+    /// The report as JSON: `runs` (name, path, method, results or null), `protocol_differences`, and
     /// `published` (heading, source file, and its three tables; figures in %, null when absent).
     public func json() throws -> String {
         let enc = JSONEncoder()
@@ -102,7 +114,9 @@ public struct RunComparison: Sendable {
             guard let r else { return NSNull() }
             return try JSONSerialization.jsonObject(with: enc.encode(r))
         }
-        let runs: [[String: Any]] = try entries.map { ["name": $0.name, "path": $0.path, "results": try any($0.results)] }
+        let runs: [[String: Any]] = try entries.map {
+            ["name": $0.name, "path": $0.path, "method": $0.method, "results": try any($0.results)]
+        }
         func retrieval(_ rows: [PublishedResults.RetrievalRow]) -> [[String: Any]] {
             rows.map { r in
                 var d: [String: Any] = ["method": r.method, "backbone": r.backbone, "source": r.source]

@@ -39,20 +39,57 @@ public enum ResultValue: Codable, Sendable, Equatable, CustomStringConvertible {
 ///                     "queries": 3783, "gallery": 9537, "absent_class_queries": 0},
 ///       "probe":     {"top1": 0.31, "top5": 0.62},
 ///       "finetune":  {"top1": 0.45, "top5": 0.74},
-///       "protocol":  {"dataset": "ucf101", "split": 1, "feature": "gap", "clips": 10,
-///                     "centre": false, "backbone": "r3d-tiny", "checkpoint": "step-00000300"}
+///       "retrieval_protocol": {"dataset": "ucf101", "split": 1, "feature": "gap", "clips": 10,
+///                     "centre": false, "backbone": "r3d-tiny", "step": 300},
+///       "probe_protocol": {...}, "finetune_protocol": {...},
+///       "protocol":  {...}   (the latest evaluation's)
 ///     }
 ///
-/// Every section is optional; each evaluation updates its own section (`RunResults.update`).
+/// Every section is optional; each evaluation updates its own section and protocol
+/// (`RunResults.update`). Files written before sections had their own protocol have `protocol` only.
 public struct RunResults: Codable, Sendable, Equatable {
     public var retrieval: [String: Double]?
     public var probe: [String: Double]?
     public var finetune: [String: Double]?
     public var `protocol`: [String: ResultValue]?
+    public var retrievalProtocol: [String: ResultValue]?
+    public var probeProtocol: [String: ResultValue]?
+    public var finetuneProtocol: [String: ResultValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case retrieval, probe, finetune, `protocol`
+        case retrievalProtocol = "retrieval_protocol", probeProtocol = "probe_protocol", finetuneProtocol = "finetune_protocol"
+    }
 
     public init(retrieval: [String: Double]? = nil, probe: [String: Double]? = nil,
                 finetune: [String: Double]? = nil, protocol: [String: ResultValue]? = nil) {
         self.retrieval = retrieval; self.probe = probe; self.finetune = finetune; self.protocol = `protocol`
+    }
+
+    /// The sections of figures, by name.
+    public static let figureSections = ["retrieval", "probe", "finetune"]
+
+    /// A section's figures by name (`figureSections`).
+    public func figures(_ section: String) -> [String: Double]? {
+        switch section {
+        case "retrieval": return retrieval
+        case "probe": return probe
+        case "finetune": return finetune
+        default: return nil
+        }
+    }
+
+    /// The protocol a section's figures were measured with: its own, else the file's `protocol`
+    /// (files from before each section kept its own); nil when the section has no figures.
+    public func protocolOf(_ section: String) -> [String: ResultValue]? {
+        guard figures(section) != nil else { return nil }
+        let own: [String: ResultValue]? = switch section {
+        case "retrieval": retrievalProtocol
+        case "probe": probeProtocol
+        case "finetune": finetuneProtocol
+        default: nil
+        }
+        return own ?? `protocol`
     }
 
     /// Reads a results.json; errors are one line naming the file.
@@ -72,7 +109,8 @@ public struct RunResults: Codable, Sendable, Equatable {
 
     /// The sections this type reads and writes; a results.json may hold others (the commands'
     /// `retrieval_details`, `probe_details`, `finetune_details`, ...).
-    static let sectionNames = ["retrieval", "probe", "finetune", "protocol"]
+    static let sectionNames = ["retrieval", "probe", "finetune", "protocol",
+                               "retrieval_protocol", "probe_protocol", "finetune_protocol"]
 
     /// Read-modify-write of a run's results.json (created when missing). Only this type's sections
     /// are replaced (a section set to nil is removed); every other section of the file stays.

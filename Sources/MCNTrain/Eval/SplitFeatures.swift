@@ -52,6 +52,7 @@ public func evalProtocol(_ model: EvalModel, dataset: VideoDataset, extractor: F
         "feature": .string(extractor.feature.rawValue), "centre": .bool(model.config.eval.centre),
         "batchnorm": "running statistics", "clip_aggregation": "mean",
         "backbone": .string(model.config.model.backbone), "width": EvalJSON(model.config.model.width),
+        "step": model.step.map { EvalJSON($0) } ?? "random",
     ]
 }
 

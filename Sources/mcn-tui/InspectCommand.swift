@@ -11,7 +11,7 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             With --json: one JSON object per video and line (path, container, codec, width, height, \
             fps, frames, error; plus split, class and label for a dataset), then one line \
-            {"summary": {...}}.
+            {"summary": {...}}. Exit status 1 when any video is unreadable (or a path is not there).
             """)
 
     @Option(help: "Dataset directory (UCF101, HMDB51 or class folders).")
@@ -76,6 +76,8 @@ struct InspectCommand: ParsableCommand {
             }
         }
         summarise(rows, dataset)
+        // Scripts can tell a clean set from one with problems (the table says which).
+        if rows.contains(where: { $0.0.error != nil }) { throw ExitCode.failure }
     }
 
     private func inspect(_ path: String) -> VideoInfo {
@@ -107,7 +109,7 @@ struct InspectCommand: ParsableCommand {
             return
         }
         if let ds { emit(ds.summary) }
-        var line = "\(rows.count) videos: \(rows.count - unreadable.count) readable, \(unreadable.count) unreadable, "
+        var line = "\(rows.count) video\(rows.count == 1 ? "" : "s"): \(rows.count - unreadable.count) readable, \(unreadable.count) unreadable, "
             + "\(short.count) too short (< \(clipFrames) frames)"
         if !frames.isEmpty {
             line += ", \(frames.reduce(0, +)) frames (\(frames.min()!)–\(frames.max()!) per video)"
@@ -118,7 +120,8 @@ struct InspectCommand: ParsableCommand {
     private func textLine(_ i: VideoInfo, _ item: VideoItem?) -> String {
         let name = item?.relativeName ?? i.path
         if let e = i.error {
-            let frames = i.frames.map { " (\($0) frames decoded)" } ?? ""
+            // A truncated file's reason already says how many frames decode.
+            let frames = e.kind == .truncated ? "" : i.frames.map { " (\($0) frame\($0 == 1 ? "" : "s") decoded)" } ?? ""
             return "\(name)  ERROR \(e.reason)\(frames)"
         }
         let fps = String(format: "%.2f", i.fps ?? 0)

@@ -34,6 +34,7 @@ struct SampleDataCommand: ParsableCommand {
         guard groups >= 2, testGroups >= 1, testGroups < groups, clipsPerGroup >= 1 else {
             throw ValidationError("need groups ≥ 2, 1 ≤ test-groups < groups and clips-per-group ≥ 1")
         }
+        guard (2...31).contains(quality) else { throw ValidationError("--quality must be 2 ... 31, not \(quality)") }
         g.groups = groups
         g.clipsPerGroup = clipsPerGroup
         g.testGroups = testGroups

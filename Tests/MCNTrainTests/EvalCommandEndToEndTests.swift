@@ -16,18 +16,7 @@ final class EvalCommandEndToEndTests: XCTestCase {
     static let tiny = ["--set", "model.width=0.25", "--set", "data.clip_frames=4", "--set", "data.clip_size=16",
                        "--set", "data.cache_dir=none", "--clips", "2"]
 
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try BuiltBinary.run(args) }
 
     /// The UCF101 split files name 13,320 videos of which five exist: numbers, and one line
     /// about the missing ones.

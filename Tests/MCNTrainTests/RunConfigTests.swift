@@ -53,8 +53,14 @@ final class RunConfigTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("method.temperature"), "\(e)")
         }
         XCTAssertThrowsError(try RunConfig.parse(toml: "[optimm]\nlr = 0.1\n")) { e in
-            XCTAssertTrue("\(e)".contains("[optim]"), "\(e)")
+            XCTAssertTrue("\(e)".contains("did you mean [optim]"), "\(e)")
         }
+        // Nothing close: no guess, the sections or nothing instead.
+        XCTAssertThrowsError(try RunConfig.parse(toml: "[bogus]\nlr = 0.1\n")) { e in
+            XCTAssertFalse("\(e)".contains("did you mean"), "\(e)")
+            XCTAssertTrue("\(e)".contains("sections: data, model"), "\(e)")
+        }
+        XCTAssertThrowsError(try c.set("foo=1")) { e in XCTAssertFalse("\(e)".contains("did you mean"), "\(e)") }
     }
 
     func testWrongTypeAndRange() {

@@ -166,7 +166,8 @@ public enum ConfigSchema {
             let d = min(editDistance(lower, k.dotted), editDistance(lower, k.name) + (lower.contains(".") ? 99 : 0))
             if best == nil || d < best!.1 { best = (k.dotted, d) }
         }
-        guard let (name, d) = best, d <= max(3, lower.count / 2) else { return nil }
+        // Half the name may be wrong, but not all of a short one ('foo' is no 'method.fcm').
+        guard let (name, d) = best, d <= max(1, lower.count / 2) else { return nil }
         return name
     }
 

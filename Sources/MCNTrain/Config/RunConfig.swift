@@ -52,7 +52,8 @@ public struct RunConfig: Sendable, Equatable {
             }
             guard ConfigSchema.sections.contains(section) else {
                 let close = ConfigSchema.sections.min { editDistance(section, $0) < editDistance(section, $1) }!
-                throw ConfigError("\(source): unknown section [\(section)]; did you mean [\(close)]?")
+                let hint = editDistance(section, close) <= max(1, section.count / 2) ? "; did you mean [\(close)]?" : ""
+                throw ConfigError("\(source): unknown section [\(section)] (sections: \(ConfigSchema.sections.joined(separator: ", ")))\(hint)")
             }
             for key in sub.keys.sorted() {
                 let dotted = "\(section).\(key)"

@@ -197,9 +197,14 @@ public struct RunDirectory: Sendable, Equatable {
         }
         let name = (path as NSString).lastPathComponent
         guard let step = CheckpointFiles.step(fromFileName: name) ?? CheckpointFiles.step(fromFileName: name + ".json") else {
+            if !exists { throw FileError("\(path): no such file or directory") }
             throw FileError("\(path): not a checkpoint (expected step-NNNNNNNN.safetensors or .json)")
         }
         let files = CheckpointFiles(directory: dir.isEmpty ? "." : dir, step: step)
+        // A stem names files that need not exist themselves; the checkpoint's description must.
+        if !exists && !FileManager.default.fileExists(atPath: files.meta) {
+            throw FileError("\(path): no such file or directory")
+        }
         return VerifiedCheckpoint(files: files, meta: try verify(files))
     }
 }

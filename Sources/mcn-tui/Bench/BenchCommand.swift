@@ -47,6 +47,14 @@ struct BenchCommand: ParsableCommand {
     static let suites: [BenchSuite] = [sgemmSuite] + tensorSuites + decodeSuites + stepSuites + retrievalSuites
         + extractSuites + [pytorchSuite, abSuite]
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        let prefixes = Self.suites.map(\.prefix)
+        for o in only where !prefixes.contains(where: { o.hasPrefix($0) || $0.hasPrefix(o) }) {
+            throw ValidationError("--only \(o): no measurement starts with it (suites: \(prefixes.joined(separator: ", ")))")
+        }
+    }
+
     func run() throws {
         if let unavailable = BLAS.unavailable {
             printError("error: \(unavailable)")

@@ -41,6 +41,12 @@ public enum FeatureCombination: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// What the FCM combines: the L2-normalised projections ẑ (the contrastive branch's output, as
+/// DESIGN.md has it) or the clip features h before the projection head.
+public enum FCMInput: String, Sendable, CaseIterable, Codable {
+    case projection, feature
+}
+
 /// Two-layer MLP head: Linear → ReLU → Linear.
 public struct MLPHead {
     public let fc1, fc2: LinearLayer

@@ -5,6 +5,7 @@ public struct MCNLossConfig: Sendable, Equatable {
     public var temperature: Float = 0.07
     public var lambda: Float = 1
     public var fcm: FeatureCombination = .concat
+    public var fcmInput: FCMInput = .projection
     /// Negative pairs sampled per positive; 0 uses every negative pair of the set.
     public var negativesPerPositive: Int = 1
     public init() {}
@@ -30,7 +31,8 @@ public final class MCNNetwork {
         let d = featureDim ?? spec.featureDim
         featureHead = d == spec.featureDim ? nil : LinearLayer(root.child("feature"), in: spec.featureDim, out: d)
         projection = MLPHead(root.child("projection"), in: d, hidden: d, out: projectionDim)
-        meta = MLPHead(root.child("meta"), in: loss.fcm.width(d), hidden: metaHidden, out: 2)
+        meta = MLPHead(root.child("meta"), in: loss.fcm.width(loss.fcmInput == .projection ? projectionDim : d),
+                       hidden: metaHidden, out: 2)
         lossConfig = loss
     }
 

@@ -52,7 +52,8 @@ extension MCNNetwork {
         guard let pairs, !pairs.u.isEmpty else {
             return SetLossResult(total: lCon, contrastive: lCon.scalar, meta: 0, metaAccuracy: 0, tasks: [])
         }
-        let f = lossConfig.fcm.combine(t, t.gatherRows(h, pairs.u), t.gatherRows(h, pairs.v))
+        let m = lossConfig.fcmInput == .projection ? z : h
+        let f = lossConfig.fcm.combine(t, t.gatherRows(m, pairs.u), t.gatherRows(m, pairs.v))
         let logits = meta(t, p, f)
         let lMeta = t.crossEntropy(logits, labels: pairs.labels)
         let total = lossConfig.lambda == 0 ? lCon : t.add(lCon, t.scale(lMeta, lossConfig.lambda))

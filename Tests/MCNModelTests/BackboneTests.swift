@@ -20,6 +20,13 @@ final class BackboneTests: XCTestCase {
             XCTAssertTrue(names.contains("projection.0.weight") && names.contains("meta.2.bias"), name)
             XCTAssertTrue(net.buffers.entries.contains { $0.name == "backbone.stem.1.running_var" }, name)
         }
+        // The meta classifier reads pairs of ẑ (proj_dim wide) by default, pairs of h on request.
+        var loss = MCNLossConfig()
+        let z = MCNNetwork(backbone: BackboneSpec.preset("r3d-tiny")!, projectionDim: 16, loss: loss)
+        XCTAssertEqual(z.params[z.params.handle("meta.0.weight")!].shape, [128, 32])
+        loss.fcmInput = .feature
+        let h = MCNNetwork(backbone: BackboneSpec.preset("r3d-tiny")!, projectionDim: 16, loss: loss)
+        XCTAssertEqual(h.params[h.params.handle("meta.0.weight")!].shape, [128, 256])
         let r2 = MCNNetwork(backbone: BackboneSpec.preset("r2plus1d-tiny")!)
         XCTAssertNotNil(r2.params.handle("backbone.layer2.0.conv1.0.3.weight"))
         XCTAssertEqual(r2.params[r2.params.handle("backbone.stem.3.weight")!].shape, [16, 16, 3, 1, 1])

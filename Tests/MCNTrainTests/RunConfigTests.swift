@@ -142,6 +142,26 @@ final class RunConfigTests: XCTestCase {
         XCTAssertEqual(c?.run.steps, 9)
     }
 
+    /// A key added later (method.fcm_input) means, in a run recorded before it, what runs did
+    /// then (the features h), while a new config takes the default (the projections ẑ); such a
+    /// run still resumes.
+    func testKeysARecordedConfigLacksMeanWhatTheyMeantBefore() throws {
+        let dir = try temporaryDirectory()
+        let old = dir + "/config.toml"
+        try "[method]\nfcm = \"concat\"\n".write(toFile: old, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RunConfig.load(file: old, recorded: true).method.fcmInput, "feature")
+        XCTAssertEqual(try RunConfig.load(file: old).method.fcmInput, "projection")
+        XCTAssertEqual(RunConfig().method.fcmInput, "projection")
+        var recorded = RunConfig().keyValues
+        recorded["method.fcm_input"] = nil
+        var now = RunConfig()
+        XCTAssertEqual(configDifferences(recorded, now.keyValues), ["method.fcm_input"])
+        try now.set("method.fcm_input=feature")
+        XCTAssertEqual(configDifferences(recorded, now.keyValues), [])
+        let (fromCheckpoint, _) = try RunConfig.recorded(recorded, source: "x.json")
+        XCTAssertEqual(fromCheckpoint.method.fcmInput, "feature")
+    }
+
     func testEveryNegativePairIsAllowed() throws {
         var c = RunConfig()
         try c.set("method.neg_per_pos=0")

@@ -42,14 +42,18 @@ public struct ConfigKey: Sendable {
     /// (run length, names, logging cadence, caches, threads): such keys are left out of the
     /// config hash and of `configDifferences`.
     public let mayChangeOnResume: Bool
+    /// What a recorded config (a run's config.toml, a checkpoint's) that lacks the key meant: the
+    /// behaviour before the key existed, where that is not its default. Nil: the default.
+    public let absentMeans: ConfigValue?
 
     /// `section.name`, e.g. `optim.lr`.
     public var dotted: String { "\(section).\(name)" }
 
     init(_ section: String, _ name: String, _ defaultValue: ConfigValue, _ constraint: ConfigConstraint,
-         _ help: String, resumable: Bool = false) {
+         _ help: String, resumable: Bool = false, absentMeans: ConfigValue? = nil) {
         self.section = section; self.name = name; self.defaultValue = defaultValue
         self.constraint = constraint; self.help = help; self.mayChangeOnResume = resumable
+        self.absentMeans = absentMeans
     }
 
     /// Checks a value against this key's kind and range; an integer is accepted for a number.
@@ -119,6 +123,8 @@ public enum ConfigSchema {
         ConfigKey("method", "temperature", .double(0.07), .double(lo: 0, hi: .infinity, loOpen: true), "InfoNCE temperature τ"),
         ConfigKey("method", "lambda", .double(1.0), .double(lo: 0, hi: .infinity), "meta loss weight λ"),
         ConfigKey("method", "fcm", .string("concat"), .choice(["concat", "product", "difference", "all"]), "feature combination module"),
+        ConfigKey("method", "fcm_input", .string("projection"), .choice(["projection", "feature"]),
+                  "what the FCM combines: the L2-normalised projections ẑ or the features h", absentMeans: .string("feature")),
         ConfigKey("method", "neg_per_pos", .int(1), .int(0...Int.max), "negative pairs per positive pair (0 = every negative pair)"),
         ConfigKey("method", "alpha1", .double(0.01), .double(lo: 0, hi: .infinity), "inner learning rate α1"),
         ConfigKey("method", "inner_clip", .double(10.0), .double(lo: 0, hi: .infinity), "inner gradient norm clip (0 = off)"),

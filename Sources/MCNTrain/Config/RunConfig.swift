@@ -16,14 +16,18 @@ public struct RunConfig: Sendable, Equatable {
     /// Defaults, then the TOML file (if any), then each `key=value` override in order, then the
     /// settings of command-line flags (`flags`: errors name the flag); every key and value is
     /// checked before anything else happens.
-    public static func load(file: String?, overrides: [String] = [], flags: [FlagSetting] = []) throws -> RunConfig {
+    /// `recorded`: the file is a run's own config.toml, and keys it lacks take what runs before
+    /// them had (`ConfigKey.absentMeans`).
+    public static func load(file: String?, overrides: [String] = [], flags: [FlagSetting] = [],
+                            recorded: Bool = false) throws -> RunConfig {
         var config = RunConfig()
         if let file {
             let text: String
             do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
                 throw ConfigError("\(file): cannot read the config file")
             }
-            try config.merge(toml: text, source: file)
+            let present = try config.merge(toml: text, source: file)
+            if recorded { config.fillAbsent(present: present) }
         }
         for o in overrides { try config.set(o) }
         for f in flags { try config.set(f.assignment, source: f.flag) }
@@ -37,8 +41,17 @@ public struct RunConfig: Sendable, Equatable {
         return config
     }
 
-    /// Applies the keys of a TOML document on top of this config.
-    public mutating func merge(toml text: String, source: String) throws {
+    /// Keys a recorded config lacks take what they meant before they existed (`absentMeans`).
+    public mutating func fillAbsent(present: Set<String>) {
+        for k in ConfigSchema.keys where !present.contains(k.dotted) {
+            if let v = k.absentMeans { values[k.dotted] = v }
+        }
+    }
+
+    /// Applies the keys of a TOML document on top of this config; returns the keys it set.
+    @discardableResult
+    public mutating func merge(toml text: String, source: String) throws -> Set<String> {
+        var present = Set<String>()
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError("\(source): invalid TOML at line \(e.source.begin.line): \(e.description)")
@@ -62,8 +75,10 @@ public struct RunConfig: Sendable, Equatable {
                     throw ConfigError("\(source): \(dotted) must be \(spec.constraint.allowed)")
                 }
                 values[dotted] = try spec.validate(value, source: source)
+                present.insert(dotted)
             }
         }
+        return present
     }
 
     /// Applies one `--set key=value` override, e.g. `optim.lr=0.05` or `model.backbone=r3d-18`.
@@ -181,8 +196,16 @@ public struct FlagSetting: Sendable, Equatable {
 /// one side only counts as differing.
 /// data.dir counts as the same when both name the same folder (a run records it absolute; runs
 /// before that recorded it as given, relative to where they were started).
+/// A key one side lacks counts as what it meant before it existed (`ConfigKey.absentMeans`), if
+/// the schema says; else as differing.
 public func configDifferences(_ a: [String: String], _ b: [String: String]) -> [String] {
     let resumable = Set(ConfigSchema.keys.filter(\.mayChangeOnResume).map(\.dotted))
+    func filled(_ c: [String: String]) -> [String: String] {
+        var c = c
+        for k in ConfigSchema.keys where c[k.dotted] == nil { if let v = k.absentMeans { c[k.dotted] = v.tomlLiteral } }
+        return c
+    }
+    let (a, b) = (filled(a), filled(b))
     return Set(a.keys).union(b.keys).sorted().filter { key in
         if resumable.contains(key) || a[key] == b[key] { return false }
         if key == "data.dir", let x = a[key].flatMap(absoluteDirectory), let y = b[key].flatMap(absoluteDirectory) {

@@ -42,6 +42,7 @@ public struct MethodConfig: Sendable, Equatable {
     public let temperature: Double
     public let lambda: Double
     public let fcm: String
+    public let fcmInput: String
     public let negPerPos: Int
     public let alpha1: Double
     public let innerClip: Double
@@ -106,7 +107,7 @@ extension RunConfig {
     public var method: MethodConfig {
         MethodConfig(method: string("method.method"), mode: string("method.mode"), split: string("method.split"),
                      temperature: double("method.temperature"), lambda: double("method.lambda"),
-                     fcm: string("method.fcm"), negPerPos: int("method.neg_per_pos"),
+                     fcm: string("method.fcm"), fcmInput: string("method.fcm_input"), negPerPos: int("method.neg_per_pos"),
                      alpha1: double("method.alpha1"), innerClip: double("method.inner_clip"),
                      hvpEpsilon: double("method.hvp_epsilon"))
     }

@@ -12,6 +12,7 @@ public func makeNetwork(_ config: RunConfig) throws -> MCNNetwork {
     loss.temperature = Float(config.method.temperature)
     loss.lambda = Float(config.method.lambda)
     loss.fcm = FeatureCombination(rawValue: config.method.fcm) ?? .concat
+    loss.fcmInput = FCMInput(rawValue: config.method.fcmInput) ?? .projection
     loss.negativesPerPositive = config.method.negPerPos
     return MCNNetwork(backbone: spec, featureDim: m.featureDim, projectionDim: m.projDim, metaHidden: m.metaHidden, loss: loss)
 }

@@ -65,7 +65,7 @@ public struct TrainingSession {
         // A resumed run starts from the config it was trained with; flags override on top.
         var config: RunConfig
         if let runPath, resume != nil, r.configFile == nil, FileManager.default.fileExists(atPath: "\(runPath)/config.toml") {
-            config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides, flags: flags)
+            config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides, flags: flags, recorded: true)
         } else {
             config = try RunConfig.load(file: r.configFile, overrides: overrides, flags: flags)
         }

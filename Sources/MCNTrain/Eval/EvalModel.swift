@@ -34,7 +34,7 @@ public struct EvalModel {
             if !unknown.isEmpty { warn("\(ckpt.files.meta): ignoring config keys this version does not know: \(unknown.joined(separator: ", "))") }
             config = c
         } else {
-            config = try RunConfig.load(file: "\(runPath)/config.toml")
+            config = try RunConfig.load(file: "\(runPath)/config.toml", recorded: true)
         }
         for o in overrides { try config.set(o) }
         for f in flags { try config.set(f.assignment, source: f.flag) }
@@ -84,6 +84,8 @@ extension RunConfig {
             }
         }
         let unknown = keyValues.keys.filter { ConfigSchema.byName[$0] == nil }.sorted()
-        return (try RunConfig.parse(toml: toml, source: source), unknown)
+        var config = try RunConfig.parse(toml: toml, source: source)
+        config.fillAbsent(present: Set(keyValues.keys))
+        return (config, unknown)
     }
 }

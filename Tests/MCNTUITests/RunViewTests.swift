@@ -28,6 +28,46 @@ final class RunViewTests: XCTestCase {
         } else { XCTFail() }
     }
 
+    /// The trainer writes no `kind`: its monitor and evaluation rows are told from step rows by
+    /// what they hold, and neither becomes a loss curve or a 0 clips/s step.
+    func testRowsWithoutKindAreToldApartByContent() {
+        var p = MetricsLineParser()
+        let step = p.parse(#"{"step":50,"epoch":0,"clips_per_s":20,"data_wait":0.1,"data_wait_seconds":0.05,"loss_total":2,"lr":0.01,"step_seconds":0.5}"#, lineNumber: 1)
+        guard case .step(let m)? = step.first, step.count == 1 else { return XCTFail("\(step)") }
+        XCTAssertEqual(m.clipsPerSecond, 20); XCTAssertEqual(Set(m.values.keys), ["data_wait", "loss_total", "lr"])
+        XCTAssertEqual(p.parse(#"{"step":50,"epoch":0,"embedding_std":0.2,"embedding_std_ref":0.1,"knn_top1":0.5,"monitor_R@1":0.25}"#, lineNumber: 2),
+                       [.monitors(step: 50, ["embedding_std": 0.2, "embedding_std_ref": 0.1, "knn_top1": 0.5, "monitor_R@1": 0.25])])
+        XCTAssertEqual(p.parse(#"{"step":50,"epoch":0,"R@1":0.5,"R@5":0.75}"#, lineNumber: 3),
+                       [.retrieval(RetrievalSummary(step: 50, recall: [1: 0.5, 5: 0.75], queries: [], thumbnails: [:]))])
+        // After timed step rows, an untimed row with a name the parser does not know is a monitor too.
+        XCTAssertEqual(p.parse(#"{"step":60,"epoch":0,"feature_rank":12}"#, lineNumber: 4), [.monitors(step: 60, ["feature_rank": 12])])
+        // A file without timing (another tool's) keeps its plain rows as steps, with clips/s unknown.
+        guard case .step(let plain)? = MetricsLineParser.parse(#"{"step":3,"loss":1.5}"#, lineNumber: 5).first else { return XCTFail() }
+        XCTAssertEqual(plain.values, ["loss": 1.5]); XCTAssertTrue(plain.clipsPerSecond.isNaN)
+        // MetricsLog writes NaN as null; a step that is not a finite number is a bad line, not a crash.
+        if case .step(let n)? = MetricsLineParser.parse(#"{"step":4,"loss":null}"#, lineNumber: 6).first {
+            XCTAssertTrue(n.values["loss"]!.isNaN)
+        } else { XCTFail() }
+        XCTAssertEqual(MetricsLineParser.parse(#"{"step":"nan","loss":1}"#, file: "m", lineNumber: 7), [.log(.warning, "m:7: no `step`, skipped")])
+
+        // Folded: the monitors reach the System panel, not the curves, and clips/s stays the steps' rate.
+        var b = SnapshotBuilder()
+        var q = MetricsLineParser()
+        for (i, line) in [#"{"step":1,"epoch":0,"clips_per_s":40,"loss_total":3,"lr":0.01,"step_seconds":0.4}"#,
+                          #"{"step":1,"epoch":0,"embedding_std":0.2,"knn_top1":0.5,"monitor_R@1":0.25}"#,
+                          #"{"step":1,"epoch":0,"R@1":0.5}"#].enumerated() {
+            b.apply(q.parse(line, lineNumber: i + 1))
+        }
+        let s = b.snapshot()
+        XCTAssertEqual(Set(s.series.keys), ["loss_total", "lr"])
+        XCTAssertEqual(s.monitors["knn_top1"], 0.5); XCTAssertEqual(s.monitors["monitor_R@1"], 0.25)
+        XCTAssertEqual(s.clipsPerSecond, 40); XCTAssertEqual(s.stepsSeen, 1)
+        XCTAssertEqual(s.retrieval?.recall, [1: 0.5])
+        let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(frame.contains("knn_top1"), frame)
+        XCTAssertTrue(frame.contains("40.00 clips/s"), frame)
+    }
+
     func testFollowerReadsAGrowingRunDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

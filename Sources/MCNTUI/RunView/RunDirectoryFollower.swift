@@ -8,6 +8,7 @@ public struct RunDirectoryFollower {
     private var started = false
     private var metrics: LineTail
     private var log: LineTail
+    private var metricsParser = MetricsLineParser()
     private var lastGrowth = Date()
     private var reportedState: EngineState?
     /// With no new metrics for this long, the run is shown as finished.
@@ -49,7 +50,7 @@ public struct RunDirectoryFollower {
             }
         }
         let newMetrics = metrics.readNewLines()
-        for (n, line) in newMetrics { out += MetricsLineParser.parse(line, file: metrics.path, lineNumber: n) }
+        for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
         for (_, line) in log.readNewLines() { out.append(Self.logEvent(line)) }
         // Lines after the first poll mean the run is writing now.
         if !newMetrics.isEmpty && reportedState != nil { lastGrowth = now }

@@ -68,6 +68,37 @@ final class RunViewTests: XCTestCase {
         XCTAssertTrue(frame.contains("40.00 clips/s"), frame)
     }
 
+    /// train.log lines become the live log's entries: level and message without the timestamp,
+    /// the step the message names or none (not the step the viewer happens to be at).
+    func testTrainLogLinesReadLikeTheLiveLog() {
+        let paused = TrainLogLine("2026-11-28T12:44:01.499Z info    paused at step 40")
+        XCTAssertEqual(paused, TrainLogLine(level: .info, message: "paused at step 40", step: 40))
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z warning skipped a.avi: no frames"),
+                       TrainLogLine(level: .warning, message: "skipped a.avi: no frames", step: nil))
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z error   step 13: non-finite loss_total=nan; paused")?.step, 13)
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    training 12 steps: sample-data: ucf101 split 1")?.step, nil,
+                       "a total is not a step")
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    finished 12 steps")?.step, 12)
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    retrieval at step 6: R@1 0.250 R@5 0.500")?.step, 6)
+        XCTAssertNil(TrainLogLine("   "))
+        XCTAssertEqual(TrainLogLine("an old free-form error line"), TrainLogLine(level: .error, message: "an old free-form error line", step: nil))
+        // A checkpoint line also records the checkpoint, at the step of its file.
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    checkpoint written: r/checkpoints/step-00000012.safetensors")?.events,
+                       [.logEntry(.info, "checkpoint written: r/checkpoints/step-00000012.safetensors", step: 12),
+                        .checkpointSaved(step: 12, path: "r/checkpoints/step-00000012.safetensors")])
+
+        var b = SnapshotBuilder()
+        b.apply(.step(StepMetrics(step: 40, epoch: 0, values: [:], clipsPerSecond: 1, dataWaitSeconds: 0, stepSeconds: 1)))
+        for line in ["2026-11-28T12:44:01.499Z info    970162 parameters, BLAS threads 2",
+                     "2026-11-28T12:44:01.499Z info    paused at step 40"] { b.apply(TrainLogLine(line)!.events) }
+        XCTAssertEqual(b.snapshot().logs, [LogLine(level: .info, text: "970162 parameters, BLAS threads 2", step: nil),
+                                           LogLine(level: .info, text: "paused at step 40", step: 40)])
+        let pane = ScreenRenderer.render(b.snapshot(), UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(pane.contains("│       970162 parameters"), pane)
+        XCTAssertTrue(pane.contains("│    40 paused at step 40"), pane)
+        XCTAssertFalse(pane.contains("2026-11-28"), pane)
+    }
+
     func testFollowerReadsAGrowingRunDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -51,19 +51,12 @@ public struct RunDirectoryFollower {
         }
         let newMetrics = metrics.readNewLines()
         for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
-        for (_, line) in log.readNewLines() { out.append(Self.logEvent(line)) }
+        for (_, line) in log.readNewLines() { out += TrainLogLine(line)?.events ?? [] }
         // Lines after the first poll mean the run is writing now.
         if !newMetrics.isEmpty && reportedState != nil { lastGrowth = now }
         let state: EngineState = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
         if state != reportedState { out.append(.state(state)); reportedState = state }
         return out
-    }
-
-    static func logEvent(_ line: String) -> EngineEvent {
-        let l = line.lowercased()
-        if l.contains("error") || l.contains("fatal") { return .log(.error, line) }
-        if l.contains("warn") || l.contains("skipped") || l.contains("nan") { return .log(.warning, line) }
-        return .log(.info, line)
     }
 
     /// Starts a thread that polls every `interval` seconds and sends the events to `channel`.

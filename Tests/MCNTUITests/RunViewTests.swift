@@ -99,6 +99,72 @@ final class RunViewTests: XCTestCase {
         XCTAssertFalse(pane.contains("2026-11-28"), pane)
     }
 
+    /// A temporary run directory holding `files` (name → text), removed by the caller.
+    func runDirectory(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    func appendLine(_ line: String, to file: URL) throws {
+        let h = try FileHandle(forWritingTo: file)
+        h.seekToEndOfFile(); h.write((line + "\n").data(using: .utf8)!); try h.close()
+    }
+
+    /// RUNNING, PAUSED, FINISHED and ERROR come from what train.log says, not from the files' age.
+    func testTheStateComesFromTrainLog() throws {
+        let t = "2026-11-28T12:44:01.499Z"
+        let dir = try runDirectory([
+            "metrics.jsonl": #"{"step":1,"epoch":0,"clips_per_s":40,"loss_total":3,"step_seconds":0.4}"# + "\n",
+            "train.log": "\(t) info    training 12 steps: sample-data: ucf101 split 1\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("train.log")
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        func state(after line: String?, at now: Date = Date()) throws -> EngineState {
+            if let line { try appendLine("\(t) \(line)", to: log) }
+            b.apply(f.poll(now: now))
+            return b.snapshot().state
+        }
+        XCTAssertEqual(try state(after: nil), .running)
+        // A paused run stays paused however long it sits.
+        XCTAssertEqual(try state(after: "info    paused at step 1"), .paused)
+        XCTAssertEqual(try state(after: nil, at: Date() + 3600), .paused)
+        XCTAssertEqual(try state(after: "info    resumed at step 1"), .running)
+        // A run that just finished is finished at once; the header has no ETA for it.
+        XCTAssertEqual(try state(after: "info    finished 12 steps"), .finished)
+        XCTAssertNil(b.snapshot().etaSeconds)
+        // Resumed, then stopped with q.
+        XCTAssertEqual(try state(after: "info    resumed at step 12 of 24"), .running)
+        XCTAssertEqual(try state(after: "info    stopped at step 14"), .finished)
+        XCTAssertEqual(try state(after: "info    resumed at step 14 of 24"), .running)
+        // Errors that training survives leave the state alone; the one that ends a run does not.
+        XCTAssertEqual(try state(after: "error   evaluation failed: no test videos"), .running)
+        XCTAssertEqual(try state(after: "error   step 15: non-finite loss_total=nan; paused without applying the update (no checkpoint of it is written). Lower optim.lr or method.alpha1, then resume."), .paused)
+        XCTAssertEqual(try state(after: "info    resumed at step 15"), .running)
+        XCTAssertEqual(try state(after: "error   frames.cache: disk full"), .error)
+        XCTAssertEqual(b.snapshot().logs.last?.level, .error)
+    }
+
+    /// Without an ending in train.log (no log, or a killed trainer), a long quiet reads as finished.
+    func testQuietFilesFallBackToFinished() throws {
+        let dir = try runDirectory(["metrics.jsonl": #"{"step":1,"epoch":0,"loss":3}"# + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().state, .running)
+        b.apply(f.poll(now: Date() + f.quietSeconds + 1))
+        XCTAssertEqual(b.snapshot().state, .finished)
+        XCTAssertTrue(b.snapshot().logs.last?.text.contains("does not say the run ended") ?? false)
+        // New lines: it is running after all.
+        try appendLine(#"{"step":2,"epoch":0,"loss":2}"#, to: dir.appendingPathComponent("metrics.jsonl"))
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().state, .running)
+    }
+
     func testFollowerReadsAGrowingRunDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

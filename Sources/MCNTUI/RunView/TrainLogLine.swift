@@ -40,6 +40,25 @@ public struct TrainLogLine: Sendable, Equatable {
         return out
     }
 
+    /// What the line says about the run, in the words of `TrainingEngine`: `training N steps: …` and
+    /// `resumed at step N` (the run, or training after a pause) → running; `paused at step N`, or a
+    /// step that was not finite (`… paused without applying the update …`) → paused; `finished N
+    /// steps` and `stopped at step N` → finished; any other error → error (the engine logs the error
+    /// that ends a run, then nothing more), except a failed evaluation or a refused checkpoint, after
+    /// which training goes on. Nil for a line that says nothing about it.
+    public var state: EngineState? {
+        let m = message
+        if m.hasPrefix("finished "), m.hasSuffix(" steps") { return .finished }
+        if m.hasPrefix("stopped at step ") { return .finished }
+        if m.hasPrefix("paused at step ") { return .paused }
+        if m.hasPrefix("resumed at step ") { return .running }
+        if m.hasPrefix("training "), m.contains(" steps") { return .running }
+        guard level == .error else { return nil }
+        if m.contains("paused without applying the update") { return .paused }
+        if m.hasPrefix("evaluation failed") || m.hasSuffix("checkpoint refused") { return nil }
+        return .error
+    }
+
     /// `2026-11-27T09:49:22.759Z`.
     static func isTimestamp(_ s: Substring) -> Bool {
         s.count >= 20 && s.first?.isNumber == true && s.contains("T") && s.last == "Z"

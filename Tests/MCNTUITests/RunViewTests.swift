@@ -112,6 +112,62 @@ final class RunViewTests: XCTestCase {
         h.seekToEndOfFile(); h.write((line + "\n").data(using: .utf8)!); try h.close()
     }
 
+    /// A finished run in the trainer's own formats (config.toml from RunConfig, rows as MetricsLog
+    /// writes them, a monitor row and an evaluation row, train.log ending in "finished") reads back
+    /// as the live screen showed it.
+    func testAFinishedRunReadsBackAsTheWorkbenchShowedIt() throws {
+        var config = RunConfig()
+        try config.set("run.name=ucf-mcn"); try config.set("data.dir=/data/ucf101")
+        try config.set("data.clip_frames=16"); try config.set("data.clip_size=112"); try config.set("run.steps=12")
+        try config.set("optim.batch_videos=8"); try config.set("model.backbone=r3d-18")
+        let step = { (n: Int) in MetricsRow(step: n, epoch: 0, values: ["loss_total": 3 - Double(n) / 10, "lr": 0.01, "clips_per_s": 40,
+                                                                       "data_wait": 0.1, "data_wait_seconds": 0.05, "step_seconds": 0.4]).jsonLine }
+        let rows = [step(11), step(12),
+                    MetricsRow(step: 12, epoch: 0, values: ["knn_top1": 0.5, "monitor_R@1": 0.25, "embedding_std": 0.2, "embedding_std_ref": 0.18]).jsonLine,
+                    MetricsRow(step: 12, epoch: 0, values: ["R@1": 0.3, "R@5": 0.6]).jsonLine]
+        let t = "2026-11-28T12:44:01.499Z"
+        let log = ["\(t) info    training 12 steps: /data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos",
+                   "\(t) info    970162 parameters, BLAS threads 2, core SkylakeX",
+                   "\(t) info    checkpoint written: runs/ucf-mcn/checkpoints/step-00000012.safetensors",
+                   "\(t) info    retrieval at step 12: R@1 0.300 R@5 0.600",
+                   "\(t) info    finished 12 steps"]
+        let dir = try runDirectory(["config.toml": config.toml(), "metrics.jsonl": rows.joined(separator: "\n") + "\n",
+                                    "train.log": log.joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        let s = b.snapshot()
+        XCTAssertEqual(s.run?.name, "ucf-mcn"); XCTAssertEqual(HeaderPanel.methodLabel(s.run), "MCN first-order")
+        XCTAssertEqual(s.run?.backbone, "r3d-18"); XCTAssertEqual(s.run?.clipShape, [16, 112, 112]); XCTAssertEqual(s.run?.batchVideos, 8)
+        XCTAssertEqual(s.run?.totalSteps, 12); XCTAssertEqual(s.run?.baseLearningRate, 0.01)
+        XCTAssertEqual(s.run?.datasetSummary, "/data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos")
+        XCTAssertEqual(s.state, .finished); XCTAssertEqual(s.step, 12); XCTAssertNil(s.etaSeconds)
+        XCTAssertEqual(Set(s.series.keys), ["loss_total", "lr", "data_wait"])
+        XCTAssertEqual(s.clipsPerSecond, 40, accuracy: 1e-9); XCTAssertEqual(s.stepsSeen, 2)
+        XCTAssertEqual(s.monitors, ["knn_top1": 0.5, "monitor_R@1": 0.25, "embedding_std": 0.2, "embedding_std_ref": 0.18])
+        XCTAssertEqual(s.retrieval?.recall, [1: 0.3, 5: 0.6])
+        XCTAssertEqual(s.checkpoints, [CheckpointRecord(step: 12, path: "runs/ucf-mcn/checkpoints/step-00000012.safetensors")])
+        XCTAssertEqual(s.logs.map(\.step), [nil, nil, 12, 12, 12, 12])
+        XCTAssertEqual(s.logs.first?.text, "training 12 steps: /data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos")
+        let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark)
+        XCTAssertTrue(frame.rowText(0).contains("r3d-18 · 16×112×112 · batch 8 · /data/ucf101"), frame.rowText(0))
+        XCTAssertTrue(frame.rowText(0).contains("FINISHED"), frame.rowText(0))
+
+        // Old configs (other key names) still fill the header; a contrastive run names no mode.
+        let old = try runDirectory(["config.toml": "[run]\nname = \"old\"\nmethod = \"contrastive\"\nmode = \"first-order\"\n[data]\ndata_dir = \"d/ucf\"\nframes = 8\ncrop_size = 64\n"])
+        defer { try? FileManager.default.removeItem(at: old) }
+        let (info, warning) = RunConfigReader.runInfo(directory: old.path)
+        XCTAssertNil(warning)
+        XCTAssertEqual(info.clipShape, [8, 64, 64]); XCTAssertEqual(info.datasetSummary, "d/ucf"); XCTAssertEqual(info.mode, "")
+        // A run given in epochs takes its length from train.log.
+        try config.set("run.epochs=3")
+        let epochs = try runDirectory(["config.toml": config.toml()])
+        defer { try? FileManager.default.removeItem(at: epochs) }
+        let (e, _) = RunConfigReader.runInfo(directory: epochs.path, log: [TrainLogLine(level: .info, message: "training 36 steps: d", step: nil)])
+        XCTAssertEqual(e.totalSteps, 36); XCTAssertEqual(e.stepsPerEpoch, 12)
+    }
+
     /// RUNNING, PAUSED, FINISHED and ERROR come from what train.log says, not from the files' age.
     func testTheStateComesFromTrainLog() throws {
         let t = "2026-11-28T12:44:01.499Z"

@@ -42,9 +42,12 @@ public struct RunDirectoryFollower {
     /// The events for everything new since the last poll.
     public mutating func poll(now: Date = Date()) -> [EngineEvent] {
         var out: [EngineEvent] = []
+        var newLog: [TrainLogLine] = []
         if !started {
             started = true
-            let (info, warning) = RunConfigReader.runInfo(directory: directory)
+            // The log so far first: the header takes the engine's dataset summary from it.
+            newLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
+            let (info, warning) = RunConfigReader.runInfo(directory: directory, log: newLog)
             out.append(.started(info))
             if let warning { out.append(.log(.warning, warning)) }
             if !FileManager.default.fileExists(atPath: metrics.path) {
@@ -58,7 +61,7 @@ public struct RunDirectoryFollower {
         }
         let newMetrics = metrics.readNewLines()
         for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
-        let newLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
+        newLog += log.readNewLines().compactMap { TrainLogLine($0.1) }
         for line in newLog {
             out += line.events
             if let s = line.state { logState = s }

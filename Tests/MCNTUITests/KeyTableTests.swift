@@ -60,6 +60,45 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(KeyTable.footerHints(UIState(), width: 1000).count, KeyTable.footerHints(UIState()).count)
     }
 
+    /// With no engine to steer (a read-only view, or a run that has ended), the footer and the help
+    /// leave out pause, checkpoint, eval and the learning-rate keys, and nothing says "press e".
+    func testEngineKeysLeaveTheFooterAndHelpWhenNothingCanBeSteered() {
+        let engineKeys = Set(KeyTable.bindings.filter(\.steersEngine).map(\.label))
+        XCTAssertEqual(engineKeys, ["space/p", "c", "e", "[/]"])
+        XCTAssertTrue(KeyTable.canSteer(UIState(), state: .paused))
+        XCTAssertFalse(KeyTable.canSteer(UIState(readOnly: true), state: .running))
+        XCTAssertFalse(KeyTable.canSteer(UIState(), state: .finished))
+        XCTAssertFalse(KeyTable.canSteer(UIState(), state: .error))
+        for vim in [false, true] {
+            let help = HelpOverlay.lines(vimKeys: vim, canSteer: false).filter { !$0.section }.map(\.keys)
+            XCTAssertTrue(engineKeys.isDisjoint(with: help), "\(help)")
+            XCTAssertTrue(help.contains("?") && help.contains("q"))
+        }
+        var empty = Fixtures.snapshot
+        empty.retrieval = nil
+        for (ui, state) in [(UIState(readOnly: true), EngineState.running), (UIState(), .finished), (UIState(), .error)] {
+            var s = empty; s.state = state
+            for (w, h) in [(120, 40), (200, 40)] {
+                let b = ScreenRenderer.render(s, ui, width: w, height: h, Fixtures.dark)
+                let footer = b.rowText(h - 1)
+                for hint in [" space/p pause", " c ckpt", " e eval", " [/] lr"] { XCTAssertFalse(footer.contains(hint), "\(hint) in \(footer)") }
+                for hint in [" ? help", " q quit", " s smooth", " f freeze"] { XCTAssertTrue(footer.contains(hint), "\(hint) not in \(footer)") }
+                XCTAssertTrue(b.textDump().contains("no evaluation yet"))
+                XCTAssertFalse(b.textDump().contains("press e"))
+            }
+            var withHelp = ui; withHelp.helpOpen = true
+            let help = ScreenRenderer.render(s, withHelp, width: 120, height: 40, Fixtures.dark).textDump()
+            XCTAssertFalse(help.contains("pause or resume training"), help)
+            XCTAssertFalse(help.contains("halve / double"), help)
+            var focused = ui; focused.focus = .retrieval
+            XCTAssertEqual(KeyDispatch.handle(focused, .enter, KeyContext(state: state)).ui.message, "no retrieval results yet")
+        }
+        // A live run keeps them all.
+        let live = ScreenRenderer.render(empty, UIState(), width: 200, height: 40, Fixtures.dark)
+        XCTAssertTrue(live.rowText(39).contains(" space/p pause") && live.rowText(39).contains(" e eval"))
+        XCTAssertTrue(live.textDump().contains("no evaluation yet: press e"))
+    }
+
     func testNoKeyIsBoundTwiceInOneScope() {
         for vim in [false, true] {
             for scope in KeyScope.allCases {

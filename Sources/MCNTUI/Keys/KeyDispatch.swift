@@ -129,7 +129,8 @@ public enum KeyDispatch {
         case .deleteFilterChar:
             if !ui.filter.isEmpty { ui.filter.removeLast(); ui.selectedQuery = 0 }
         case .openDetail:
-            if ctx.queryCount > 0 { ui.detailOpen = true } else { ui.message = "no retrieval results yet: press e" }
+            if ctx.queryCount > 0 { ui.detailOpen = true }
+            else { ui.message = "no retrieval results yet" + (KeyTable.canSteer(ui, state: ctx.state) ? ": press e" : "") }
         case .closeDetail: ui.detailOpen = false
         }
         // Any action but the quit itself dismisses the quit dialog's state machine cleanly.

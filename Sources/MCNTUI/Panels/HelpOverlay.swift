@@ -1,8 +1,8 @@
 /// The `?` screen: every binding of the key table for the key set in use, by scope.
 public enum HelpOverlay {
-    public static func lines(vimKeys: Bool) -> [(keys: String, text: String, section: Bool)] {
+    public static func lines(vimKeys: Bool, canSteer: Bool = true) -> [(keys: String, text: String, section: Bool)] {
         var out: [(String, String, Bool)] = []
-        for (scope, rows) in KeyTable.helpSections(vimKeys: vimKeys) {
+        for (scope, rows) in KeyTable.helpSections(vimKeys: vimKeys, canSteer: canSteer) {
             if !out.isEmpty { out.append(("", "", false)) }
             out.append((scope.rawValue, "", true))
             for r in rows { out.append((r.label, r.help, false)) }
@@ -10,9 +10,9 @@ public enum HelpOverlay {
         return out
     }
 
-    public static func render(_ ui: UIState, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+    public static func render(_ ui: UIState, canSteer: Bool, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
         let t = ctx.theme, g = ctx.glyphs
-        let all = lines(vimKeys: ui.vimKeys)
+        let all = lines(vimKeys: ui.vimKeys, canSteer: canSteer)
         let keyW = (all.filter { !$0.section }.map(\.keys.count).max() ?? 8) + 2
         let textW = all.map(\.text.count).max() ?? 40
         // Two columns when the list is taller than the screen.

@@ -18,7 +18,7 @@ public enum ScreenRenderer {
             }
         }
         FooterBar.render(s, ui, into: &b, rect: layout.footer, ctx)
-        if ui.helpOpen { HelpOverlay.render(ui, into: &b, rect: layout.body, ctx) }
+        if ui.helpOpen { HelpOverlay.render(ui, canSteer: KeyTable.canSteer(ui, state: s.state), into: &b, rect: layout.body, ctx) }
         if ui.confirmQuit { ConfirmDialog.render(s, into: &b, rect: layout.body, ctx) }
         if ctx.glyphs.plot == .ascii { b.foldToASCII() }
         return b

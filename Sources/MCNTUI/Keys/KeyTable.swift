@@ -54,6 +54,11 @@ public enum KeyTable {
         KeyBinding([.backspace], .deleteFilterChar, "delete a character", scope: .filter),
         // Help and the quit dialog.
         KeyBinding([.char("?"), .escape, .char("q")], .closeHelp, "close the help", footer: "close", scope: .help),
+        KeyBinding([.up, .down], [.moveUp, .moveDown], "scroll the help (when it does not fit)", scope: .help),
+        KeyBinding([.pageUp, .pageDown], [.pageUp, .pageDown], "scroll the help a page", scope: .help),
+        KeyBinding([.home, .end], [.first, .last], "top / bottom of the help", scope: .help),
+        KeyBinding([.char("k")], .moveUp, "scroll the help up a line", scope: .help, mode: .vimOnly),
+        KeyBinding([.char("j")], .moveDown, "scroll the help down a line", scope: .help, mode: .vimOnly),
         KeyBinding([.char("y"), .char("q"), .enter], .confirmQuit, "quit without a new checkpoint", footer: "quit", scope: .dialog),
         KeyBinding([.char("n"), .escape], .cancelQuit, "stay", footer: "stay", scope: .dialog),
     ]

@@ -34,6 +34,12 @@ public enum ScreenRenderer {
         }
     }
 
+    /// The help's layout on this screen (for its scrolling keys).
+    public static func helpLayout(_ s: Snapshot, _ ui: UIState, width: Int, height: Int) -> HelpOverlay.Layout {
+        let body = ScreenLayout(width: width, height: height, visible: ui.visible).body
+        return HelpOverlay.layout(ui, canSteer: KeyTable.canSteer(ui, state: s.state), rect: body)
+    }
+
     /// The rows of the retrieval query list on screen (for paging keys).
     public static func queryPageRows(width: Int, height: Int, ui: UIState) -> Int {
         let l = ScreenLayout(width: width, height: height, visible: ui.visible)

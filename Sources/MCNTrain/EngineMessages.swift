@@ -169,6 +169,9 @@ public enum EngineEvent: Sendable, Equatable {
     case checkpointSaved(step: Int, path: String)
     case system(SystemStats)
     case log(LogLevel, String)
+    /// A log line that says which step it belongs to (nil: none), such as a line of a run's
+    /// train.log read back by the viewer; a `.log` line belongs to the step the screen is at.
+    case logEntry(LogLevel, String, step: Int?)
     case finished(step: Int)
     case failed(String)
 }

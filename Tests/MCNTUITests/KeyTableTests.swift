@@ -60,6 +60,45 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(KeyTable.footerHints(UIState(), width: 1000).count, KeyTable.footerHints(UIState()).count)
     }
 
+    /// With no engine to steer (a read-only view, or a run that has ended), the footer and the help
+    /// leave out pause, checkpoint, eval and the learning-rate keys, and nothing says "press e".
+    func testEngineKeysLeaveTheFooterAndHelpWhenNothingCanBeSteered() {
+        let engineKeys = Set(KeyTable.bindings.filter(\.steersEngine).map(\.label))
+        XCTAssertEqual(engineKeys, ["space/p", "c", "e", "[/]"])
+        XCTAssertTrue(KeyTable.canSteer(UIState(), state: .paused))
+        XCTAssertFalse(KeyTable.canSteer(UIState(readOnly: true), state: .running))
+        XCTAssertFalse(KeyTable.canSteer(UIState(), state: .finished))
+        XCTAssertFalse(KeyTable.canSteer(UIState(), state: .error))
+        for vim in [false, true] {
+            let help = HelpOverlay.lines(vimKeys: vim, canSteer: false).filter { !$0.section }.map(\.keys)
+            XCTAssertTrue(engineKeys.isDisjoint(with: help), "\(help)")
+            XCTAssertTrue(help.contains("?") && help.contains("q"))
+        }
+        var empty = Fixtures.snapshot
+        empty.retrieval = nil
+        for (ui, state) in [(UIState(readOnly: true), EngineState.running), (UIState(), .finished), (UIState(), .error)] {
+            var s = empty; s.state = state
+            for (w, h) in [(120, 40), (200, 40)] {
+                let b = ScreenRenderer.render(s, ui, width: w, height: h, Fixtures.dark)
+                let footer = b.rowText(h - 1)
+                for hint in [" space/p pause", " c ckpt", " e eval", " [/] lr"] { XCTAssertFalse(footer.contains(hint), "\(hint) in \(footer)") }
+                for hint in [" ? help", " q quit", " s smooth", " f freeze"] { XCTAssertTrue(footer.contains(hint), "\(hint) not in \(footer)") }
+                XCTAssertTrue(b.textDump().contains("no evaluation yet"))
+                XCTAssertFalse(b.textDump().contains("press e"))
+            }
+            var withHelp = ui; withHelp.helpOpen = true
+            let help = ScreenRenderer.render(s, withHelp, width: 120, height: 40, Fixtures.dark).textDump()
+            XCTAssertFalse(help.contains("pause or resume training"), help)
+            XCTAssertFalse(help.contains("halve / double"), help)
+            var focused = ui; focused.focus = .retrieval
+            XCTAssertEqual(KeyDispatch.handle(focused, .enter, KeyContext(state: state)).ui.message, "no retrieval results yet")
+        }
+        // A live run keeps them all.
+        let live = ScreenRenderer.render(empty, UIState(), width: 200, height: 40, Fixtures.dark)
+        XCTAssertTrue(live.rowText(39).contains(" space/p pause") && live.rowText(39).contains(" e eval"))
+        XCTAssertTrue(live.textDump().contains("no evaluation yet: press e"))
+    }
+
     func testNoKeyIsBoundTwiceInOneScope() {
         for vim in [false, true] {
             for scope in KeyScope.allCases {
@@ -131,6 +170,51 @@ final class KeyTableTests: XCTestCase {
         XCTAssertTrue(help.ui.helpOpen)
         XCTAssertFalse(press(help.ui, .escape).ui.helpOpen)
         XCTAssertFalse(press(help.ui, .char("q")).quit, "q closes the help first")
+    }
+
+    /// The help wraps long descriptions instead of cutting them, and scrolls where it does not fit.
+    func testHelpWrapsAndScrolls() {
+        // 120×40: every description whole (wrapped onto a second line where needed), nothing to scroll.
+        var open = UIState(); open.helpOpen = true
+        let body = ScreenLayout(width: 120, height: 40, visible: open.visible).body
+        let big = HelpOverlay.layout(open, canSteer: true, rect: body)
+        XCTAssertEqual(big.maxScroll, 0); XCTAssertEqual(big.columns.count, 2)
+        let frame = ScreenRenderer.render(Fixtures.snapshot, open, width: 120, height: 40, Fixtures.dark)
+        let text = frame.textDump()
+        for y in big.box.y..<big.box.maxY {
+            XCTAssertFalse(frame.rowText(y).dropFirst(big.box.x).prefix(big.box.width).contains("…"), "cut: \(frame.rowText(y))")
+        }
+        XCTAssertTrue(text.contains("pause or resume training (at the next") && text.contains("step boundary)"), text)
+        XCTAssertEqual(HelpOverlay.wrap("pause or resume training (at the next step boundary)", width: 20),
+                       ["pause or resume", "training (at the", "next step boundary)"])
+        XCTAssertEqual(HelpOverlay.wrap("abcdefghij", width: 4), ["abcd", "efgh", "ij"])
+        // 80×24: one column that scrolls; every binding can be reached.
+        let small = ScreenRenderer.helpLayout(Fixtures.snapshot, open, width: 80, height: 24)
+        XCTAssertGreaterThan(small.maxScroll, 0); XCTAssertEqual(small.columns.count, 1)
+        let shownKeys = small.columns[0].compactMap { row -> String? in
+            if case .binding(let keys, _) = row, !keys.isEmpty { return keys } else { return nil }
+        }
+        XCTAssertEqual(shownKeys, HelpOverlay.lines(vimKeys: false).filter { !$0.section && !$0.keys.isEmpty }.map(\.keys))
+        // Keys scroll it within its range; closing and reopening starts at the top.
+        let c = KeyContext(pageRows: small.visibleRows, helpScrollLimit: small.maxScroll)
+        XCTAssertEqual(press(open, .down, .down, .up, ctx: c).ui.helpScroll, 1)
+        XCTAssertEqual(press(open, .up, ctx: c).ui.helpScroll, 0)
+        XCTAssertEqual(press(open, .pageDown, ctx: c).ui.helpScroll, min(small.visibleRows, small.maxScroll))
+        XCTAssertEqual(press(open, .pageDown, .pageDown, .pageDown, .pageDown, .down, ctx: c).ui.helpScroll, small.maxScroll)
+        XCTAssertEqual(press(open, .end, ctx: c).ui.helpScroll, small.maxScroll)
+        XCTAssertEqual(press(open, .end, .home, ctx: c).ui.helpScroll, 0)
+        XCTAssertEqual(press(open, .end, .escape, .char("?"), ctx: c).ui.helpScroll, 0)
+        XCTAssertEqual(press(UIState(vimKeys: true), .char("?"), .char("j"), .char("j"), .char("k"), ctx: c).ui.helpScroll, 1)
+        // The screen loop gives the keys the layout's limits.
+        var loop = ScreenLoop(options: WorkbenchOptions())
+        _ = loop.tick(events: [.started(Fixtures.generator.runInfo)], key: nil, width: 80, height: 24)
+        for k in [Key.char("?"), .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown] {
+            _ = loop.tick(events: [], key: k, width: 80, height: 24)
+        }
+        let limit = ScreenRenderer.helpLayout(loop.builder.snapshot(), loop.ui, width: 80, height: 24).maxScroll
+        XCTAssertEqual(loop.ui.helpScroll, limit)
+        let end = loop.tick(events: [], key: .up, width: 80, height: 24).frame!.textDump()
+        XCTAssertTrue(end.contains("↑ more above") && end.contains("↓ more below"), end)
     }
 
     func testCurveKeys() {

@@ -43,6 +43,17 @@ final class PanelGoldenTests: XCTestCase {
         GoldenFiles.check(render(ui, 80, 24), "quit-dialog-80x24")
     }
 
+    /// At 80×24 the help does not fit even in two columns: it is one column that scrolls, and its
+    /// border says there is more (the top, the end, and a read-only view without the engine keys).
+    func testHelpScrollsWhenItDoesNotFit() {
+        var ui = UIState(); ui.helpOpen = true
+        GoldenFiles.check(render(ui, 80, 24), "help-80x24")
+        ui.helpScroll = 1000  // past the end: drawn at the end
+        GoldenFiles.check(render(ui, 80, 24), "help-end-80x24")
+        var view = UIState(readOnly: true); view.helpOpen = true
+        GoldenFiles.check(render(view, 120, 40), "help-view-120x40")
+    }
+
     func testHiddenPanelsReflow() {
         var ui = UIState(); ui.visible = [.curves, .log]; ui.focus = .log
         GoldenFiles.check(render(ui, 120, 40), "panels-curves-log-120x40")

@@ -28,6 +28,199 @@ final class RunViewTests: XCTestCase {
         } else { XCTFail() }
     }
 
+    /// The trainer writes no `kind`: its monitor and evaluation rows are told from step rows by
+    /// what they hold, and neither becomes a loss curve or a 0 clips/s step.
+    func testRowsWithoutKindAreToldApartByContent() {
+        var p = MetricsLineParser()
+        let step = p.parse(#"{"step":50,"epoch":0,"clips_per_s":20,"data_wait":0.1,"data_wait_seconds":0.05,"loss_total":2,"lr":0.01,"step_seconds":0.5}"#, lineNumber: 1)
+        guard case .step(let m)? = step.first, step.count == 1 else { return XCTFail("\(step)") }
+        XCTAssertEqual(m.clipsPerSecond, 20); XCTAssertEqual(Set(m.values.keys), ["data_wait", "loss_total", "lr"])
+        XCTAssertEqual(p.parse(#"{"step":50,"epoch":0,"embedding_std":0.2,"embedding_std_ref":0.1,"knn_top1":0.5,"monitor_R@1":0.25}"#, lineNumber: 2),
+                       [.monitors(step: 50, ["embedding_std": 0.2, "embedding_std_ref": 0.1, "knn_top1": 0.5, "monitor_R@1": 0.25])])
+        XCTAssertEqual(p.parse(#"{"step":50,"epoch":0,"R@1":0.5,"R@5":0.75}"#, lineNumber: 3),
+                       [.retrieval(RetrievalSummary(step: 50, recall: [1: 0.5, 5: 0.75], queries: [], thumbnails: [:]))])
+        // After timed step rows, an untimed row with a name the parser does not know is a monitor too.
+        XCTAssertEqual(p.parse(#"{"step":60,"epoch":0,"feature_rank":12}"#, lineNumber: 4), [.monitors(step: 60, ["feature_rank": 12])])
+        // A file without timing (another tool's) keeps its plain rows as steps, with clips/s unknown.
+        guard case .step(let plain)? = MetricsLineParser.parse(#"{"step":3,"loss":1.5}"#, lineNumber: 5).first else { return XCTFail() }
+        XCTAssertEqual(plain.values, ["loss": 1.5]); XCTAssertTrue(plain.clipsPerSecond.isNaN)
+        // MetricsLog writes NaN as null; a step that is not a finite number is a bad line, not a crash.
+        if case .step(let n)? = MetricsLineParser.parse(#"{"step":4,"loss":null}"#, lineNumber: 6).first {
+            XCTAssertTrue(n.values["loss"]!.isNaN)
+        } else { XCTFail() }
+        XCTAssertEqual(MetricsLineParser.parse(#"{"step":"nan","loss":1}"#, file: "m", lineNumber: 7), [.log(.warning, "m:7: no `step`, skipped")])
+
+        // Folded: the monitors reach the System panel, not the curves, and clips/s stays the steps' rate.
+        var b = SnapshotBuilder()
+        var q = MetricsLineParser()
+        for (i, line) in [#"{"step":1,"epoch":0,"clips_per_s":40,"loss_total":3,"lr":0.01,"step_seconds":0.4}"#,
+                          #"{"step":1,"epoch":0,"embedding_std":0.2,"knn_top1":0.5,"monitor_R@1":0.25}"#,
+                          #"{"step":1,"epoch":0,"R@1":0.5}"#].enumerated() {
+            b.apply(q.parse(line, lineNumber: i + 1))
+        }
+        let s = b.snapshot()
+        XCTAssertEqual(Set(s.series.keys), ["loss_total", "lr"])
+        XCTAssertEqual(s.monitors["knn_top1"], 0.5); XCTAssertEqual(s.monitors["monitor_R@1"], 0.25)
+        XCTAssertEqual(s.clipsPerSecond, 40); XCTAssertEqual(s.stepsSeen, 1)
+        XCTAssertEqual(s.retrieval?.recall, [1: 0.5])
+        let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(frame.contains("knn_top1"), frame)
+        XCTAssertTrue(frame.contains("40.00 clips/s"), frame)
+    }
+
+    /// train.log lines become the live log's entries: level and message without the timestamp,
+    /// the step the message names or none (not the step the viewer happens to be at).
+    func testTrainLogLinesReadLikeTheLiveLog() {
+        let paused = TrainLogLine("2026-11-28T12:44:01.499Z info    paused at step 40")
+        XCTAssertEqual(paused, TrainLogLine(level: .info, message: "paused at step 40", step: 40))
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z warning skipped a.avi: no frames"),
+                       TrainLogLine(level: .warning, message: "skipped a.avi: no frames", step: nil))
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z error   step 13: non-finite loss_total=nan; paused")?.step, 13)
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    training 12 steps: sample-data: ucf101 split 1")?.step, nil,
+                       "a total is not a step")
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    finished 12 steps")?.step, 12)
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    retrieval at step 6: R@1 0.250 R@5 0.500")?.step, 6)
+        XCTAssertNil(TrainLogLine("   "))
+        XCTAssertEqual(TrainLogLine("an old free-form error line"), TrainLogLine(level: .error, message: "an old free-form error line", step: nil))
+        // A checkpoint line also records the checkpoint, at the step of its file.
+        XCTAssertEqual(TrainLogLine("2026-11-28T12:44:01.499Z info    checkpoint written: r/checkpoints/step-00000012.safetensors")?.events,
+                       [.logEntry(.info, "checkpoint written: r/checkpoints/step-00000012.safetensors", step: 12),
+                        .checkpointSaved(step: 12, path: "r/checkpoints/step-00000012.safetensors")])
+
+        var b = SnapshotBuilder()
+        b.apply(.step(StepMetrics(step: 40, epoch: 0, values: [:], clipsPerSecond: 1, dataWaitSeconds: 0, stepSeconds: 1)))
+        for line in ["2026-11-28T12:44:01.499Z info    970162 parameters, BLAS threads 2",
+                     "2026-11-28T12:44:01.499Z info    paused at step 40"] { b.apply(TrainLogLine(line)!.events) }
+        XCTAssertEqual(b.snapshot().logs, [LogLine(level: .info, text: "970162 parameters, BLAS threads 2", step: nil),
+                                           LogLine(level: .info, text: "paused at step 40", step: 40)])
+        let pane = ScreenRenderer.render(b.snapshot(), UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(pane.contains("│       970162 parameters"), pane)
+        XCTAssertTrue(pane.contains("│    40 paused at step 40"), pane)
+        XCTAssertFalse(pane.contains("2026-11-28"), pane)
+    }
+
+    /// A temporary run directory holding `files` (name → text), removed by the caller.
+    func runDirectory(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    func appendLine(_ line: String, to file: URL) throws {
+        let h = try FileHandle(forWritingTo: file)
+        h.seekToEndOfFile(); h.write((line + "\n").data(using: .utf8)!); try h.close()
+    }
+
+    /// A finished run in the trainer's own formats (config.toml from RunConfig, rows as MetricsLog
+    /// writes them, a monitor row and an evaluation row, train.log ending in "finished") reads back
+    /// as the live screen showed it.
+    func testAFinishedRunReadsBackAsTheWorkbenchShowedIt() throws {
+        var config = RunConfig()
+        try config.set("run.name=ucf-mcn"); try config.set("data.dir=/data/ucf101")
+        try config.set("data.clip_frames=16"); try config.set("data.clip_size=112"); try config.set("run.steps=12")
+        try config.set("optim.batch_videos=8"); try config.set("model.backbone=r3d-18")
+        let step = { (n: Int) in MetricsRow(step: n, epoch: 0, values: ["loss_total": 3 - Double(n) / 10, "lr": 0.01, "clips_per_s": 40,
+                                                                       "data_wait": 0.1, "data_wait_seconds": 0.05, "step_seconds": 0.4]).jsonLine }
+        let rows = [step(11), step(12),
+                    MetricsRow(step: 12, epoch: 0, values: ["knn_top1": 0.5, "monitor_R@1": 0.25, "embedding_std": 0.2, "embedding_std_ref": 0.18]).jsonLine,
+                    MetricsRow(step: 12, epoch: 0, values: ["R@1": 0.3, "R@5": 0.6]).jsonLine]
+        let t = "2026-11-28T12:44:01.499Z"
+        let log = ["\(t) info    training 12 steps: /data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos",
+                   "\(t) info    970162 parameters, BLAS threads 2, core SkylakeX",
+                   "\(t) info    checkpoint written: runs/ucf-mcn/checkpoints/step-00000012.safetensors",
+                   "\(t) info    retrieval at step 12: R@1 0.300 R@5 0.600",
+                   "\(t) info    finished 12 steps"]
+        let dir = try runDirectory(["config.toml": config.toml(), "metrics.jsonl": rows.joined(separator: "\n") + "\n",
+                                    "train.log": log.joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        let s = b.snapshot()
+        XCTAssertEqual(s.run?.name, "ucf-mcn"); XCTAssertEqual(HeaderPanel.methodLabel(s.run), "MCN first-order")
+        XCTAssertEqual(s.run?.backbone, "r3d-18"); XCTAssertEqual(s.run?.clipShape, [16, 112, 112]); XCTAssertEqual(s.run?.batchVideos, 8)
+        XCTAssertEqual(s.run?.totalSteps, 12); XCTAssertEqual(s.run?.baseLearningRate, 0.01)
+        XCTAssertEqual(s.run?.datasetSummary, "/data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos")
+        XCTAssertEqual(s.state, .finished); XCTAssertEqual(s.step, 12); XCTAssertNil(s.etaSeconds)
+        XCTAssertEqual(Set(s.series.keys), ["loss_total", "lr", "data_wait"])
+        XCTAssertEqual(s.clipsPerSecond, 40, accuracy: 1e-9); XCTAssertEqual(s.stepsSeen, 2)
+        XCTAssertEqual(s.monitors, ["knn_top1": 0.5, "monitor_R@1": 0.25, "embedding_std": 0.2, "embedding_std_ref": 0.18])
+        XCTAssertEqual(s.retrieval?.recall, [1: 0.3, 5: 0.6])
+        XCTAssertEqual(s.checkpoints, [CheckpointRecord(step: 12, path: "runs/ucf-mcn/checkpoints/step-00000012.safetensors")])
+        XCTAssertEqual(s.logs.map(\.step), [nil, nil, 12, 12, 12, 12])
+        XCTAssertEqual(s.logs.first?.text, "training 12 steps: /data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos")
+        let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark)
+        XCTAssertTrue(frame.rowText(0).contains("r3d-18 · 16×112×112 · batch 8 · /data/ucf101"), frame.rowText(0))
+        XCTAssertTrue(frame.rowText(0).contains("FINISHED"), frame.rowText(0))
+
+        // Old configs (other key names) still fill the header; a contrastive run names no mode.
+        let old = try runDirectory(["config.toml": "[run]\nname = \"old\"\nmethod = \"contrastive\"\nmode = \"first-order\"\n[data]\ndata_dir = \"d/ucf\"\nframes = 8\ncrop_size = 64\n"])
+        defer { try? FileManager.default.removeItem(at: old) }
+        let (info, warning) = RunConfigReader.runInfo(directory: old.path)
+        XCTAssertNil(warning)
+        XCTAssertEqual(info.clipShape, [8, 64, 64]); XCTAssertEqual(info.datasetSummary, "d/ucf"); XCTAssertEqual(info.mode, "")
+        // A run given in epochs takes its length from train.log.
+        try config.set("run.epochs=3")
+        let epochs = try runDirectory(["config.toml": config.toml()])
+        defer { try? FileManager.default.removeItem(at: epochs) }
+        let (e, _) = RunConfigReader.runInfo(directory: epochs.path, log: [TrainLogLine(level: .info, message: "training 36 steps: d", step: nil)])
+        XCTAssertEqual(e.totalSteps, 36); XCTAssertEqual(e.stepsPerEpoch, 12)
+    }
+
+    /// RUNNING, PAUSED, FINISHED and ERROR come from what train.log says, not from the files' age.
+    func testTheStateComesFromTrainLog() throws {
+        let t = "2026-11-28T12:44:01.499Z"
+        let dir = try runDirectory([
+            "metrics.jsonl": #"{"step":1,"epoch":0,"clips_per_s":40,"loss_total":3,"step_seconds":0.4}"# + "\n",
+            "train.log": "\(t) info    training 12 steps: sample-data: ucf101 split 1\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("train.log")
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        func state(after line: String?, at now: Date = Date()) throws -> EngineState {
+            if let line { try appendLine("\(t) \(line)", to: log) }
+            b.apply(f.poll(now: now))
+            return b.snapshot().state
+        }
+        XCTAssertEqual(try state(after: nil), .running)
+        // A paused run stays paused however long it sits.
+        XCTAssertEqual(try state(after: "info    paused at step 1"), .paused)
+        XCTAssertEqual(try state(after: nil, at: Date() + 3600), .paused)
+        XCTAssertEqual(try state(after: "info    resumed at step 1"), .running)
+        // A run that just finished is finished at once; the header has no ETA for it.
+        XCTAssertEqual(try state(after: "info    finished 12 steps"), .finished)
+        XCTAssertNil(b.snapshot().etaSeconds)
+        // Resumed, then stopped with q.
+        XCTAssertEqual(try state(after: "info    resumed at step 12 of 24"), .running)
+        XCTAssertEqual(try state(after: "info    stopped at step 14"), .finished)
+        XCTAssertEqual(try state(after: "info    resumed at step 14 of 24"), .running)
+        // Errors that training survives leave the state alone; the one that ends a run does not.
+        XCTAssertEqual(try state(after: "error   evaluation failed: no test videos"), .running)
+        XCTAssertEqual(try state(after: "error   step 15: non-finite loss_total=nan; paused without applying the update (no checkpoint of it is written). Lower optim.lr or method.alpha1, then resume."), .paused)
+        XCTAssertEqual(try state(after: "info    resumed at step 15"), .running)
+        XCTAssertEqual(try state(after: "error   frames.cache: disk full"), .error)
+        XCTAssertEqual(b.snapshot().logs.last?.level, .error)
+    }
+
+    /// Without an ending in train.log (no log, or a killed trainer), a long quiet reads as finished.
+    func testQuietFilesFallBackToFinished() throws {
+        let dir = try runDirectory(["metrics.jsonl": #"{"step":1,"epoch":0,"loss":3}"# + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().state, .running)
+        b.apply(f.poll(now: Date() + f.quietSeconds + 1))
+        XCTAssertEqual(b.snapshot().state, .finished)
+        XCTAssertTrue(b.snapshot().logs.last?.text.contains("does not say the run ended") ?? false)
+        // New lines: it is running after all.
+        try appendLine(#"{"step":2,"epoch":0,"loss":2}"#, to: dir.appendingPathComponent("metrics.jsonl"))
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().state, .running)
+    }
+
     func testFollowerReadsAGrowingRunDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcn-tui-view-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

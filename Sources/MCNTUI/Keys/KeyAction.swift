@@ -11,6 +11,14 @@ public enum KeyAction: Hashable, Sendable {
     case openDetail, closeDetail
     /// `g` waiting for a second `g` (vim keys).
     case gPrefix
+
+    /// Whether the action asks something of the engine (and so means nothing without one).
+    public var steersEngine: Bool {
+        switch self {
+        case .pauseResume, .checkpoint, .evaluate, .lowerLearningRate, .raiseLearningRate: return true
+        default: return false
+        }
+    }
 }
 
 /// Where a binding applies. The help screen has one section per scope.
@@ -62,6 +70,9 @@ public struct KeyBinding: Sendable {
         guard let i = keys.firstIndex(of: key) else { return nil }
         return actions.count == 1 ? actions[0] : actions[i]
     }
+
+    /// Whether the keys ask something of the engine (pause, checkpoint, eval, learning rate).
+    public var steersEngine: Bool { actions.contains { $0.steersEngine } }
 
     /// The keys as the help screen and footer write them (`space/p`).
     public var label: String { keys.map(\.label).joined(separator: "/") }

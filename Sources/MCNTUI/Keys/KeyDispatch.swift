@@ -18,23 +18,26 @@ public struct KeyContext: Sendable {
     public var logCount: Int
     /// Quitting asks first when the last checkpoint is more than this many steps old.
     public var quitConfirmSteps: Int
-    /// Rows of the query list / log pane on screen, for paging.
+    /// Rows of the query list / log pane / help on screen, for paging.
     public var pageRows: Int
+    /// How far the help scrolls (0 when it fits the screen).
+    public var helpScrollLimit: Int
     /// The base learning rate the run started with (nil when unknown).
     public var baseLearningRate: Double?
 
     public init(state: EngineState = .running, step: Int = 0, lastCheckpointStep: Int = 0, queryCount: Int = 0,
-                logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10, baseLearningRate: Double? = nil) {
+                logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10, baseLearningRate: Double? = nil,
+                helpScrollLimit: Int = 0) {
         self.state = state; self.step = step; self.lastCheckpointStep = lastCheckpointStep
         self.queryCount = queryCount; self.logCount = logCount; self.quitConfirmSteps = quitConfirmSteps
-        self.pageRows = pageRows; self.baseLearningRate = baseLearningRate
+        self.pageRows = pageRows; self.baseLearningRate = baseLearningRate; self.helpScrollLimit = helpScrollLimit
     }
 
-    public init(snapshot: Snapshot, ui: UIState, quitConfirmSteps: Int, pageRows: Int = 10) {
+    public init(snapshot: Snapshot, ui: UIState, quitConfirmSteps: Int, pageRows: Int = 10, helpScrollLimit: Int = 0) {
         self.init(state: snapshot.paused ? .paused : snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
                   queryCount: RetrievalBrowser.filteredQueries(snapshot.retrieval, filter: ui.filter).count,
                   logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows,
-                  baseLearningRate: snapshot.run?.baseLearningRate)
+                  baseLearningRate: snapshot.run?.baseLearningRate, helpScrollLimit: helpScrollLimit)
     }
 }
 
@@ -99,8 +102,8 @@ public enum KeyDispatch {
             } else {
                 ui.visible.insert(p)
             }
-        case .toggleHelp: ui.helpOpen.toggle()
-        case .closeHelp: ui.helpOpen = false
+        case .toggleHelp: ui.helpOpen.toggle(); ui.helpScroll = 0
+        case .closeHelp: ui.helpOpen = false; ui.helpScroll = 0
         case .quit:
             let age = ctx.step - ctx.lastCheckpointStep
             if ui.readOnly || ctx.state == .finished || ctx.state == .error || age <= ctx.quitConfirmSteps {
@@ -129,7 +132,8 @@ public enum KeyDispatch {
         case .deleteFilterChar:
             if !ui.filter.isEmpty { ui.filter.removeLast(); ui.selectedQuery = 0 }
         case .openDetail:
-            if ctx.queryCount > 0 { ui.detailOpen = true } else { ui.message = "no retrieval results yet: press e" }
+            if ctx.queryCount > 0 { ui.detailOpen = true }
+            else { ui.message = "no retrieval results yet" + (KeyTable.canSteer(ui, state: ctx.state) ? ": press e" : "") }
         case .closeDetail: ui.detailOpen = false
         }
         // Any action but the quit itself dismisses the quit dialog's state machine cleanly.
@@ -137,9 +141,21 @@ public enum KeyDispatch {
         return KeyResult(ui: ui, commands: commands, quit: quit)
     }
 
-    /// Moves the query selection (retrieval/detail) or scrolls the log (log focus).
+    /// Scrolls the help (open), moves the query selection (retrieval/detail) or scrolls the log (log focus).
     static func move(_ action: KeyAction, ui: inout UIState, ctx: KeyContext) {
         let page = max(1, ctx.pageRows)
+        if ui.helpOpen {
+            switch action {
+            case .moveUp: ui.helpScroll -= 1
+            case .moveDown: ui.helpScroll += 1
+            case .pageUp: ui.helpScroll -= page
+            case .pageDown: ui.helpScroll += page
+            case .first: ui.helpScroll = 0
+            default: ui.helpScroll = ctx.helpScrollLimit
+            }
+            ui.helpScroll = min(max(0, ui.helpScroll), ctx.helpScrollLimit)
+            return
+        }
         if ui.focus == .log && !ui.detailOpen {
             let maxScroll = max(0, ctx.logCount - 1)
             switch action {

@@ -1,3 +1,5 @@
+import MCNTrain
+
 /// THE key table: dispatch, the footer hints and the `?` help screen all read it.
 public enum KeyTable {
     public static let bindings: [KeyBinding] = [
@@ -52,9 +54,20 @@ public enum KeyTable {
         KeyBinding([.backspace], .deleteFilterChar, "delete a character", scope: .filter),
         // Help and the quit dialog.
         KeyBinding([.char("?"), .escape, .char("q")], .closeHelp, "close the help", footer: "close", scope: .help),
+        KeyBinding([.up, .down], [.moveUp, .moveDown], "scroll the help (when it does not fit)", scope: .help),
+        KeyBinding([.pageUp, .pageDown], [.pageUp, .pageDown], "scroll the help a page", scope: .help),
+        KeyBinding([.home, .end], [.first, .last], "top / bottom of the help", scope: .help),
+        KeyBinding([.char("k")], .moveUp, "scroll the help up a line", scope: .help, mode: .vimOnly),
+        KeyBinding([.char("j")], .moveDown, "scroll the help down a line", scope: .help, mode: .vimOnly),
         KeyBinding([.char("y"), .char("q"), .enter], .confirmQuit, "quit without a new checkpoint", footer: "quit", scope: .dialog),
         KeyBinding([.char("n"), .escape], .cancelQuit, "stay", footer: "stay", scope: .dialog),
     ]
+
+    /// Whether there is an engine to steer: not in a read-only view, nor once the run has ended.
+    /// When there is none, the footer and the help leave the engine keys out.
+    public static func canSteer(_ ui: UIState, state: EngineState) -> Bool {
+        !ui.readOnly && state != .finished && state != .error
+    }
 
     /// The scopes active in this state, most specific first.
     public static func activeScopes(_ ui: UIState) -> [KeyScope] {
@@ -78,16 +91,17 @@ public enum KeyTable {
         return nil
     }
 
-    /// Footer hints for this state, as (keys label, hint), in table order.
-    public static func footerHints(_ ui: UIState) -> [(keys: String, hint: String)] {
-        rankedFooterHints(ui).map { ($0.keys, $0.hint) }
+    /// Footer hints for this state, as (keys label, hint), in table order; without the engine keys
+    /// when there is no engine to steer.
+    public static func footerHints(_ ui: UIState, canSteer: Bool = true) -> [(keys: String, hint: String)] {
+        rankedFooterHints(ui, canSteer: canSteer).map { ($0.keys, $0.hint) }
     }
 
     /// The footer hints that fit in `width` columns, each drawn as ` keys hint ` (see `FooterBar`):
     /// when not all fit, the highest-ranked hints give way first, later ones before earlier ones,
     /// so a narrow terminal keeps the current panel's keys, pause, help and quit.
-    public static func footerHints(_ ui: UIState, width: Int) -> [(keys: String, hint: String)] {
-        var hints = rankedFooterHints(ui)
+    public static func footerHints(_ ui: UIState, width: Int, canSteer: Bool = true) -> [(keys: String, hint: String)] {
+        var hints = rankedFooterHints(ui, canSteer: canSteer)
         func used() -> Int { hints.reduce(0) { $0 + footerWidth($1.keys, $1.hint) } }
         while used() > width, let worst = hints.map(\.rank).max(),
               let drop = hints.lastIndex(where: { $0.rank == worst }) {
@@ -99,20 +113,21 @@ public enum KeyTable {
     /// Columns one hint takes in the footer: ` keys hint `.
     public static func footerWidth(_ keys: String, _ hint: String) -> Int { keys.count + hint.count + 3 }
 
-    private static func rankedFooterHints(_ ui: UIState) -> [(keys: String, hint: String, rank: Int)] {
+    private static func rankedFooterHints(_ ui: UIState, canSteer: Bool) -> [(keys: String, hint: String, rank: Int)] {
         var out: [(String, String, Int)] = []
         for scope in activeScopes(ui) {
-            for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) {
+            for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) && (canSteer || !b.steersEngine) {
                 if let f = b.footer { out.append((b.label, f, b.footerRank)) }
             }
         }
         return out
     }
 
-    /// The help screen's sections in table order, for the key set in use.
-    public static func helpSections(vimKeys: Bool) -> [(scope: KeyScope, rows: [KeyBinding])] {
+    /// The help screen's sections in table order, for the key set in use (without the engine keys
+    /// when there is no engine to steer).
+    public static func helpSections(vimKeys: Bool, canSteer: Bool = true) -> [(scope: KeyScope, rows: [KeyBinding])] {
         KeyScope.allCases.compactMap { scope in
-            let rows = bindings.filter { $0.scope == scope && $0.applies(vimKeys: vimKeys) }
+            let rows = bindings.filter { $0.scope == scope && $0.applies(vimKeys: vimKeys) && (canSteer || !$0.steersEngine) }
             return rows.isEmpty ? nil : (scope, rows)
         }
     }

@@ -4,9 +4,10 @@ import MCNTrain
 public struct LogLine: Sendable, Equatable {
     public var level: LogLevel
     public var text: String
-    /// The training step when it arrived.
-    public var step: Int
-    public init(level: LogLevel, text: String, step: Int) { self.level = level; self.text = text; self.step = step }
+    /// The training step it belongs to: the step when it arrived, or the one a line read back
+    /// from train.log names (nil when it names none).
+    public var step: Int?
+    public init(level: LogLevel, text: String, step: Int?) { self.level = level; self.text = text; self.step = step }
 }
 
 public struct CheckpointRecord: Sendable, Equatable {

@@ -39,16 +39,18 @@ public struct SnapshotBuilder: Sendable {
         case .checkpointSaved(let step, let path):
             current.checkpoints.append(CheckpointRecord(step: step, path: path))
             if current.checkpoints.count > 100 { current.checkpoints.removeFirst(current.checkpoints.count - 100) }
-            appendLog(.info, "checkpoint at step \(step): \(path)")
+            appendLog(.info, "checkpoint at step \(step): \(path)", step: step)
         case .system(let s):
             current.system = s
         case .log(let level, let text):
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { appendLog(level, String(line)) }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { appendLog(level, String(line), step: current.step) }
+        case .logEntry(let level, let text, let step):
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { appendLog(level, String(line), step: step) }
         case .finished(let step):
             current.finishedStep = step; current.step = max(current.step, step); current.state = .finished
         case .failed(let message):
             current.failure = message; current.state = .error
-            appendLog(.error, message)
+            appendLog(.error, message, step: current.step)
         }
     }
 
@@ -72,8 +74,8 @@ public struct SnapshotBuilder: Sendable {
         if current.state == .starting { current.state = .running }
     }
 
-    private mutating func appendLog(_ level: LogLevel, _ text: String) {
-        current.logs.append(LogLine(level: level, text: text, step: current.step))
+    private mutating func appendLog(_ level: LogLevel, _ text: String, step: Int?) {
+        current.logs.append(LogLine(level: level, text: text, step: step))
         if current.logs.count > logCapacity + logCapacity / 4 {
             current.logs.removeFirst(current.logs.count - logCapacity)
         }

@@ -19,6 +19,8 @@ public struct UIState: Sendable, Equatable {
     /// The base learning rate last asked of the engine from this screen (`[`/`]`).
     public var requestedLearningRate: Double?
     public var helpOpen = false
+    /// Rows the help is scrolled down by, when it does not fit the screen.
+    public var helpScroll = 0
     public var confirmQuit = false
     public var detailOpen = false
     /// Lines scrolled back from the newest in the log pane.

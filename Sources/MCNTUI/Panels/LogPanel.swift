@@ -12,7 +12,7 @@ public enum LogPanel {
         for (i, line) in lines.enumerated() {
             let role: ThemeRole = line.level == .error ? .logError : line.level == .warning ? .logWarning : .logInfo
             let prefix = line.level == .info ? "" : line.level == .warning ? "warn: " : "error: "
-            let text = ScreenBuffer.truncate("\(line.step.description.leftPadded(to: 6)) \(prefix)\(line.text)", to: inner.width, ellipsis: g.ellipsis)
+            let text = ScreenBuffer.truncate("\((line.step?.description ?? "").leftPadded(to: 6)) \(prefix)\(line.text)", to: inner.width, ellipsis: g.ellipsis)
             b.text(text, x: inner.x, y: inner.y + i, style: t[role], clip: inner)
         }
     }

@@ -11,7 +11,7 @@ public enum RetrievalPanel {
         let t = ctx.theme, g = ctx.glyphs
         guard inner.height >= 3, inner.width >= 30 else { return }
         guard let r = s.retrieval else {
-            b.text("no evaluation yet" + (ui.readOnly ? "" : ": press e"), x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
+            b.text("no evaluation yet" + (KeyTable.canSteer(ui, state: s.state) ? ": press e" : ""), x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
             return
         }
         // Row 0: R@k.

@@ -18,7 +18,7 @@ public enum ScreenRenderer {
             }
         }
         FooterBar.render(s, ui, into: &b, rect: layout.footer, ctx)
-        if ui.helpOpen { HelpOverlay.render(ui, into: &b, rect: layout.body, ctx) }
+        if ui.helpOpen { HelpOverlay.render(ui, canSteer: KeyTable.canSteer(ui, state: s.state), into: &b, rect: layout.body, ctx) }
         if ui.confirmQuit { ConfirmDialog.render(s, into: &b, rect: layout.body, ctx) }
         if ctx.glyphs.plot == .ascii { b.foldToASCII() }
         return b
@@ -32,6 +32,12 @@ public enum ScreenRenderer {
         case .system: SystemPanel.render(s, ui, into: &b, rect: rect, ctx)
         case .log: LogPanel.render(s, ui, into: &b, rect: rect, ctx)
         }
+    }
+
+    /// The help's layout on this screen (for its scrolling keys).
+    public static func helpLayout(_ s: Snapshot, _ ui: UIState, width: Int, height: Int) -> HelpOverlay.Layout {
+        let body = ScreenLayout(width: width, height: height, visible: ui.visible).body
+        return HelpOverlay.layout(ui, canSteer: KeyTable.canSteer(ui, state: s.state), rect: body)
     }
 
     /// The rows of the retrieval query list on screen (for paging keys).

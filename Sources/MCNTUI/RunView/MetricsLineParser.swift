@@ -1,17 +1,40 @@
 import Foundation
 import MCNTrain
 
-/// Turns one line of a run's metrics.jsonl into engine events. Lenient: step lines carry `step`,
-/// `epoch` and any named numbers (each becomes a series); lines with `"kind": "eval"` (or R@k keys)
-/// become a retrieval summary plus monitors; `"kind": "monitor"` lines become monitors;
-/// `"kind": "checkpoint"` lines a saved checkpoint. A bad line becomes one warning naming it.
-public enum MetricsLineParser {
+/// Turns one line of a run's metrics.jsonl into engine events. Lenient, and it tells the rows apart
+/// by what they hold, since the trainer writes no `kind`:
+///
+/// - a training step carries timing (`clips_per_s`, `step_seconds`, ...) and the losses; its
+///   numbers become series (`step` and `epoch` excepted);
+/// - an evaluation carries R@k keys (`R@1`, `recall@5`, ...): a retrieval summary;
+/// - a monitor row carries monitor names (`knn_top1`, `monitor_R@1`, `embedding_std`, ...): monitors.
+///   Once the file has shown timed step rows, a row without timing is never a step: its other
+///   numbers are monitors too (a monitor the trainer adds later still lands in the System panel).
+///
+/// A row that mixes them gives one event of each. An explicit `"kind"` (`eval`, `monitor`,
+/// `checkpoint`, ...) is honoured where a file has one. A bad line becomes one warning naming it.
+public struct MetricsLineParser {
     /// Keys that describe the step rather than being series.
     static let stepKeys: Set<String> = ["step", "epoch", "kind", "time", "timestamp", "wall_time", "elapsed",
                                         "clips_per_s", "clips_per_second", "data_wait_s", "data_wait_seconds",
                                         "step_s", "step_time", "step_seconds", "state", "path"]
+    /// Keys only a training step has.
+    static let timingKeys = ["clips_per_s", "clips_per_second", "step_s", "step_time", "step_seconds",
+                             "data_wait_s", "data_wait_seconds"]
 
+    /// Whether a step row with timing has been seen in this file.
+    public private(set) var sawTimedStep = false
+
+    public init() {}
+
+    /// One line on its own (without what earlier lines of the file tell).
     public static func parse(_ line: String, file: String = "metrics.jsonl", lineNumber: Int) -> [EngineEvent] {
+        var p = MetricsLineParser()
+        return p.parse(line, file: file, lineNumber: lineNumber)
+    }
+
+    /// The next line of a file.
+    public mutating func parse(_ line: String, file: String = "metrics.jsonl", lineNumber: Int) -> [EngineEvent] {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return [] }
         guard let data = trimmed.data(using: .utf8),
@@ -19,42 +42,63 @@ public enum MetricsLineParser {
             return [.log(.warning, "\(file):\(lineNumber): not a JSON object, skipped")]
         }
         let numbers = obj.compactMapValues(\.number)
-        guard let step = numbers["step"].map({ Int($0) }) else {
+        guard let step = numbers["step"].flatMap(Self.integer) else {
             return [.log(.warning, "\(file):\(lineNumber): no `step`, skipped")]
         }
-        let kind = obj["kind"]?.string?.lowercased()
-        var recall: [Int: Double] = [:]
-        for (k, v) in numbers { if let n = recallK(k) { recall[n] = v } }
-        switch kind {
+        let values = numbers.filter { !Self.stepKeys.contains($0.key) }
+        switch obj["kind"]?.string?.lowercased() {
         case "checkpoint":
             return [.checkpointSaved(step: step, path: obj["path"]?.string ?? "(step \(step))")]
         case "monitor", "monitors":
-            return [.monitors(step: step, numbers.filter { !stepKeys.contains($0.key) })]
+            return [.monitors(step: step, values)]
         case "eval", "evaluation", "retrieval":
-            return evalEvents(step: step, numbers: numbers, recall: recall)
+            return Self.evalEvents(step: step, recall: values.filter { Self.recallK($0.key) != nil },
+                                   monitors: values.filter { Self.recallK($0.key) == nil })
         case .some(let other) where other != "step" && other != "train":
             // An unknown kind: keep its numbers as monitors rather than mixing them into the curves.
-            return [.monitors(step: step, numbers.filter { !stepKeys.contains($0.key) })]
+            return [.monitors(step: step, values)]
         default:
-            if !recall.isEmpty { return evalEvents(step: step, numbers: numbers, recall: recall) }
+            break
         }
-        let values = numbers.filter { !stepKeys.contains($0.key) }
+        var recall: [String: Double] = [:], monitors: [String: Double] = [:], rest: [String: Double] = [:]
+        for (k, v) in values {
+            if Self.recallK(k) != nil { recall[k] = v } else if Self.isMonitor(k) { monitors[k] = v } else { rest[k] = v }
+        }
+        let timed = Self.timingKeys.contains { numbers[$0] != nil }
+        if timed { sawTimedStep = true }
+        // Not a training step: an evaluation and/or monitors.
+        if !timed && (!recall.isEmpty || !monitors.isEmpty || sawTimedStep) && (rest.isEmpty || sawTimedStep) {
+            return Self.evalEvents(step: step, recall: recall, monitors: monitors.merging(rest) { a, _ in a })
+        }
         let stepSeconds = numbers["step_s"] ?? numbers["step_time"] ?? numbers["step_seconds"] ?? 0
-        let metrics = StepMetrics(step: step, epoch: Int(numbers["epoch"] ?? 0), values: values,
-                                  clipsPerSecond: numbers["clips_per_s"] ?? numbers["clips_per_second"] ?? 0,
+        // Unknown clips/s is NaN, which the header's average leaves out (0 would drag it down).
+        let metrics = StepMetrics(step: step, epoch: numbers["epoch"].flatMap(Self.integer) ?? 0, values: rest,
+                                  clipsPerSecond: numbers["clips_per_s"] ?? numbers["clips_per_second"] ?? .nan,
                                   dataWaitSeconds: numbers["data_wait_s"] ?? numbers["data_wait_seconds"] ?? 0,
                                   stepSeconds: stepSeconds)
-        return [.step(metrics)]
+        return [.step(metrics)] + Self.evalEvents(step: step, recall: recall, monitors: monitors)
     }
 
-    static func evalEvents(step: Int, numbers: [String: Double], recall: [Int: Double]) -> [EngineEvent] {
+    /// A whole number that fits an Int (nil for NaN, infinities and huge values).
+    static func integer(_ d: Double) -> Int? { d.isFinite && abs(d) < 1e15 ? Int(d) : nil }
+
+    /// A retrieval summary of the R@k numbers, and the other numbers as monitors (each when any).
+    static func evalEvents(step: Int, recall: [String: Double], monitors: [String: Double]) -> [EngineEvent] {
         var out: [EngineEvent] = []
-        if !recall.isEmpty {
-            out.append(.retrieval(RetrievalSummary(step: step, recall: recall, queries: [], thumbnails: [:])))
+        var byK: [Int: Double] = [:]
+        for (k, v) in recall { if let n = recallK(k) { byK[n] = v } }
+        if !byK.isEmpty {
+            out.append(.retrieval(RetrievalSummary(step: step, recall: byK, queries: [], thumbnails: [:])))
         }
-        let rest = numbers.filter { !stepKeys.contains($0.key) && recallK($0.key) == nil }
-        if !rest.isEmpty { out.append(.monitors(step: step, rest)) }
+        if !monitors.isEmpty { out.append(.monitors(step: step, monitors)) }
         return out
+    }
+
+    /// The trainer's monitor names: `knn_top1`, `monitor_R@1`, `embedding_std`, `embedding_std_ref`
+    /// (and the like: `knn_*`, `monitor_*`, `monitor/*`, `embedding_std*`, `collapse*`).
+    static func isMonitor(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return ["knn_", "monitor_", "monitor/", "monitors/", "embedding_std", "collapse"].contains { k.hasPrefix($0) }
     }
 
     /// `R@5`, `r@5`, `recall@5`, `R5`, `retrieval_r@5` → 5.
@@ -69,13 +113,14 @@ public enum MetricsLineParser {
 }
 
 /// A JSON value of a metrics line, as far as the parser cares: numbers (NaN/inf may come as
-/// strings), strings, and anything else ignored. Booleans are not numbers.
+/// strings; `null` is NaN, as MetricsLog writes it), strings, and anything else ignored. Booleans
+/// are not numbers.
 enum JSONScalar: Decodable {
     case number(Double), string(String), other
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .other }
+        if c.decodeNil() { self = .number(.nan) }
         else if (try? c.decode(Bool.self)) != nil { self = .other }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }

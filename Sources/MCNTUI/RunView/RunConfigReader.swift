@@ -2,49 +2,87 @@ import Foundation
 import MCNTrain
 import TOMLKit
 
-/// Reads a run's config.toml for the header: name, method, mode, backbone, steps, batch, clip.
-/// Lenient: keys are looked up at the top level and in any table, under a few likely names.
+/// Reads a run's config.toml for the header: name, method, mode, backbone, steps, batch, clip,
+/// dataset. The trainer's keys come first (`method.method`, `data.clip_frames`, `data.clip_size`,
+/// `data.dir`, ... as in `ConfigSchema`); other configs are read leniently, a key looked up at the
+/// top level and in any table under a few likely names. The lines of train.log read so far add
+/// what only the engine knew (see `amend`).
 public enum RunConfigReader {
-    public static func runInfo(directory: String) -> (RunInfo, warning: String?) {
+    public static func runInfo(directory: String, log: [TrainLogLine] = []) -> (RunInfo, warning: String?) {
+        var (info, epochs, warning) = fromConfig(directory: directory)
+        amend(&info, epochs: epochs, log: log)
+        return (info, warning)
+    }
+
+    /// The header's facts from config.toml, and `run.epochs` (0 when the run is given in steps).
+    static func fromConfig(directory: String) -> (RunInfo, epochs: Int, warning: String?) {
         let dirName = (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory
         var info = RunInfo(name: dirName, runDirectory: directory, method: "", mode: "", backbone: "", totalSteps: 0,
                            stepsPerEpoch: 0, startStep: 0, batchVideos: 0, clipShape: [], datasetSummary: "")
         let path = (directory as NSString).appendingPathComponent("config.toml")
-        guard let data = FileManager.default.contents(atPath: path) else { return (info, nil) }
+        guard let data = FileManager.default.contents(atPath: path) else { return (info, 0, nil) }
         let table: TOMLTable
         do { table = try TOMLTable(string: String(decoding: data, as: UTF8.self)) } catch {
-            return (info, "\(path): not valid TOML, header left bare (\(error))")
+            return (info, 0, "\(path): not valid TOML, header left bare (\(error))")
         }
         var flat: [String: TOMLValueConvertible] = [:]
-        flatten(table, into: &flat)
-        func str(_ names: [String]) -> String? { names.lazy.compactMap { flat[$0]?.string }.first }
+        flatten(table, prefix: "", into: &flat)
+        func str(_ names: [String]) -> String? { names.lazy.compactMap { flat[$0]?.string }.first { !$0.isEmpty } }
         func int(_ names: [String]) -> Int? { names.lazy.compactMap { flat[$0]?.int }.first }
-        if let n = str(["name", "run_name", "run"]) { info.name = n }
-        info.method = str(["method"]) ?? ""
-        info.mode = str(["mode", "meta_mode", "maml_mode", "order"]) ?? ""
-        info.backbone = str(["backbone", "arch", "architecture", "model"]) ?? ""
-        if let w = flat["width"]?.double ?? flat["width_multiplier"]?.double, !info.backbone.isEmpty, w != 1 {
-            info.backbone += " ×\(w)"
+        if let n = str(["run.name", "name", "run_name", "run"]) { info.name = n }
+        info.method = str(["method.method", "method"]) ?? ""
+        // The workbench names a mode for MCN only (the contrastive baseline has none).
+        if info.method.lowercased() != "contrastive" {
+            info.mode = str(["method.mode", "mode", "meta_mode", "maml_mode", "order"]) ?? ""
         }
-        info.totalSteps = int(["total_steps", "steps", "max_steps"]) ?? 0
+        info.backbone = str(["model.backbone", "backbone", "arch", "architecture", "model"]) ?? ""
+        // `run.epochs` > 0 trains that many epochs of a length only the dataset knows (train.log tells).
+        let epochs = int(["run.epochs"]) ?? 0
+        if epochs == 0 {
+            info.totalSteps = int(["run.steps", "total_steps", "steps", "max_steps"]) ?? 0
+        }
         info.stepsPerEpoch = int(["steps_per_epoch"]) ?? 0
-        info.batchVideos = int(["batch_videos", "batch", "batch_size", "videos_per_batch"]) ?? 0
-        if let arr = (flat["clip"] ?? flat["clip_shape"])?.array {
+        info.batchVideos = int(["optim.batch_videos", "batch_videos", "batch", "batch_size", "videos_per_batch"]) ?? 0
+        if let t = int(["data.clip_frames"]), let s = int(["data.clip_size"]) {
+            info.clipShape = [t, s, s]
+        } else if let arr = (flat["clip"] ?? flat["clip_shape"])?.array {
             info.clipShape = arr.compactMap { $0.int }
-        } else if let t = int(["frames", "clip_frames", "t"]), let s = int(["size", "crop", "crop_size", "resolution"]) {
+        } else if let t = int(["clip_frames", "frames", "t"]), let s = int(["clip_size", "size", "crop", "crop_size", "resolution"]) {
             info.clipShape = [t, s, s]
         }
-        if let d = str(["data", "dataset", "data_dir"]) { info.datasetSummary = (d as NSString).lastPathComponent }
-        return (info, nil)
+        if let d = str(["data.dir", "dataset", "data_dir"]) { info.datasetSummary = d }
+        if let lr = flat["optim.lr"]?.double ?? flat["optim.lr"]?.int.map(Double.init) { info.baseLearningRate = lr }
+        return (info, epochs, nil)
     }
 
-    /// Every key of every nested table, first occurrence wins (top level first).
-    static func flatten(_ t: TOMLTable, into out: inout [String: TOMLValueConvertible]) {
-        var nested: [TOMLTable] = []
+    /// What train.log adds to the header: the engine's dataset summary and total steps
+    /// (`training N steps: SUMMARY`, `resumed at step S of N`; the latest counts), and the steps per
+    /// epoch of a run given in `epochs`.
+    static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
+        for line in lines where line.level == .info {
+            let m = line.message
+            if m.hasPrefix("training "), let colon = m.range(of: " steps: ") {
+                if let n = Int(m[m.index(m.startIndex, offsetBy: 9)..<colon.lowerBound]) { info.totalSteps = n }
+                info.datasetSummary = String(m[colon.upperBound...])
+            } else if m.hasPrefix("resumed at step "), let of = m.range(of: " of "), let n = Int(m[of.upperBound...]) {
+                info.totalSteps = n
+            }
+        }
+        if info.stepsPerEpoch == 0, epochs > 0, info.totalSteps > 0, info.totalSteps % epochs == 0 {
+            info.stepsPerEpoch = info.totalSteps / epochs
+        }
+    }
+
+    /// Every key of every nested table, under its dotted name (`data.dir`) and its bare name
+    /// (`dir`); for bare names the first occurrence wins (top level first).
+    static func flatten(_ t: TOMLTable, prefix: String, into out: inout [String: TOMLValueConvertible]) {
+        var nested: [(String, TOMLTable)] = []
         for k in t.keys {
             guard let v = t[k] else { continue }
-            if let sub = v.table { nested.append(sub) } else if out[k] == nil { out[k] = v }
+            if let sub = v.table { nested.append((prefix + k + ".", sub)); continue }
+            if !prefix.isEmpty { out[prefix + k] = v }
+            if out[k] == nil { out[k] = v }
         }
-        for sub in nested { flatten(sub, into: &out) }
+        for (p, sub) in nested { flatten(sub, prefix: p, into: &out) }
     }
 }

@@ -3,15 +3,22 @@ import MCNTrain
 
 /// Follows a run directory as it grows: config.toml for the header once, then new lines of
 /// metrics.jsonl and train.log as events. Call `poll()` repeatedly from one thread.
+///
+/// The run's state is what train.log last said (`TrainLogLine.state`: running, paused, finished,
+/// error). Only when it has not said the run ended, paused or failed (no train.log, or a trainer that
+/// was killed) does the age of the files decide: nothing written for `quietSeconds` reads as finished.
 public struct RunDirectoryFollower {
     public let directory: String
     private var started = false
     private var metrics: LineTail
     private var log: LineTail
+    private var metricsParser = MetricsLineParser()
+    /// The state train.log last said.
+    private var logState: EngineState?
     private var lastGrowth = Date()
     private var reportedState: EngineState?
-    /// With no new metrics for this long, the run is shown as finished.
-    public var quietSeconds: Double = 60
+    /// With nothing new for this long, and train.log not saying otherwise, the run is shown as finished.
+    public var quietSeconds: Double = 120
 
     public init(directory: String) {
         self.directory = directory
@@ -35,34 +42,45 @@ public struct RunDirectoryFollower {
     /// The events for everything new since the last poll.
     public mutating func poll(now: Date = Date()) -> [EngineEvent] {
         var out: [EngineEvent] = []
+        var newLog: [TrainLogLine] = []
         if !started {
             started = true
-            let (info, warning) = RunConfigReader.runInfo(directory: directory)
+            // The log so far first: the header takes the engine's dataset summary from it.
+            newLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
+            let (info, warning) = RunConfigReader.runInfo(directory: directory, log: newLog)
             out.append(.started(info))
             if let warning { out.append(.log(.warning, warning)) }
             if !FileManager.default.fileExists(atPath: metrics.path) {
                 out.append(.log(.info, "\(metrics.path): not there yet, waiting"))
             }
-            // The age of the file tells a finished run from a running one.
-            if let m = (try? FileManager.default.attributesOfItem(atPath: metrics.path))?[.modificationDate] as? Date {
-                lastGrowth = m
+            // Until lines arrive, the newer file's age counts.
+            let dates = [metrics.path, log.path].compactMap {
+                (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
             }
+            if let newest = dates.max() { lastGrowth = newest }
         }
         let newMetrics = metrics.readNewLines()
-        for (n, line) in newMetrics { out += MetricsLineParser.parse(line, file: metrics.path, lineNumber: n) }
-        for (_, line) in log.readNewLines() { out.append(Self.logEvent(line)) }
+        for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
+        newLog += log.readNewLines().compactMap { TrainLogLine($0.1) }
+        for line in newLog {
+            out += line.events
+            if let s = line.state { logState = s }
+        }
         // Lines after the first poll mean the run is writing now.
-        if !newMetrics.isEmpty && reportedState != nil { lastGrowth = now }
-        let state: EngineState = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
-        if state != reportedState { out.append(.state(state)); reportedState = state }
+        if (!newMetrics.isEmpty || !newLog.isEmpty) && reportedState != nil { lastGrowth = now }
+        let state: EngineState
+        switch logState {
+        case .paused?, .finished?, .error?: state = logState!
+        default: state = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
+        }
+        if state != reportedState {
+            if state == .finished && logState != .finished && reportedState != .finished {
+                out.append(.logEntry(.warning, "nothing written for \(Int(quietSeconds)) s and train.log does not say the run ended: shown as finished",
+                                     step: nil))
+            }
+            out.append(.state(state)); reportedState = state
+        }
         return out
-    }
-
-    static func logEvent(_ line: String) -> EngineEvent {
-        let l = line.lowercased()
-        if l.contains("error") || l.contains("fatal") { return .log(.error, line) }
-        if l.contains("warn") || l.contains("skipped") || l.contains("nan") { return .log(.warning, line) }
-        return .log(.info, line)
     }
 
     /// Starts a thread that polls every `interval` seconds and sends the events to `channel`.

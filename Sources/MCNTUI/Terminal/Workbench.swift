@@ -63,8 +63,12 @@ public struct ScreenLoop {
                 // Only quitting makes sense on a too-small screen.
                 if key == .char("q") { return Tick(frame: nil, commands: options.readOnly ? [] : [.stop], quit: true) }
             } else {
-                let ctx = KeyContext(snapshot: current, ui: ui, quitConfirmSteps: options.quitConfirmSteps,
+                var ctx = KeyContext(snapshot: current, ui: ui, quitConfirmSteps: options.quitConfirmSteps,
                                      pageRows: ScreenRenderer.queryPageRows(width: width, height: height, ui: ui))
+                if ui.helpOpen {
+                    let help = ScreenRenderer.helpLayout(current, ui, width: width, height: height)
+                    ctx.pageRows = help.visibleRows; ctx.helpScrollLimit = help.maxScroll
+                }
                 let r = KeyDispatch.handle(ui, key, ctx)
                 commands = r.commands
                 if r.quit { return Tick(frame: nil, commands: commands, quit: true) }

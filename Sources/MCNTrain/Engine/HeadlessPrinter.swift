@@ -43,7 +43,7 @@ public struct HeadlessPrinter {
             eta.add(stepSeconds: m.stepSeconds)
             guard m.step % every == 0 || m.step == total else { return [] }
             return [Self.stepLine(m, total: total, eta: eta.secondsLeft(stepsLeft: total - m.step))]
-        case .log(let level, let message):
+        case .log(let level, let message), .logEntry(let level, let message, _):
             return ["[\(level.rawValue)] \(message)"]
         case .retrieval(let r):
             return ["retrieval at step \(r.step): " + r.recall.keys.sorted().map { String(format: "R@%d %.1f%%", $0, 100 * r.recall[$0]!) }.joined(separator: "  ")]

@@ -18,7 +18,7 @@ public enum KeyTable {
         KeyBinding([.char("4")], .togglePanel(.system), "show or hide the system panel"),
         KeyBinding([.char("5")], .togglePanel(.log), "show or hide the log pane"),
         KeyBinding([.char("?")], .toggleHelp, "this help", footer: "help"),
-        KeyBinding([.char("q")], .quit, "quit (asks first when the last checkpoint is old)", footer: "quit"),
+        KeyBinding([.char("q")], .quit, "quit: training stops and writes a checkpoint (asks first when the last one is old)", footer: "quit"),
         // Curves (they act whatever has focus: the curves are the main view).
         KeyBinding([.char("s")], .cycleSmoothing, "smoothing: cycle EMA 0 / 0.6 / 0.9 / 0.99", footer: "smooth", rank: 1, scope: .curves),
         KeyBinding([.char("l")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", rank: 1, scope: .curves, mode: .plainOnly),
@@ -59,8 +59,8 @@ public enum KeyTable {
         KeyBinding([.home, .end], [.first, .last], "top / bottom of the help", scope: .help),
         KeyBinding([.char("k")], .moveUp, "scroll the help up a line", scope: .help, mode: .vimOnly),
         KeyBinding([.char("j")], .moveDown, "scroll the help down a line", scope: .help, mode: .vimOnly),
-        KeyBinding([.char("y"), .char("q"), .enter], .confirmQuit, "quit without a new checkpoint", footer: "quit", scope: .dialog),
-        KeyBinding([.char("n"), .escape], .cancelQuit, "stay", footer: "stay", scope: .dialog),
+        KeyBinding([.char("y"), .char("q"), .enter], .confirmQuit, "stop training, write a checkpoint and quit", footer: "stop", scope: .dialog),
+        KeyBinding([.char("n"), .escape], .cancelQuit, "keep training", footer: "keep training", scope: .dialog),
     ]
 
     /// Whether there is an engine to steer: not in a read-only view, nor once the run has ended.

@@ -27,6 +27,8 @@ public final class TrainingEngine: @unchecked Sendable {
     public let network: MCNNetwork
     public let totalSteps: Int
     public var evaluator: RunEvaluator?
+    /// Warnings about the setup, said when the run starts (in train.log and on the screen).
+    public var setupWarnings: [String] = []
 
     let data: TrainingData
     let stepper: MCNStep
@@ -124,6 +126,7 @@ public final class TrainingEngine: @unchecked Sendable {
         say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps)" : "training \(totalSteps) steps: \(data.summary)")
         say(.info, "\(network.params.count) parameters, BLAS \(BLAS.summary)")
         if let note = BLAS.coreNote { say(.info, note) }
+        for w in setupWarnings { say(.warning, w) }
         events.send(.state(.running))
     }
 

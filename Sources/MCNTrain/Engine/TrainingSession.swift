@@ -79,10 +79,20 @@ public struct TrainingSession {
         try checkBatch(config, trainVideos: dataset.train.count, source: config.data.dir)
         let data = try openTrainingData(config, dataset: dataset)
         let engine = try TrainingEngine(config: config, run: run, data: data, resume: resume)
+        engine.setupWarnings = setupWarnings(config, dataset: dataset)
         if !dataset.test.isEmpty {
             engine.evaluator = DatasetEvaluator(dataset: dataset, pipeline: data.loader.pipeline, config: config)
         }
         return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
+    }
+
+    /// What the run should be told about its setup: data.flip is off by default for the sample
+    /// data (its classes are mirrored motions), but flips are part of the usual recipe on real
+    /// action videos.
+    static func setupWarnings(_ config: RunConfig, dataset: VideoDataset) -> [String] {
+        guard !config.data.flip, dataset.format == .ucf101 || dataset.format == .hmdb51,
+              Set(dataset.classNames) != Set(SampleDataGenerator.classNames) else { return [] }
+        return ["data.flip is off (the default, for the sample data's mirrored motions); on \(dataset.format.rawValue) the usual recipe flips: --set data.flip=true"]
     }
 
     /// Refuses batch sizes the method cannot use, before any work.

@@ -145,40 +145,28 @@ public enum KeyDispatch {
     static func move(_ action: KeyAction, ui: inout UIState, ctx: KeyContext) {
         let page = max(1, ctx.pageRows)
         if ui.helpOpen {
-            switch action {
-            case .moveUp: ui.helpScroll -= 1
-            case .moveDown: ui.helpScroll += 1
-            case .pageUp: ui.helpScroll -= page
-            case .pageDown: ui.helpScroll += page
-            case .first: ui.helpScroll = 0
-            default: ui.helpScroll = ctx.helpScrollLimit
-            }
-            ui.helpScroll = min(max(0, ui.helpScroll), ctx.helpScrollLimit)
-            return
+            ui.helpScroll = position(ui.helpScroll, after: action, page: page, last: ctx.helpScrollLimit)
+        } else if ui.focus == .log && !ui.detailOpen {
+            ui.logScroll = position(ui.logScroll, after: action, page: page, last: max(0, ctx.logCount - 1), reversed: true)
+        } else {
+            ui.selectedQuery = ctx.queryCount > 0 ? position(ui.selectedQuery, after: action, page: page, last: ctx.queryCount - 1) : 0
         }
-        if ui.focus == .log && !ui.detailOpen {
-            let maxScroll = max(0, ctx.logCount - 1)
-            switch action {
-            case .moveUp: ui.logScroll += 1
-            case .moveDown: ui.logScroll -= 1
-            case .pageUp: ui.logScroll += page
-            case .pageDown: ui.logScroll -= page
-            case .first: ui.logScroll = maxScroll
-            default: ui.logScroll = 0
-            }
-            ui.logScroll = min(max(0, ui.logScroll), maxScroll)
-            return
-        }
-        let n = ctx.queryCount
-        guard n > 0 else { ui.selectedQuery = 0; return }
+    }
+
+    /// Where a position in 0...last lands after a move: up/down by one, by a page, to the first
+    /// or (any other action) the last. `reversed` for the log, whose 0 is the newest line, at the
+    /// bottom: up goes back (+1) and "first" is the oldest.
+    static func position(_ p: Int, after action: KeyAction, page: Int, last: Int, reversed: Bool = false) -> Int {
+        let s = reversed ? -1 : 1
+        let q: Int
         switch action {
-        case .moveUp: ui.selectedQuery -= 1
-        case .moveDown: ui.selectedQuery += 1
-        case .pageUp: ui.selectedQuery -= page
-        case .pageDown: ui.selectedQuery += page
-        case .first: ui.selectedQuery = 0
-        default: ui.selectedQuery = n - 1
+        case .moveUp: q = p - s
+        case .moveDown: q = p + s
+        case .pageUp: q = p - s * page
+        case .pageDown: q = p + s * page
+        case .first: q = reversed ? last : 0
+        default: q = reversed ? 0 : last
         }
-        ui.selectedQuery = min(max(0, ui.selectedQuery), n - 1)
+        return min(max(0, q), last)
     }
 }

@@ -1,0 +1,42 @@
+import XCTest
+import MCNTrain
+@testable import MCNTUI
+
+/// Panels at narrow widths cut text where it still reads right (a walkthrough found numbers cut
+/// short, names cut before what tells them apart, headings overwritten and series dropped silently).
+final class PanelFitTests: XCTestCase {
+    let ctx = Fixtures.dark
+
+    func run(_ summary: String, name: String = "polish-run") -> RunInfo {
+        RunInfo(name: name, runDirectory: "/tmp/\(name)", method: "mcn", mode: "first-order", backbone: "r3d-tiny",
+                totalSteps: 400, stepsPerEpoch: 12, startStep: 0, batchVideos: 16, clipShape: [8, 64, 64],
+                datasetSummary: summary)
+    }
+
+    func headerRow(_ s: Snapshot, width: Int, ui: UIState = UIState()) -> String {
+        var b = ScreenBuffer(width: width, height: 2)
+        HeaderPanel.render(s, ui, into: &b, rect: b.bounds, ctx)
+        return b.rowText(0)
+    }
+
+    /// At 120 columns the header read "…192 train / 9  RUNNING": 96 test videos cut to 9.
+    func testHeaderCutsTheDatasetAtAClauseNotInsideANumber() {
+        var s = Fixtures.snapshot
+        s.run = run("/work/main/sample-data: ucf101 split 1, 12 classes, 192 train / 96 test videos")
+        let wide = headerRow(s, width: 120)
+        XCTAssertTrue(wide.contains("batch 16 · /work/main/sample-data: ucf101 split 1…   "), wide)
+        XCTAssertFalse(wide.contains("/ 9"), wide)
+        XCTAssertTrue(headerRow(s, width: 160).contains("192 train / 96 test videos"))
+        // Too narrow for any word of the dataset: it is dropped, with a sign that something is.
+        let narrow = headerRow(s, width: 80)
+        XCTAssertTrue(narrow.contains("batch 16 · …"), narrow)
+        XCTAssertTrue(narrow.contains("RUNNING"))
+        // Every width: the row ends in a whole fact or a whole word with an ellipsis.
+        for w in 64...170 {
+            let row = headerRow(s, width: w).replacingOccurrences(of: " RUNNING ", with: "").trimmingCharacters(in: .whitespaces)
+            let last = row.split(separator: " ").last.map(String.init) ?? ""
+            XCTAssertTrue(last.hasSuffix("…") || last == "videos" || last == "16" || last == "8×64×64", "width \(w): \(row)")
+            XCTAssertFalse(row.contains("/ 9…") || row.hasSuffix("/ 9"), "width \(w): \(row)")
+        }
+    }
+}

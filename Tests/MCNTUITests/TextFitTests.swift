@@ -1,0 +1,38 @@
+import XCTest
+@testable import MCNTUI
+
+/// Cutting, eliding and wrapping text to a width.
+final class TextFitTests: XCTestCase {
+    let summary = "/work/main/sample-data: ucf101 split 1, 12 classes, 192 train / 96 test videos"
+
+    func testAtBoundaryCutsAtAClauseThenAWordNeverInsideANumber() {
+        XCTAssertEqual(TextFit.atBoundary(summary, width: 200), summary)
+        XCTAssertEqual(TextFit.atBoundary(summary, width: 76), "/work/main/sample-data: ucf101 split 1, 12 classes…")
+        XCTAssertEqual(TextFit.atBoundary(summary, width: 40), "/work/main/sample-data: ucf101 split 1…")
+        XCTAssertEqual(TextFit.atBoundary(summary, width: 30), "/work/main/sample-data…")
+        XCTAssertNil(TextFit.atBoundary(summary, width: 20), "not even the first word fits")
+        XCTAssertEqual(TextFit.atBoundary("192 train / 96 test videos", width: 17), "192 train / 96…")
+        XCTAssertEqual(TextFit.atBoundary("192 train / 96 test videos", width: 13), "192 train…", "no dangling separator")
+        // Every cut of the summary ends in a whole word.
+        let words = Set(summary.split(separator: " ").map { String($0).trimmingTrailing(",;:/") })
+        for w in 23..<summary.count {
+            let cut = TextFit.atBoundary(summary, width: w)!
+            XCTAssertLessThanOrEqual(cut.count, w)
+            XCTAssertTrue(words.contains(String(cut.dropLast().split(separator: " ").last!)), cut)
+        }
+    }
+
+    func testMiddleKeepsTheTail() {
+        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 20, tail: 8), "MoveLeft_g01_c01")
+        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 14, tail: 8), "MoveL…_g01_c01")
+        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 10, tail: 8), "Mov…01_c01", "the start keeps 3 characters")
+        XCTAssertEqual(TextFit.middle("abcdef", width: 2, tail: 3), "a…")
+    }
+
+    func testWrapBreaksAtSpacesAndLongWordsAtTheRowEnd() {
+        XCTAssertEqual(TextFit.wrap("one two three", width: 7), ["one two", "three"])
+        XCTAssertEqual(TextFit.wrap("skipped /a/very/long/path.avi", width: 10), ["skipped", "/a/very/lo", "ng/path.av", "i"])
+        XCTAssertEqual(TextFit.wrap("", width: 5), [""])
+        XCTAssertEqual(TextFit.wrap("fits", width: 4), ["fits"])
+    }
+}

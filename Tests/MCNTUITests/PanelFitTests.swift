@@ -39,4 +39,32 @@ final class PanelFitTests: XCTestCase {
             XCTAssertFalse(row.contains("/ 9…") || row.hasSuffix("/ 9"), "width \(w): \(row)")
         }
     }
+
+    func retrievalSnapshot() -> Snapshot {
+        var s = Fixtures.snapshot
+        let classes = ["MoveLeft", "ZoomIn", "RotateCounterclockwise"]
+        let queries = (1...8).map { g in
+            RetrievalQuery(video: "MoveLeft/v_MoveLeft_g\(String(format: "%02d", g))_c01.avi", className: "MoveLeft",
+                           neighbours: (0..<5).map { k in
+                               let c = classes[(g + k) % 3]
+                               return Neighbour(video: "\(c)/v_\(c)_g\(String(format: "%02d", 10 + k))_c01.avi", className: c,
+                                                similarity: 0.98 - 0.01 * Double(k), hit: c == "MoveLeft")
+                           })
+        }
+        s.retrieval = RetrievalSummary(step: 42, recall: [1: 0.208, 5: 0.5], queries: queries, thumbnails: [:])
+        return s
+    }
+
+    /// At 80 columns every query read `MoveLeft/v_Mo…`: the rows could not be told apart.
+    func testRetrievalRowsKeepWhatTellsVideosApart() {
+        let s = retrievalSnapshot()
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = ScreenRenderer.render(s, UIState(), width: w, height: h, ctx).textDump()
+            for g in 1...3 { XCTAssertTrue(screen.contains("_g0\(g)_c01 "), "\(w) columns: query \(g)\n\(screen)") }
+            XCTAssertTrue(screen.contains("1. ZoomIn_g10_c01"), "\(w) columns: neighbour 1\n\(screen)")
+            XCTAssertTrue(screen.contains("2. Rota"), "\(w) columns: neighbour 2\n\(screen)")
+            XCTAssertTrue(screen.contains("_g11_c01"), "\(w) columns: neighbour 2\n\(screen)")
+            XCTAssertTrue(screen.contains("+0.98"), "\(w) columns: similarity\n\(screen)")
+        }
+    }
 }

@@ -25,7 +25,8 @@ final class TextFitTests: XCTestCase {
     func testMiddleKeepsTheTail() {
         XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 20, tail: 8), "MoveLeft_g01_c01")
         XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 14, tail: 8), "MoveL…_g01_c01")
-        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 10, tail: 8), "Mov…01_c01", "the start keeps 3 characters")
+        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 10, tail: 8), "M…_g01_c01", "the tail before the start")
+        XCTAssertEqual(TextFit.middle("MoveLeft_g01_c01", width: 8, tail: 8), "M…01_c01", "one character of the start stays")
         XCTAssertEqual(TextFit.middle("abcdef", width: 2, tail: 3), "a…")
     }
 

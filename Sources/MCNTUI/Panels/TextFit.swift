@@ -19,11 +19,12 @@ public enum TextFit {
     }
 
     /// `s` when it fits in `width`; otherwise its start and its last `tail` characters around
-    /// `ellipsis` (the tail shortened when the start would keep fewer than 3 characters).
+    /// `ellipsis`. The tail comes first: it is shortened only so that one character of the start
+    /// stays.
     public static func middle(_ s: String, width: Int, tail: Int, ellipsis: Character = "…") -> String {
         if s.count <= width { return s }
         guard width >= 3 else { return ScreenBuffer.truncate(s, to: width, ellipsis: ellipsis) }
-        let t = max(1, min(tail, width - 1 - 3))
+        let t = max(1, min(tail, width - 2))
         return String(s.prefix(width - 1 - t)) + String(ellipsis) + String(s.suffix(t))
     }
 

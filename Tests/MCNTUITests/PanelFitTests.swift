@@ -67,4 +67,21 @@ final class PanelFitTests: XCTestCase {
             XCTAssertTrue(screen.contains("+0.98"), "\(w) columns: similarity\n\(screen)")
         }
     }
+
+    /// At 80 columns "+2 more" overwrote the "pair acc" heading and "25%" read "25".
+    func testTasksHeadingAndPercentagesAreWhole() {
+        var s = Fixtures.snapshot
+        s.tasks = (1...10).map { TaskLoss(video: "MoveUp/v_MoveUp_g\(String(format: "%02d", $0))_c01", metaLoss: 0.7 - 0.001 * Double($0), pairAccuracy: 0.25) }
+        for (w, h, accHeading) in [(80, 24, " acc "), (120, 40, " pair acc "), (120, 24, " pair acc ")] {
+            let screen = ScreenRenderer.render(s, UIState(), width: w, height: h, ctx)
+            let rows = (0..<h).map { screen.rowText($0) }
+            let heading = rows.first { $0.contains("│video ") || $0.contains("│hardest first ") } ?? ""
+            XCTAssertTrue(heading.contains(" meta loss ") && heading.contains(accHeading) && !heading.contains("more"), "\(w) columns: \(heading)")
+            let taskRows = rows.filter { $0.contains("│Mov") }
+            XCTAssertGreaterThan(taskRows.count, 3)
+            for r in taskRows { XCTAssertTrue(r.contains(" 25%│"), "\(w) columns: \(r)") }
+            XCTAssertEqual(Set(taskRows.map { $0.components(separatedBy: "_c01 ")[0].suffix(3) }).count, taskRows.count, "names tell tasks apart")
+            XCTAssertEqual(rows.contains { $0.contains("│+\(10 - taskRows.count) more ") }, taskRows.count < 10, "\(w) columns\n\(screen.textDump())")
+        }
+    }
 }

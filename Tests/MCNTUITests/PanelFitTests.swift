@@ -84,4 +84,21 @@ final class PanelFitTests: XCTestCase {
             XCTAssertEqual(rows.contains { $0.contains("│+\(10 - taskRows.count) more ") }, taskRows.count < 10, "\(w) columns\n\(screen.textDump())")
         }
     }
+
+    /// The loss legend dropped series silently (`total` only appeared at 200 columns).
+    func testCurvesLegendSaysHowManySeriesItHides() {
+        XCTAssertEqual(CurvesPanel.legendCount([10, 10, 10], width: 34), 3)
+        XCTAssertEqual(CurvesPanel.legendCount([10, 10, 10], width: 33), 2, "two entries and '  +1'")
+        XCTAssertEqual(CurvesPanel.legendCount([10, 10, 10], width: 25), 1)
+        XCTAssertEqual(CurvesPanel.legendCount([10, 10, 10], width: 5), 0)
+        let s = Fixtures.snapshot
+        let total = s.series.keys.filter { $0.hasPrefix("loss_") }.count
+        for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+            let legend = ScreenRenderer.render(s, UIState(), width: w, height: h, ctx).rowText(3)
+            let shown = legend.components(separatedBy: "━").count - 1
+            XCTAssertGreaterThan(shown, 0)
+            if shown < total { XCTAssertTrue(legend.contains("  +\(total - shown)"), "\(w) columns: \(legend)") }
+            else { XCTAssertFalse(legend.contains("+"), "\(w) columns: \(legend)") }
+        }
+    }
 }

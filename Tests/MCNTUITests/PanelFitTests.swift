@@ -101,4 +101,38 @@ final class PanelFitTests: XCTestCase {
             else { XCTAssertFalse(legend.contains("+"), "\(w) columns: \(legend)") }
         }
     }
+
+    /// The log pane cut "warn: skipped unreadable video…" before the file name, the one thing the
+    /// user needs.
+    func testLongLogEntriesWrapAndKeepTheirEnd() {
+        let skipped = LogLine(level: .warning, text: "skipped unreadable video: /work/main/sample-data/MoveLeft/v_MoveLeft_g07_c01.avi: no video stream", step: 333)
+        XCTAssertEqual(LogPanel.rows(skipped, width: 70, maxRows: 10, ellipsis: "…"),
+                       ["   333 warn: skipped unreadable video:",
+                        "       /work/main/sample-data/MoveLeft/v_MoveLeft_g07_c01.avi: no",
+                        "       video stream"])
+        // Too long for the pane: the path loses its leading folders, not its file name.
+        XCTAssertEqual(LogPanel.rows(skipped, width: 60, maxRows: 2, ellipsis: "…"),
+                       ["   333 warn: skipped unreadable video:",
+                        "       …/MoveLeft/v_MoveLeft_g07_c01.avi: no video stream"])
+        XCTAssertEqual(LogPanel.rows(skipped, width: 30, maxRows: 3, ellipsis: "…"),
+                       ["   333 warn: skipped unreadabl",
+                        "  e video: …/v_MoveLeft_g07_c0",
+                        "  1.avi: no video stream"], "a narrow pane: file names only, cut into full rows")
+        XCTAssertEqual(LogPanel.rows(LogLine(level: .info, text: "short", step: nil), width: 30, maxRows: 4, ellipsis: "…"), ["       short"])
+        // Every row of every entry fits the pane, at most maxRows of them, and the end stays.
+        for w in 10...60 {
+            for maxRows in 1...5 {
+                let rows = LogPanel.rows(skipped, width: w, maxRows: maxRows, ellipsis: "…")
+                XCTAssertLessThanOrEqual(rows.count, maxRows); XCTAssertTrue(rows.allSatisfy { $0.count <= w }, "\(w) \(maxRows): \(rows)")
+                if w >= 19, maxRows >= 2 { XCTAssertTrue(rows.last!.hasSuffix("stream"), "\(w) \(maxRows): \(rows)") }
+            }
+        }
+        // On screen at 80 columns, newest at the bottom.
+        var s = Fixtures.snapshot
+        s.logs = [LogLine(level: .info, text: "retrieval at step 42: R@1 0.208", step: 42), skipped]
+        let screen = ScreenRenderer.render(s, UIState(), width: 80, height: 24, ctx)
+        let rows = (0..<24).map { screen.rowText($0) }
+        XCTAssertTrue(rows.contains { $0.contains("v_MoveLeft_g07") }, screen.textDump())
+        XCTAssertTrue(rows[21].contains("no video stream"), screen.textDump())
+    }
 }

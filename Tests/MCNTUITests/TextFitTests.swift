@@ -32,8 +32,19 @@ final class TextFitTests: XCTestCase {
 
     func testWrapBreaksAtSpacesAndLongWordsAtTheRowEnd() {
         XCTAssertEqual(TextFit.wrap("one two three", width: 7), ["one two", "three"])
-        XCTAssertEqual(TextFit.wrap("skipped /a/very/long/path.avi", width: 10), ["skipped", "/a/very/lo", "ng/path.av", "i"])
+        XCTAssertEqual(TextFit.wrap("skipped /a/very/long/path.avi", width: 10), ["skipped", "/a/very/", "long/", "path.avi"], "paths break after a slash")
+        XCTAssertEqual(TextFit.wrap("skipped /a/verylongname.avi", width: 10), ["skipped", "/a/verylon", "gname.avi"], "else at the row's end")
         XCTAssertEqual(TextFit.wrap("", width: 5), [""])
         XCTAssertEqual(TextFit.wrap("fits", width: 4), ["fits"])
+        XCTAssertEqual(TextFit.wrap("one two three", width: 9, firstWidth: 3), ["one", "two three"])
+        XCTAssertEqual(TextFit.chunk("abcdefgh", width: 3, firstWidth: 2), ["ab", "cde", "fgh"])
+        XCTAssertEqual(TextFit.chunk("", width: 3), [""])
+    }
+
+    func testShortenPathsKeepsTheirLastTwoParts() {
+        XCTAssertEqual(TextFit.shortenPaths("skipped: /work/data/MoveLeft/v_MoveLeft_g01_c01.avi: bad"), "skipped: …/MoveLeft/v_MoveLeft_g01_c01.avi: bad")
+        XCTAssertEqual(TextFit.shortenPaths("see runs/a/b and /x/y ok"), "see runs/a/b and /x/y ok", "relative names without ./ and short paths stay")
+        XCTAssertEqual(TextFit.shortenPaths("./runs/a/checkpoints/step-1.pt", ellipsis: "~"), "~/checkpoints/step-1.pt")
+        XCTAssertEqual(TextFit.shortenPaths("at /a/b/c.avi:", keep: 1), "at …/c.avi:")
     }
 }

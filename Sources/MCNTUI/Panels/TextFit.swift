@@ -1,5 +1,6 @@
 /// Fitting text into a number of columns without cutting where it misleads: at a clause or word
-/// boundary, in the middle (keeping a distinguishing tail), or wrapped onto more rows.
+/// boundary, in the middle (keeping a distinguishing tail), or wrapped onto more rows; paths
+/// shortened to their last parts.
 public enum TextFit {
     /// `s` when it fits in `width`; otherwise its longest prefix that ends at a clause (`, ` `; `
     /// `: `), or failing that at a word, followed by `ellipsis`. Never cuts inside a word (so never
@@ -28,21 +29,55 @@ public enum TextFit {
         return String(s.prefix(width - 1 - t)) + String(ellipsis) + String(s.suffix(t))
     }
 
-    /// `s` in rows of at most `width` characters, broken at spaces; a word longer than a row is
-    /// broken where the row ends.
-    public static func wrap(_ s: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
+    /// `s` in rows of at most `width` characters (`firstWidth` for the first), broken at spaces; a
+    /// word longer than a row is broken after a `/` or where the row ends.
+    public static func wrap(_ s: String, width: Int, firstWidth: Int? = nil) -> [String] {
+        guard width > 0, (firstWidth ?? width) > 0 else { return [] }
         var rows: [String] = [], row = ""
+        var limit: Int { rows.isEmpty ? firstWidth ?? width : width }
         for word in s.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
             let candidate = row.isEmpty ? word : row + " " + word
-            if candidate.count <= width { row = candidate; continue }
+            if candidate.count <= limit { row = candidate; continue }
             if !row.isEmpty { rows.append(row); row = "" }
             var rest = Substring(word)
-            while rest.count > width { rows.append(String(rest.prefix(width))); rest = rest.dropFirst(width) }
+            while rest.count > limit { let n = breakAt(rest, limit); rows.append(String(rest.prefix(n))); rest = rest.dropFirst(n) }
             row = String(rest)
         }
         if !row.isEmpty || rows.isEmpty { rows.append(row) }
         return rows
+    }
+
+    /// Where to break a word too long for a row of `limit`: after its last `/` in the row's second
+    /// half (a path breaks between its parts), else at the row's end.
+    static func breakAt(_ word: Substring, _ limit: Int) -> Int {
+        let head = word.prefix(limit)
+        if let slash = head.lastIndex(of: "/") {
+            let n = head.distance(from: head.startIndex, to: slash) + 1
+            if n * 2 >= limit { return n }
+        }
+        return limit
+    }
+
+    /// `s` cut into rows of exactly `width` characters (`firstWidth` for the first), the last shorter.
+    public static func chunk(_ s: String, width: Int, firstWidth: Int? = nil) -> [String] {
+        guard width > 0, (firstWidth ?? width) > 0 else { return [] }
+        var rows: [String] = [], rest = Substring(s)
+        repeat {
+            let n = rows.isEmpty ? firstWidth ?? width : width
+            rows.append(String(rest.prefix(n))); rest = rest.dropFirst(n)
+        } while !rest.isEmpty
+        return rows
+    }
+
+    /// `s` with each absolute or relative path of more than `keep` parts shortened to its last
+    /// `keep` (`/work/data/MoveLeft/v_MoveLeft_g01_c01.avi:` → `…/MoveLeft/v_MoveLeft_g01_c01.avi:`).
+    public static func shortenPaths(_ s: String, keep: Int = 2, ellipsis: Character = "…") -> String {
+        s.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard let first = word.first, "/~.".contains(first) else { return String(word) }
+            let parts = word.split(separator: "/", omittingEmptySubsequences: true)
+            guard parts.count > keep, keep > 0 else { return String(word) }
+            return String(ellipsis) + "/" + parts.suffix(keep).joined(separator: "/")
+        }.joined(separator: " ")
     }
 }
 

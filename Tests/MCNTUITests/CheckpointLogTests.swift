@@ -11,14 +11,8 @@ final class CheckpointLogTests: XCTestCase {
     func testOneCheckpointIsOneLogLineLiveAndReadBack() throws {
         let root = NSTemporaryDirectory() + "mcn-ckpt-log-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try RunConfig.load(file: nil, overrides: [
-            "model.width=0.25", "model.feature_dim=32", "model.proj_dim=16", "model.meta_hidden=8",
-            "data.clip_frames=4", "data.clip_size=16", "optim.batch_videos=4", "method.temperature=0.2",
-            "run.checkpoint_every=2", "run.monitor_every=0", "run.steps=3",
-        ])
         let run = RunDirectory(path: root)
-        let engine = try TrainingEngine(config: config, run: run,
-                                        data: SyntheticTrainingData(videosPerBatch: 4, viewsPerVideo: 2, clipShape: [3, 4, 16, 16], stepsPerEpoch: 3))
+        let engine = try Fixtures.tinyEngine(run: run, ["run.checkpoint_every=2", "run.steps=3"])
         engine.runLoop()
         var live = SnapshotBuilder()
         live.apply(engine.events.drain())

@@ -110,10 +110,18 @@ final class PanelFitTests: XCTestCase {
                        ["   333 warn: skipped unreadable video:",
                         "       /work/main/sample-data/MoveLeft/v_MoveLeft_g07_c01.avi: no",
                         "       video stream"])
-        // Too long for the pane: the path loses its leading folders, not its file name.
+        // Too long for the pane wrapped at spaces: cut into full rows, the path kept whole.
         XCTAssertEqual(LogPanel.rows(skipped, width: 60, maxRows: 2, ellipsis: "…"),
-                       ["   333 warn: skipped unreadable video:",
-                        "       …/MoveLeft/v_MoveLeft_g07_c01.avi: no video stream"])
+                       ["   333 warn: skipped unreadable video: /work/main/sample-dat",
+                        "       a/MoveLeft/v_MoveLeft_g07_c01.avi: no video stream"])
+        // A checkpoint's path stays whole in the 80-column pane, to be copied.
+        let ckpt = LogLine(level: .info, text: "checkpoint written: /tmp/wt-polish-run/checkpoints/step-00000072.safetensors", step: 72)
+        XCTAssertEqual(LogPanel.rows(ckpt, width: 30, maxRows: 3, ellipsis: "…").joined().replacingOccurrences(of: " ", with: ""),
+                       "72checkpointwritten:/tmp/wt-polish-run/checkpoints/step-00000072.safetensors")
+        // Too long even so: the path loses its leading folders, not its file name.
+        XCTAssertEqual(LogPanel.rows(skipped, width: 50, maxRows: 2, ellipsis: "…"),
+                       ["   333 warn: skipped unreadable video: …/MoveLeft/",
+                        "       v_MoveLeft_g07_c01.avi: no video stream"])
         XCTAssertEqual(LogPanel.rows(skipped, width: 30, maxRows: 3, ellipsis: "…"),
                        ["   333 warn: skipped unreadabl",
                         "  e video: …/v_MoveLeft_g07_c0",
@@ -124,7 +132,7 @@ final class PanelFitTests: XCTestCase {
             for maxRows in 1...5 {
                 let rows = LogPanel.rows(skipped, width: w, maxRows: maxRows, ellipsis: "…")
                 XCTAssertLessThanOrEqual(rows.count, maxRows); XCTAssertTrue(rows.allSatisfy { $0.count <= w }, "\(w) \(maxRows): \(rows)")
-                if w >= 19, maxRows >= 2 { XCTAssertTrue(rows.last!.hasSuffix("stream"), "\(w) \(maxRows): \(rows)") }
+                if w >= 19, maxRows >= 2 { XCTAssertTrue(rows.joined().replacingOccurrences(of: " ", with: "").hasSuffix("videostream"), "\(w) \(maxRows): \(rows)") }
             }
         }
         // On screen at 80 columns, newest at the bottom.

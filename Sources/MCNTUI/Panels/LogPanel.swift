@@ -26,9 +26,10 @@ public enum LogPanel {
     }
 
     /// One entry's rows: the step, then the text wrapped at spaces, under its first row (indented 2
-    /// in a narrow pane). An entry longer than `maxRows` rows gets its paths shortened to their last
-    /// two parts, then to their file names, then is cut into full rows and, if still too long,
-    /// elided in the middle. In a pane too narrow to wrap usefully, one row cut with an ellipsis.
+    /// in a narrow pane). An entry longer than `maxRows` rows is cut into full rows instead (a
+    /// path stays whole, to be copied); if that is too long still, its paths are shortened to their
+    /// last two parts, then to file names, and at last the middle is elided. In a pane too narrow
+    /// to wrap usefully, one row cut with an ellipsis.
     static func rows(_ line: LogLine, width: Int, maxRows: Int, ellipsis: Character) -> [String] {
         let prefix = line.level == .info ? "" : line.level == .warning ? "warn: " : "error: "
         let step = (line.step?.description ?? "").leftPadded(to: stepColumn - 1) + " "
@@ -38,7 +39,10 @@ public enum LogPanel {
         guard firstW >= 12, maxRows > 1 else { return [ScreenBuffer.truncate(step + text, to: width, ellipsis: ellipsis)] }
         let shorter = [text, TextFit.shortenPaths(text, keep: 2, ellipsis: ellipsis), TextFit.shortenPaths(text, keep: 1, ellipsis: ellipsis)]
         let room = firstW + (maxRows - 1) * restW
-        let wrapped = shorter.lazy.map { TextFit.wrap($0, width: restW, firstWidth: firstW) }.first { $0.count <= maxRows }
+        let layouts = shorter.lazy.flatMap { t in
+            [TextFit.wrap(t, width: restW, firstWidth: firstW)] + (t.count <= room ? [TextFit.chunk(t, width: restW, firstWidth: firstW)] : [])
+        }
+        let wrapped = layouts.first { $0.count <= maxRows }
             ?? TextFit.chunk(TextFit.middle(shorter[2], width: room, tail: room / 2, ellipsis: ellipsis), width: restW, firstWidth: firstW)
         let pad = String(repeating: " ", count: indent)
         return wrapped.enumerated().map { ($0.offset == 0 ? step : pad) + $0.element }

@@ -143,4 +143,17 @@ final class PanelFitTests: XCTestCase {
         XCTAssertTrue(rows.contains { $0.contains("v_MoveLeft_g07") }, screen.textDump())
         XCTAssertTrue(rows[21].contains("no video stream"), screen.textDump())
     }
+
+    /// At 80 columns the inner-drop heading read "… 8.0…": the label shortens, not the number.
+    func testInnerDropKeepsItsNumber() {
+        var b = SnapshotBuilder()
+        b.apply(Fixtures.generator.history(steps: 30))
+        b.apply(.step(StepMetrics(step: 31, epoch: 0, values: ["inner_drop": 0.000812], clipsPerSecond: 1, dataWaitSeconds: 0, stepSeconds: 1)))
+        let number = Format.number(0.000812)
+        XCTAssertEqual(number, "8.1e-04")
+        for (w, h, label) in [(80, 24, "inner drop 8.1e-04"), (120, 40, "inner drop L(Q;θ)−L(Q;θ') 8.1e-04")] {
+            let screen = ScreenRenderer.render(b.snapshot(), UIState(), width: w, height: h, ctx)
+            XCTAssertTrue((0..<h).contains { screen.rowText($0).contains("│\(label) ") }, "\(w) columns\n\(screen.textDump())")
+        }
+    }
 }

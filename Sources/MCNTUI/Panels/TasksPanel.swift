@@ -12,8 +12,9 @@ public enum TasksPanel {
         let (listArea, sparkArea) = inner.splitBottom(2)
         if let drop = s.series["inner_drop"], !drop.isEmpty {
             let last = drop.last.map(Format.number) ?? "--"
-            let head = "inner drop L(Q;θ)−L(Q;θ') \(last)"
-            b.text(ScreenBuffer.truncate(head, to: sparkArea.width, ellipsis: g.ellipsis), x: sparkArea.x, y: sparkArea.y, style: t[.dim], clip: sparkArea)
+            // The label shortens, never the number.
+            let head = ["inner drop L(Q;θ)−L(Q;θ') ", "inner drop ", "drop ", ""].map { $0 + last }.first { $0.count <= sparkArea.width } ?? last
+            b.text(head, x: sparkArea.x, y: sparkArea.y, style: t[.dim], clip: sparkArea)
             let spark = Sparkline.render(drop.values.suffix(sparkArea.width * 8), width: sparkArea.width, glyphs: g)
             b.text(spark, x: sparkArea.x, y: sparkArea.y + 1, style: t[.barAccuracy], clip: sparkArea)
         } else {

@@ -118,6 +118,9 @@ final class PanelFitTests: XCTestCase {
         let ckpt = LogLine(level: .info, text: "checkpoint written: /tmp/wt-polish-run/checkpoints/step-00000072.safetensors", step: 72)
         XCTAssertEqual(LogPanel.rows(ckpt, width: 30, maxRows: 3, ellipsis: "…").joined().replacingOccurrences(of: " ", with: ""),
                        "72checkpointwritten:/tmp/wt-polish-run/checkpoints/step-00000072.safetensors")
+        let demo = LogLine(level: .info, text: "checkpoint written: runs/demo-mcn/checkpoints/step-00000159.safetensors (not written: demo)", step: 159)
+        XCTAssertTrue(LogPanel.rows(demo, width: 30, maxRows: 3, ellipsis: "…").joined().replacingOccurrences(of: " ", with: "")
+                        .contains("…/checkpoints/step-00000159.safetensors(notwritten:demo)"), "a relative path shortens too")
         // Too long even so: the path loses its leading folders, not its file name.
         XCTAssertEqual(LogPanel.rows(skipped, width: 50, maxRows: 2, ellipsis: "…"),
                        ["   333 warn: skipped unreadable video: …/MoveLeft/",

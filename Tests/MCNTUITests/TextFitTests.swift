@@ -43,7 +43,8 @@ final class TextFitTests: XCTestCase {
 
     func testShortenPathsKeepsTheirLastTwoParts() {
         XCTAssertEqual(TextFit.shortenPaths("skipped: /work/data/MoveLeft/v_MoveLeft_g01_c01.avi: bad"), "skipped: …/MoveLeft/v_MoveLeft_g01_c01.avi: bad")
-        XCTAssertEqual(TextFit.shortenPaths("see runs/a/b and /x/y ok"), "see runs/a/b and /x/y ok", "relative names without ./ and short paths stay")
+        XCTAssertEqual(TextFit.shortenPaths("see runs/a/b and /x/y ok"), "see …/a/b and /x/y ok", "relative paths too; short ones stay")
+        XCTAssertEqual(TextFit.shortenPaths("192 train / 96 test"), "192 train / 96 test")
         XCTAssertEqual(TextFit.shortenPaths("./runs/a/checkpoints/step-1.pt", ellipsis: "~"), "~/checkpoints/step-1.pt")
         XCTAssertEqual(TextFit.shortenPaths("at /a/b/c.avi:", keep: 1), "at …/c.avi:")
     }

@@ -69,11 +69,10 @@ public enum TextFit {
         return rows
     }
 
-    /// `s` with each absolute or relative path of more than `keep` parts shortened to its last
+    /// `s` with each path (a word with `/`) of more than `keep` parts shortened to its last
     /// `keep` (`/work/data/MoveLeft/v_MoveLeft_g01_c01.avi:` → `…/MoveLeft/v_MoveLeft_g01_c01.avi:`).
     public static func shortenPaths(_ s: String, keep: Int = 2, ellipsis: Character = "…") -> String {
         s.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
-            guard let first = word.first, "/~.".contains(first) else { return String(word) }
             let parts = word.split(separator: "/", omittingEmptySubsequences: true)
             guard parts.count > keep, keep > 0 else { return String(word) }
             return String(ellipsis) + "/" + parts.suffix(keep).joined(separator: "/")

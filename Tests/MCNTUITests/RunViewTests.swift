@@ -19,7 +19,7 @@ final class RunViewTests: XCTestCase {
         XCTAssertEqual(MetricsLineParser.parse(#"{"kind": "monitor", "step": 3, "embedding_std": 0.9}"#, lineNumber: 3),
                        [.monitors(step: 3, ["embedding_std": 0.9])])
         XCTAssertEqual(MetricsLineParser.parse(#"{"kind": "checkpoint", "step": 3, "path": "c/step-3"}"#, lineNumber: 4),
-                       [.checkpointSaved(step: 3, path: "c/step-3")])
+                       [.logEntry(.info, "checkpoint written: c/step-3", step: 3), .checkpointSaved(step: 3, path: "c/step-3")])
         XCTAssertEqual(MetricsLineParser.parse("{oops", file: "m.jsonl", lineNumber: 5), [.log(.warning, "m.jsonl:5: not a JSON object, skipped")])
         XCTAssertEqual(MetricsLineParser.parse(#"{"loss": 1}"#, file: "m.jsonl", lineNumber: 6), [.log(.warning, "m.jsonl:6: no `step`, skipped")])
         XCTAssertEqual(MetricsLineParser.parse("   ", lineNumber: 7), [])
@@ -148,7 +148,8 @@ final class RunViewTests: XCTestCase {
         XCTAssertEqual(s.monitors, ["knn_top1": 0.5, "monitor_R@1": 0.25, "embedding_std": 0.2, "embedding_std_ref": 0.18])
         XCTAssertEqual(s.retrieval?.recall, [1: 0.3, 5: 0.6])
         XCTAssertEqual(s.checkpoints, [CheckpointRecord(step: 12, path: "runs/ucf-mcn/checkpoints/step-00000012.safetensors")])
-        XCTAssertEqual(s.logs.map(\.step), [nil, nil, 12, 12, 12, 12])
+        XCTAssertEqual(s.logs.map(\.step), [nil, nil, 12, 12, 12])
+        XCTAssertEqual(s.logs.filter { $0.text.contains("checkpoint") }.count, 1, "one checkpoint, one line")
         XCTAssertEqual(s.logs.first?.text, "training 12 steps: /data/ucf101: ucf101 split 1, 101 classes, 9537 train / 3783 test videos")
         let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark)
         XCTAssertTrue(frame.rowText(0).contains("r3d-18 · 16×112×112 · batch 8 · /data/ucf101"), frame.rowText(0))

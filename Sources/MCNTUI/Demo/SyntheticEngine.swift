@@ -77,6 +77,7 @@ public final class SyntheticEngine: Sendable {
                 events.send(.log(.error, "\(p): cannot write checkpoint (\(error.localizedDescription))"))
             }
         }
+        events.send(.log(.info, "checkpoint written: \(path)"))
         events.send(.checkpointSaved(step: step, path: path))
         events.send(.state(paused ? .paused : .running))
     }

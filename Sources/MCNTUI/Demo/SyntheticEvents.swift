@@ -125,7 +125,10 @@ public struct SyntheticEvents: Sendable {
         for s in 1...max(1, steps) {
             ev.append(.step(step(s)))
             if s % 10 == 0 { ev.append(.tasks(step: s, tasks(s))); ev.append(.system(system(s))) }
-            if s % checkpointEvery == 0 { ev.append(.checkpointSaved(step: s, path: "runs/demo-mcn/checkpoints/step-\(String(format: "%08d", s)).safetensors")) }
+            if s % checkpointEvery == 0 {
+                let path = "runs/demo-mcn/checkpoints/step-\(String(format: "%08d", s)).safetensors"
+                ev.append(.log(.info, "checkpoint written: \(path)")); ev.append(.checkpointSaved(step: s, path: path))
+            }
             if s % evaluateEvery == 0 {
                 ev.append(.retrieval(retrieval(s)))
                 ev.append(.monitors(step: s, ["knn_top1": 0.2 + 0.3 * (1 - exp(-Double(s) / 1500)), "embedding_std": 0.8, "embedding_std_ref": 1.0]))

@@ -1,7 +1,9 @@
 import MCNTrain
 
 /// Folds engine events into a `Snapshot`. Bounded: series keep `seriesCapacity` points, the log
-/// keeps the last `logCapacity` lines.
+/// keeps the last `logCapacity` lines. A checkpoint is recorded, not logged: whatever reports one
+/// also says it in the log (the engine's `checkpoint written: PATH`, or that line read back from
+/// train.log), so one checkpoint is one log line.
 public struct SnapshotBuilder: Sendable {
     private var current = Snapshot()
     public let seriesCapacity: Int
@@ -39,7 +41,6 @@ public struct SnapshotBuilder: Sendable {
         case .checkpointSaved(let step, let path):
             current.checkpoints.append(CheckpointRecord(step: step, path: path))
             if current.checkpoints.count > 100 { current.checkpoints.removeFirst(current.checkpoints.count - 100) }
-            appendLog(.info, "checkpoint at step \(step): \(path)", step: step)
         case .system(let s):
             current.system = s
         case .log(let level, let text):

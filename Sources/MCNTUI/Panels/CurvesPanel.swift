@@ -1,5 +1,6 @@
 /// The loss-curve chart: the selected series over steps, smoothed (debiased EMA) over their dim raw
-/// values, with y labels, the x range, and a note whenever points cannot be shown.
+/// values, with y labels, the x range, and a note whenever points cannot be shown. The legend ends
+/// in `+N` when N series do not fit in it.
 public enum CurvesPanel {
     static let axisWidth = 8
 
@@ -59,13 +60,13 @@ public enum CurvesPanel {
             }
         }
         // Row 0 legend; chart; last row x range and notes.
+        let entries = lines.map { "\(ctx.glyphs.plot == .ascii ? "*" : "━")\(CurveSeriesSet.label($0.name)) \($0.legendValue.map(Format.short) ?? "--")" }
+        let shown = legendCount(entries.map(\.count), width: inner.width)
         var lx = inner.x
-        for (i, l) in lines.enumerated() {
-            let v = l.legendValue
-            let entry = "\(ctx.glyphs.plot == .ascii ? "*" : "━")\(CurveSeriesSet.label(l.name)) \(v.map(Format.short) ?? "--")  "
-            if lx + entry.count > inner.maxX { break }
-            lx = b.text(entry, x: lx, y: inner.y, style: ctx.theme.seriesStyle(colourIndex(l.name, i)), clip: inner)
+        for (i, l) in lines.prefix(shown).enumerated() {
+            lx = b.text(entries[i] + "  ", x: lx, y: inner.y, style: ctx.theme.seriesStyle(colourIndex(l.name, i)), clip: inner)
         }
+        if shown < lines.count { b.text("+\(lines.count - shown)", x: lx, y: inner.y, style: t[.note], clip: inner) }
         let chart = Rect(x: inner.x + axisWidth, y: inner.y + 1, width: inner.width - axisWidth, height: inner.height - 2)
         guard chart.height >= 2 else { return }
         drawYAxis(scale, chart: chart, into: &b, ctx)
@@ -96,6 +97,18 @@ public enum CurvesPanel {
             let n = notes.joined(separator: " · ")
             b.text(n, x: chart.x + max(0, (chart.width - n.count) / 2), y: y, style: t[.note], clip: inner)
         }
+    }
+
+    /// How many legend entries of these widths fit in `width`, two spaces apart, with room for a
+    /// `+N` after them when some do not: a series is never left out without a sign.
+    static func legendCount(_ widths: [Int], width: Int) -> Int {
+        var used = 0
+        for (k, w) in widths.enumerated() {
+            used += (k > 0 ? 2 : 0) + w
+            let hidden = widths.count - k - 1
+            if used + (hidden > 0 ? 2 + "+\(hidden)".count : 0) > width { return k }
+        }
+        return widths.count
     }
 
     /// Stable colours: a metric keeps its colour whichever set shows it.

@@ -34,11 +34,11 @@ public enum DetailView {
             }
             let cap = Rect(x: x, y: y + tileH - 2, width: tileW, height: 2)
             if let n = tile.2 {
-                b.text(ScreenBuffer.truncate("\(i). \(tile.0)", to: tileW, ellipsis: g.ellipsis), x: cap.x, y: cap.y, style: t[.normal], clip: cap)
+                b.text("\(i). " + VideoName.fit(tile.0, width: tileW - "\(i). ".count, ellipsis: g.ellipsis), x: cap.x, y: cap.y, style: t[.normal], clip: cap)
                 let line = "\(n.hit ? g.hit : g.miss) \(String(format: "%+.2f", n.similarity)) \(n.className)"
                 b.text(ScreenBuffer.truncate(line, to: tileW, ellipsis: g.ellipsis), x: cap.x, y: cap.y + 1, style: t[n.hit ? .good : .bad], clip: cap)
             } else {
-                b.text(ScreenBuffer.truncate("query: \(tile.0)", to: tileW, ellipsis: g.ellipsis), x: cap.x, y: cap.y, style: t[.titleFocused], clip: cap)
+                b.text("query: " + VideoName.fit(tile.0, width: tileW - 7, ellipsis: g.ellipsis), x: cap.x, y: cap.y, style: t[.titleFocused], clip: cap)
                 b.text(ScreenBuffer.truncate(tile.1, to: tileW, ellipsis: g.ellipsis), x: cap.x, y: cap.y + 1, style: t[.title], clip: cap)
             }
         }

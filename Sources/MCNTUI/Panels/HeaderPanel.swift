@@ -10,6 +10,33 @@ public enum HeaderPanel {
         return run.mode.isEmpty ? m : "\(m) \(run.mode)"
     }
 
+    /// What runs, most important first: method, backbone, clip shape, batch, dataset.
+    static func runFacts(_ run: RunInfo?) -> [String] {
+        var facts = [methodLabel(run)]
+        guard let run else { return facts }
+        if !run.backbone.isEmpty { facts.append(run.backbone) }
+        if run.clipShape.count == 3 { facts.append(run.clipShape.map(String.init).joined(separator: "×")) }
+        if run.batchVideos > 0 { facts.append("batch \(run.batchVideos)") }
+        if !run.datasetSummary.isEmpty { facts.append(run.datasetSummary) }
+        return facts
+    }
+
+    /// `facts` joined by ` · ` in `width` columns: the first that does not fit is cut at a clause or
+    /// word boundary with an ellipsis (a lone ellipsis when no word of it fits) and the rest dropped,
+    /// so a number is never cut short into another number.
+    static func fitFacts(_ facts: [String], width: Int, ellipsis: Character) -> String {
+        var line = ""
+        for f in facts {
+            let sep = line.isEmpty ? "" : " · "
+            let room = width - line.count - sep.count
+            if f.count <= room { line += sep + f; continue }
+            if let cut = TextFit.atBoundary(f, width: room, ellipsis: ellipsis) { line += sep + cut }
+            else if room >= 1 { line += sep + String(ellipsis) }
+            break
+        }
+        return line
+    }
+
     static func stateBadge(_ s: Snapshot) -> (String, ThemeRole) {
         switch s.state {
         case .starting: return ("STARTING", .stateBusy)
@@ -34,14 +61,8 @@ public enum HeaderPanel {
         let leftClip = Rect(x: rect.x, y: rect.y, width: rect.width - badgeWidth, height: 1)
         var x = b.text(" ", x: rect.x, y: rect.y, style: t[.headerBar], clip: leftClip)
         x = b.text(s.run?.name ?? "mcn-tui", x: x, y: rect.y, style: t[.headerName], clip: leftClip)
-        var facts = ["  " + methodLabel(s.run)]
-        if let run = s.run {
-            if !run.backbone.isEmpty { facts.append(run.backbone) }
-            if run.clipShape.count == 3 { facts.append(run.clipShape.map(String.init).joined(separator: "×")) }
-            if run.batchVideos > 0 { facts.append("batch \(run.batchVideos)") }
-            if !run.datasetSummary.isEmpty { facts.append(run.datasetSummary) }
-        }
-        b.text(facts.joined(separator: " · "), x: x, y: rect.y, style: t[.headerBar], clip: leftClip)
+        let facts = fitFacts(runFacts(s.run), width: leftClip.maxX - x - 2, ellipsis: ctx.glyphs.ellipsis)
+        b.text("  " + facts, x: x, y: rect.y, style: t[.headerBar], clip: leftClip)
         var bx = rect.maxX - badgeWidth
         for (label, role) in badges {
             bx = b.text(" \(label) ", x: bx + 1, y: rect.y, style: t[role], clip: rect) + 1

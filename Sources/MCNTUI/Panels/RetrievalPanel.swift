@@ -1,7 +1,8 @@
 import MCNTrain
 
 /// R@k of the latest evaluation, a query list (arrows, `/` filter) and the selected query's nearest
-/// neighbours with similarity bars, class and hit or miss.
+/// neighbours with similarity bars, class and hit or miss. Names are shortened and elided in the
+/// middle (`VideoName`), so the end that tells them apart stays visible.
 public enum RetrievalPanel {
     public static let ks = [1, 5, 10, 20, 50]
 
@@ -45,21 +46,26 @@ public enum RetrievalPanel {
             if isSel { b.fill(Rect(x: list.x, y: y, width: list.width - 1, height: 1), style: style) }
             let hit1 = q.neighbours.first?.hit ?? false
             b.set(list.x, y, isSel ? g.selected : " ", style)
-            b.text(ScreenBuffer.truncate(q.video, to: list.width - 4, ellipsis: g.ellipsis), x: list.x + 1, y: y, style: style, clip: list.inset(dx: 0, dy: 0).splitLeft(list.width - 2).left)
+            b.text(VideoName.fit(q.video, width: list.width - 4, ellipsis: g.ellipsis), x: list.x + 1, y: y, style: style, clip: list.inset(dx: 0, dy: 0).splitLeft(list.width - 2).left)
             b.set(list.maxX - 2, y, hit1 ? g.hit : g.miss, isSel ? style : t[hit1 ? .good : .bad])
         }
         let q = queries[sel]
         let nb = Rect(x: rest.x + 1, y: rest.y, width: rest.width - 1, height: rest.height)
         guard nb.width >= 20 else { return }
-        b.text(ScreenBuffer.truncate("\(q.video) [\(q.className)]", to: nb.width, ellipsis: g.ellipsis), x: nb.x, y: nb.y, style: t[.title], clip: nb)
-        let simW = max(4, min(12, nb.width / 5))
-        let nameW = max(6, nb.width - simW - 6 - 2 - 2)
+        b.text(VideoName.fit(q.video, className: q.className, width: nb.width, ellipsis: g.ellipsis), x: nb.x, y: nb.y, style: t[.title], clip: nb)
+        // Name, similarity bar (when there is room for names beside it), similarity, hit or miss.
+        let simW = nb.width >= 36 ? max(4, min(12, nb.width / 5)) : 0
+        let barPart = simW > 0 ? simW + 1 : 0
+        let nameW = max(6, nb.width - barPart - 1 - 5 - 2 - 1)
         for (i, n) in q.neighbours.prefix(nb.height - 1).enumerated() {
             let y = nb.y + 1 + i
-            var cx = b.text(ScreenBuffer.truncate("\(i + 1). \(n.video) [\(n.className)]", to: nameW, ellipsis: g.ellipsis), x: nb.x, y: y, style: t[.normal], clip: nb)
-            cx = nb.x + nameW + 1
-            b.bar(x: cx, y: y, width: simW, fraction: (n.similarity + 1) / 2, style: t[.barSimilarity], track: t[.dim], glyphs: g, clip: nb)
-            b.text(String(format: "%+.2f", n.similarity), x: cx + simW + 1, y: y, style: t[.normal], clip: nb)
+            let rank = "\(i + 1). "
+            b.text(rank + VideoName.fit(n.video, className: n.className, width: nameW - rank.count, ellipsis: g.ellipsis), x: nb.x, y: y, style: t[.normal], clip: nb)
+            let cx = nb.x + nameW + 1
+            if simW > 0 {
+                b.bar(x: cx, y: y, width: simW, fraction: (n.similarity + 1) / 2, style: t[.barSimilarity], track: t[.dim], glyphs: g, clip: nb)
+            }
+            b.text(String(format: "%+.2f", n.similarity), x: cx + barPart, y: y, style: t[.normal], clip: nb)
             b.set(nb.maxX - 1, y, n.hit ? g.hit : g.miss, t[n.hit ? .good : .bad])
         }
     }

@@ -48,7 +48,10 @@ public struct MetricsLineParser {
         let values = numbers.filter { !Self.stepKeys.contains($0.key) }
         switch obj["kind"]?.string?.lowercased() {
         case "checkpoint":
-            return [.checkpointSaved(step: step, path: obj["path"]?.string ?? "(step \(step))")]
+            // Said in the log as the engine says it (the snapshot records a checkpoint without a line).
+            let path = obj["path"]?.string
+            return [.logEntry(.info, path.map { "checkpoint written: \($0)" } ?? "checkpoint written at step \(step)", step: step),
+                    .checkpointSaved(step: step, path: path ?? "(step \(step))")]
         case "monitor", "monitors":
             return [.monitors(step: step, values)]
         case "eval", "evaluation", "retrieval":

@@ -95,10 +95,17 @@ struct EvalModelOptions: ParsableArguments {
     func saveResults(_ model: EvalModel, section: String, figures: EvalJSON, protocol proto: EvalJSON,
                      details: EvalJSON) throws {
         guard !noResults else { return }
-        try EvalResultsFile.update(model.run.resultsPath, sections: [
+        var sections: [String: EvalJSON] = [
             section: figures, "\(section)_protocol": proto, "protocol": proto,
             "\(section)_details": details.merging(.object(evalSource(model))),
-        ])
+        ]
+        // A file from before per-section protocols: its figures were measured with its `protocol`,
+        // which this evaluation is about to replace; they keep it as their own.
+        let old = try EvalResultsFile.read(model.run.resultsPath)
+        for s in RunResults.figureSections where s != section && old[s] != nil && old["\(s)_protocol"] == nil {
+            if let p = old["protocol"] { sections["\(s)_protocol"] = p }
+        }
+        try EvalResultsFile.update(model.run.resultsPath, sections: sections)
         if model.isRandom && !FileManager.default.fileExists(atPath: model.run.configPath) {
             try model.run.writeConfig(model.config)
         }

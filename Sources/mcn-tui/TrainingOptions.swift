@@ -39,7 +39,9 @@ struct TrainingOptions: ParsableArguments {
 
     var request: TrainingRequest {
         var r = TrainingRequest()
-        r.dataDir = data ?? (config == nil && !overrides.contains { $0.hasPrefix("data.dir=") } ? defaultSampleData() : nil)
+        // The sample data by default, but not for a resume: the run's own data.dir stands.
+        r.dataDir = data ?? (config == nil && resume == nil && !overrides.contains { $0.hasPrefix("data.dir=") }
+            ? defaultSampleData() : nil)
         r.configFile = config; r.overrides = overrides; r.runDir = runDir; r.resume = resume
         r.format = format; r.split = split
         r.steps = steps; r.epochs = epochs; r.seed = seed

@@ -265,7 +265,8 @@ final class KeyTableTests: XCTestCase {
     func testLogScroll() {
         var ui = UIState(); ui.focus = .log
         XCTAssertEqual(press(ui, .up, .up).ui.logScroll, 2)
-        XCTAssertEqual(press(ui, .pageUp, .down).ui.logScroll, 3)
+        // A page in the log is half the page's rows in entries (entries wrap onto several rows).
+        XCTAssertEqual(press(ui, .pageUp, .down).ui.logScroll, 1)
         XCTAssertEqual(press(ui, .pageUp, .end).ui.logScroll, 0)
     }
 }

@@ -106,6 +106,11 @@ final class PanelFitTests: XCTestCase {
     /// user needs.
     func testLongLogEntriesWrapAndKeepTheirEnd() {
         let skipped = LogLine(level: .warning, text: "skipped unreadable video: /work/main/sample-data/MoveLeft/v_MoveLeft_g07_c01.avi: no video stream", step: 333)
+        // A step of a million and more: the text moves along, nothing falls off the row.
+        let late = LogLine(level: .info, text: "finished 1234567 steps", step: 1_234_567)
+        let lateRows = LogPanel.rows(late, width: 40, maxRows: 3, ellipsis: "…")
+        XCTAssertTrue(lateRows.allSatisfy { $0.count <= 40 }, "\(lateRows)")
+        XCTAssertEqual(lateRows.joined(separator: " ").split(separator: " ").last, "steps", "\(lateRows)")
         XCTAssertEqual(LogPanel.rows(skipped, width: 70, maxRows: 10, ellipsis: "…"),
                        ["   333 warn: skipped unreadable video:",
                         "       /work/main/sample-data/MoveLeft/v_MoveLeft_g07_c01.avi: no",

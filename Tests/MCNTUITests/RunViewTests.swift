@@ -160,13 +160,16 @@ final class RunViewTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: old) }
         let (info, warning) = RunConfigReader.runInfo(directory: old.path)
         XCTAssertNil(warning)
-        XCTAssertEqual(info.clipShape, [8, 64, 64]); XCTAssertEqual(info.datasetSummary, "d/ucf"); XCTAssertEqual(info.mode, "")
+        XCTAssertEqual(info.clipShape, [8, 64, 64]); XCTAssertEqual(info.datasetSummary, "ucf"); XCTAssertEqual(info.mode, "")
         // A run given in epochs takes its length from train.log.
         try config.set("run.epochs=3")
         let epochs = try runDirectory(["config.toml": config.toml()])
         defer { try? FileManager.default.removeItem(at: epochs) }
         let (e, _) = RunConfigReader.runInfo(directory: epochs.path, log: [TrainLogLine(level: .info, message: "training 36 steps: d", step: nil)])
         XCTAssertEqual(e.totalSteps, 36); XCTAssertEqual(e.stepsPerEpoch, 12)
+        // A line that starts like the engine's but has no number is no total (and no crash).
+        let (odd, _) = RunConfigReader.runInfo(directory: epochs.path, log: [TrainLogLine(level: .info, message: "training steps: 1000", step: nil)])
+        XCTAssertEqual(odd.totalSteps, 0)
     }
 
     /// RUNNING, PAUSED, FINISHED and ERROR come from what train.log says, not from the files' age.

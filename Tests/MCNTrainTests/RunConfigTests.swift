@@ -160,6 +160,12 @@ final class RunConfigTests: XCTestCase {
         XCTAssertEqual(configDifferences(recorded, now.keyValues), [])
         let (fromCheckpoint, _) = try RunConfig.recorded(recorded, source: "x.json")
         XCTAssertEqual(fromCheckpoint.method.fcmInput, "feature")
+        // Refused under the new default, the message says what the checkpoint's silence meant.
+        var meta = CheckpointMeta(step: 1, epoch: 0, rngState: [], dataPosition: DataPosition(epoch: 0, index: 0), config: RunConfig())
+        meta.config = recorded
+        XCTAssertThrowsError(try meta.checkCompatible(with: RunConfig(), source: "x.json")) { e in
+            XCTAssertTrue("\(e)".contains("method.fcm_input (\"feature\", not recorded in the checkpoint, \"projection\" now)"), "\(e)")
+        }
     }
 
     func testEveryNegativePairIsAllowed() throws {

@@ -19,7 +19,12 @@ final class TrainCommandEndToEndTests: XCTestCase {
     }
 
     func args(_ runDir: String, steps: Int, cache: String) throws -> [String] {
-        try ["train", "--headless", "--run-dir", runDir, "--steps", "\(steps)"] + dataArgs() + [
+        try ["train", "--headless", "--run-dir", runDir, "--steps", "\(steps)"] + dataArgs() + tiny(cache: cache)
+    }
+
+    /// A tiny network and clips, so that a run takes a second.
+    func tiny(cache: String) -> [String] {
+        [
             "--set", "model.width=0.25", "--set", "model.feature_dim=32", "--set", "model.proj_dim=16",
             "--set", "model.meta_hidden=8", "--set", "data.clip_frames=4", "--set", "data.clip_size=16",
             "--set", "optim.batch_videos=4", "--set", "run.checkpoint_every=5", "--set", "run.monitor_every=0",
@@ -97,18 +102,20 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertTrue(out2.contains("step-00000010") && out2.contains("resumed at step 5"), out2)
     }
 
-    /// A run records its data folder absolute (eval finds it from anywhere); resuming it with
-    /// fewer steps than its checkpoint has is refused before anything is written.
+    /// A run records its data folder absolute (eval finds it from anywhere), and a resume without
+    /// --data keeps it (not the sample data); resuming with fewer steps than its checkpoint has is
+    /// refused before anything is written.
     func testRunRecordsItsDataAbsoluteAndRefusesToResumeBelowItsStep() throws {
         let bin = try binary()
         let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runDir = root + "/r"
-        var a = try args(runDir, steps: 5, cache: root + "/cache")
+        // A small dataset of its own, so that the run's data is not the default.
+        let (made, madeOut) = try run(bin, ["sample-data", "--out", root + "/tiny", "--groups", "2", "--clips-per-group", "1", "--test-groups", "1"])
+        XCTAssertEqual(made, 0, madeOut)
+        let data = URL(fileURLWithPath: root + "/tiny")
         // --data as a path relative to the directory the command runs in.
-        let i = a.firstIndex(of: "--data")! + 1
-        let data = URL(fileURLWithPath: a[i])
-        a[i] = data.lastPathComponent
+        let a = ["train", "--headless", "--run-dir", runDir, "--steps", "5", "--data", "tiny"] + tiny(cache: root + "/cache")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = a
@@ -121,15 +128,63 @@ final class TrainCommandEndToEndTests: XCTestCase {
         let config = try RunConfig.load(file: runDir + "/config.toml")
         XCTAssertEqual(config.data.dir, data.standardized.path)
 
+        let (resumed, resumedOut) = try run(bin, ["train", "--headless", "--resume", runDir, "--steps", "6"])
+        XCTAssertEqual(resumed, 0, resumedOut)
+        XCTAssertTrue(resumedOut.contains("resumed at step 5 of 6"), resumedOut)
         let (status, out) = try run(bin, ["train", "--headless", "--resume", runDir, "--steps", "3"])
         XCTAssertNotEqual(status, 0, out)
-        XCTAssertTrue(out.contains("step 5, beyond run.steps = 3"), out)
+        XCTAssertTrue(out.contains("step 6, beyond run.steps = 3; give --steps 6 or more"), out)
         XCTAssertEqual(out.split(separator: "\n").count, 1, "one line: \(out)")
-        XCTAssertEqual(try RunConfig.load(file: runDir + "/config.toml").run.steps, 5, "config.toml left alone")
+        XCTAssertEqual(try RunConfig.load(file: runDir + "/config.toml").run.steps, 6, "config.toml left alone")
+        // Given in epochs (12 training videos, 4 a batch: 3 steps an epoch), the advice is in epochs.
+        let (inEpochs, epochsOut) = try run(bin, ["train", "--headless", "--resume", runDir, "--epochs", "1"])
+        XCTAssertNotEqual(inEpochs, 0, epochsOut)
+        XCTAssertTrue(epochsOut.contains("beyond run.epochs = 1 (3 steps); give --epochs 2 or more"), epochsOut)
 
         let (status2, out2) = try run(bin, ["train", "--headless", "--steps", "3", "--epochs", "1"])
         XCTAssertNotEqual(status2, 0, out2)
         XCTAssertTrue(out2.contains("--steps and --epochs"), out2)
+    }
+
+    /// A run from before method.fcm_input (its config.toml and checkpoint do not name it) meant
+    /// the features h: it resumes and evaluates as it was trained (here the meta classifier's
+    /// input width, 2 × feature_dim, tells h from ẑ's 2 × proj_dim).
+    func testRunFromBeforeFCMInputResumesAndEvaluates() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/old"
+        let (status, out) = try run(bin, try args(runDir, steps: 5, cache: root + "/cache") + ["--set", "method.fcm_input=feature"])
+        XCTAssertEqual(status, 0, out)
+        // Make it look as an earlier version wrote it.
+        let configPath = runDir + "/config.toml"
+        let toml = try String(contentsOfFile: configPath, encoding: .utf8)
+        try toml.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("fcm_input") }
+            .joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let meta = RunDirectory(path: runDir).checkpointFiles(step: 5).meta
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: meta))) as! [String: Any]
+        var recorded = json["config"] as! [String: Any]
+        XCTAssertNotNil(recorded.removeValue(forKey: "method.fcm_input"))
+        json["config"] = recorded
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: meta))
+
+        let (resumed, resumedOut) = try run(bin, ["train", "--headless", "--resume", runDir, "--steps", "6"])
+        XCTAssertEqual(resumed, 0, resumedOut)
+        XCTAssertTrue(resumedOut.contains("resumed at step 5 of 6"), resumedOut)
+        let (evaluated, evalOut) = try run(bin, ["eval", "retrieval", "--checkpoint", meta, "--clips", "1", "--no-results"])
+        XCTAssertEqual(evaluated, 0, evalOut)
+        XCTAssertTrue(evalOut.contains("R@1"), evalOut)
+
+        // Its results.json, from before each kind of figure kept its own protocol: a probe now
+        // leaves the retrieval figures with the protocol they were measured with.
+        let results = RunDirectory(path: runDir).resultsPath
+        try #"{"retrieval": {"R@1": 0.5}, "protocol": {"feature": "conv5-maxpool", "clips": 2}}"#
+            .write(toFile: results, atomically: true, encoding: .utf8)
+        let (probed, probeOut) = try run(bin, ["eval", "probe", "--checkpoint", meta, "--clips", "1"])
+        XCTAssertEqual(probed, 0, probeOut)
+        let r = try RunResults.read(path: results)
+        XCTAssertEqual(r.protocolOf("retrieval")?["feature"], .string("conv5-maxpool"))
+        XCTAssertEqual(r.protocolOf("probe")?["feature"], .string("gap"))
     }
 
     func testBadConfigValueIsRefusedBeforeTraining() throws {

@@ -147,7 +147,9 @@ public enum KeyDispatch {
         if ui.helpOpen {
             ui.helpScroll = position(ui.helpScroll, after: action, page: page, last: ctx.helpScrollLimit)
         } else if ui.focus == .log && !ui.detailOpen {
-            ui.logScroll = position(ui.logScroll, after: action, page: page, last: max(0, ctx.logCount - 1), reversed: true)
+            // logScroll counts entries and entries wrap onto several rows: a page of half the rows
+            // in entries keeps some of the last page in view instead of skipping entries.
+            ui.logScroll = position(ui.logScroll, after: action, page: max(1, page / 2), last: max(0, ctx.logCount - 1), reversed: true)
         } else {
             ui.selectedQuery = ctx.queryCount > 0 ? position(ui.selectedQuery, after: action, page: page, last: ctx.queryCount - 1) : 0
         }

@@ -35,7 +35,8 @@ public enum LogPanel {
         let step = (line.step?.description ?? "").leftPadded(to: stepColumn - 1) + " "
         let text = prefix + line.text
         let indent = width >= 50 ? stepColumn : 2
-        let firstW = width - stepColumn, restW = width - indent
+        // A step wider than its column (a million and more) pushes the text along, never off the row.
+        let firstW = width - step.count, restW = width - indent
         guard firstW >= 12, maxRows > 1 else { return [ScreenBuffer.truncate(step + text, to: width, ellipsis: ellipsis)] }
         let shorter = [text, TextFit.shortenPaths(text, keep: 2, ellipsis: ellipsis), TextFit.shortenPaths(text, keep: 1, ellipsis: ellipsis)]
         let room = firstW + (maxRows - 1) * restW

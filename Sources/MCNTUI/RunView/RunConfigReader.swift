@@ -50,7 +50,8 @@ public enum RunConfigReader {
         } else if let t = int(["clip_frames", "frames", "t"]), let s = int(["clip_size", "size", "crop", "crop_size", "resolution"]) {
             info.clipShape = [t, s, s]
         }
-        if let d = str(["data.dir", "dataset", "data_dir"]) { info.datasetSummary = d }
+        // The folder's name (runs record data.dir absolute); train.log's summary replaces it.
+        if let d = str(["data.dir", "dataset", "data_dir"]) { info.datasetSummary = (d as NSString).lastPathComponent }
         if let lr = flat["optim.lr"]?.double ?? flat["optim.lr"]?.int.map(Double.init) { info.baseLearningRate = lr }
         return (info, epochs, nil)
     }
@@ -61,9 +62,11 @@ public enum RunConfigReader {
     static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
         for line in lines where line.level == .info {
             let m = line.message
-            if m.hasPrefix("training "), let colon = m.range(of: " steps: ") {
-                if let n = Int(m[m.index(m.startIndex, offsetBy: 9)..<colon.lowerBound]) { info.totalSteps = n }
-                info.datasetSummary = String(m[colon.upperBound...])
+            // The number is searched after "training " (a line "training steps: …" has none).
+            let rest = m.dropFirst("training ".count)
+            if m.hasPrefix("training "), let colon = rest.range(of: " steps: ") {
+                if let n = Int(rest[..<colon.lowerBound]) { info.totalSteps = n }
+                info.datasetSummary = String(rest[colon.upperBound...])
             } else if m.hasPrefix("resumed at step "), let of = m.range(of: " of "), let n = Int(m[of.upperBound...]) {
                 info.totalSteps = n
             }

@@ -75,8 +75,10 @@ public final class TrainingEngine: @unchecked Sendable {
             // A run that stopped beyond its new end would "finish" at once past 100%, with its
             // config saying fewer steps than its checkpoints have.
             if step > totalSteps {
-                let what = config.run.epochs > 0 ? "run.epochs = \(config.run.epochs) (\(totalSteps) steps)" : "run.steps = \(totalSteps)"
-                throw ConfigError("\(resume.files.meta): the checkpoint is at step \(step), beyond \(what); give --steps \(step) or more")
+                let perEpoch = max(1, data.stepsPerEpoch)
+                throw ConfigError(config.run.epochs > 0
+                    ? "\(resume.files.meta): the checkpoint is at step \(step), beyond run.epochs = \(config.run.epochs) (\(totalSteps) steps); give --epochs \((step + perEpoch - 1) / perEpoch) or more"
+                    : "\(resume.files.meta): the checkpoint is at step \(step), beyond run.steps = \(totalSteps); give --steps \(step) or more")
             }
             lastCheckpointStep = step
             data.seek(to: resume.meta.dataPosition)

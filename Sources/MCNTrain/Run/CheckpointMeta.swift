@@ -76,7 +76,11 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
         let keys = differences(from: config)
         guard !keys.isEmpty else { return }
         let here = config.keyValues
-        let listed = keys.map { "\($0) (\(self.config[$0] ?? "absent") in the checkpoint, \(here[$0] ?? "absent") now)" }
+        // A key the checkpoint does not record stands for what it meant before it existed.
+        func recorded(_ key: String) -> String {
+            self.config[key] ?? ConfigSchema.byName[key]?.absentMeans.map { "\($0.tomlLiteral), not recorded" } ?? "absent"
+        }
+        let listed = keys.map { "\($0) (\(recorded($0)) in the checkpoint, \(here[$0] ?? "absent") now)" }
         throw FileError("\(source): checkpoint was written with a different config: \(listed.joined(separator: ", "))")
     }
 }

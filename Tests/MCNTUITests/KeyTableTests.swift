@@ -185,9 +185,9 @@ final class KeyTableTests: XCTestCase {
             XCTAssertFalse(frame.rowText(y).dropFirst(big.box.x).prefix(big.box.width).contains("…"), "cut: \(frame.rowText(y))")
         }
         XCTAssertTrue(text.contains("pause or resume training (at the next") && text.contains("step boundary)"), text)
-        XCTAssertEqual(HelpOverlay.wrap("pause or resume training (at the next step boundary)", width: 20),
+        XCTAssertEqual(TextFit.wrap("pause or resume training (at the next step boundary)", width: 20),
                        ["pause or resume", "training (at the", "next step boundary)"])
-        XCTAssertEqual(HelpOverlay.wrap("abcdefghij", width: 4), ["abcd", "efgh", "ij"])
+        XCTAssertEqual(TextFit.wrap("abcdefghij", width: 4), ["abcd", "efgh", "ij"])
         // 80×24: one column that scrolls; every binding can be reached.
         let small = ScreenRenderer.helpLayout(Fixtures.snapshot, open, width: 80, height: 24)
         XCTAssertGreaterThan(small.maxScroll, 0); XCTAssertEqual(small.columns.count, 1)

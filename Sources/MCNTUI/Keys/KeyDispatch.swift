@@ -64,9 +64,8 @@ public enum KeyDispatch {
         var commands: [EngineCommand] = []
         var quit = false
         func steer(_ c: EngineCommand) {
-            if ui.readOnly { ui.message = "read-only view: there is no engine to steer" }
-            else if ctx.state == .finished || ctx.state == .error { ui.message = "the run has ended" }
-            else { commands.append(c) }
+            if KeyTable.canSteer(ui, state: ctx.state) { commands.append(c) }
+            else { ui.message = ui.readOnly ? "read-only view: there is no engine to steer" : "the run has ended" }
         }
         switch action {
         case .pauseResume: steer(ctx.state == .paused ? .resume : .pause)

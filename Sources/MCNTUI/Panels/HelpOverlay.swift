@@ -49,11 +49,11 @@ public enum HelpOverlay {
         let maxRows = max(1, rect.height - 4)       // the border and a blank row above and below
         func rows(width: Int) -> [Row] {
             var out: [Row] = []
-            if !canSteer { out += wrap(note(ui), width: width).map(Row.note) + [.blank] }
+            if !canSteer { out += TextFit.wrap(note(ui), width: max(1, width)).map(Row.note) + [.blank] }
             for l in all {
                 if l.section { out.append(.section(l.keys)); continue }
                 if l.keys.isEmpty && l.text.isEmpty { out.append(.blank); continue }
-                for (i, text) in wrap(l.text, width: width - keyW).enumerated() {
+                for (i, text) in TextFit.wrap(l.text, width: max(1, width - keyW)).enumerated() {
                     out.append(.binding(keys: i == 0 ? l.keys : "", text: text))
                 }
             }
@@ -96,20 +96,6 @@ public enum HelpOverlay {
         return [first, Array(rows[cut...])]
     }
 
-    /// `text` in lines of at most `width` characters, broken at spaces (a longer word is cut).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        let width = max(1, width)
-        var out: [String] = [], line = ""
-        for word in text.split(separator: " ") {
-            var w = Substring(word)
-            if !line.isEmpty && line.count + 1 + w.count <= width { line += " " + w; continue }
-            if !line.isEmpty { out.append(line); line = "" }
-            while w.count > width { out.append(String(w.prefix(width))); w = w.dropFirst(width) }
-            line = String(w)
-        }
-        if !line.isEmpty || out.isEmpty { out.append(line) }
-        return out
-    }
 
     public static func render(_ ui: UIState, canSteer: Bool, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
         let t = ctx.theme, g = ctx.glyphs

@@ -61,15 +61,9 @@ public enum RunConfigReader {
     /// epoch of a run given in `epochs`.
     static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
         for line in lines where line.level == .info {
-            let m = line.message
-            // The number is searched after "training " (a line "training steps: …" has none).
-            let rest = m.dropFirst("training ".count)
-            if m.hasPrefix("training "), let colon = rest.range(of: " steps: ") {
-                if let n = Int(rest[..<colon.lowerBound]) { info.totalSteps = n }
-                info.datasetSummary = String(rest[colon.upperBound...])
-            } else if m.hasPrefix("resumed at step "), let of = m.range(of: " of "), let n = Int(m[of.upperBound...]) {
-                info.totalSteps = n
-            }
+            guard let (total, summary) = line.runLength else { continue }
+            info.totalSteps = total
+            if let summary { info.datasetSummary = summary }
         }
         if info.stepsPerEpoch == 0, epochs > 0, info.totalSteps > 0, info.totalSteps % epochs == 0 {
             info.stepsPerEpoch = info.totalSteps / epochs

@@ -59,6 +59,22 @@ public struct TrainLogLine: Sendable, Equatable {
         return .error
     }
 
+    /// The run's length the line gives (`training N steps: SUMMARY`, with the dataset summary;
+    /// `resumed at step S of N`); nil for any other line.
+    public var runLength: (totalSteps: Int, datasetSummary: String?)? {
+        let m = message
+        if m.hasPrefix("training ") {
+            // The number is read after "training " (a line "training steps: …" has none).
+            let rest = m.dropFirst("training ".count)
+            guard let colon = rest.range(of: " steps: "), let n = Int(rest[..<colon.lowerBound]) else { return nil }
+            return (n, String(rest[colon.upperBound...]))
+        }
+        if m.hasPrefix("resumed at step "), let of = m.range(of: " of "), let n = Self.leadingNumber(m[of.upperBound...]) {
+            return (n, nil)
+        }
+        return nil
+    }
+
     /// `2026-11-27T09:49:22.759Z`.
     static func isTimestamp(_ s: Substring) -> Bool {
         s.count >= 20 && s.first?.isNumber == true && s.contains("T") && s.last == "Z"

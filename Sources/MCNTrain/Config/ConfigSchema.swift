@@ -161,6 +161,14 @@ public enum ConfigSchema {
     ]
 
     /// Keys by dotted name.
+    /// The keys outside `present` that mean something other than their default when a recorded
+    /// config lacks them (`ConfigKey.absentMeans`), with that value.
+    static func absentMeanings(present: Set<String>) -> [String: ConfigValue] {
+        var out: [String: ConfigValue] = [:]
+        for k in keys where !present.contains(k.dotted) { if let v = k.absentMeans { out[k.dotted] = v } }
+        return out
+    }
+
     public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.dotted, $0) })
 
     /// The known key closest to `unknown` (by edit distance on the dotted name, or on the bare

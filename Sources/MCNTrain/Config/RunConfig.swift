@@ -43,9 +43,7 @@ public struct RunConfig: Sendable, Equatable {
 
     /// Keys a recorded config lacks take what they meant before they existed (`absentMeans`).
     public mutating func fillAbsent(present: Set<String>) {
-        for k in ConfigSchema.keys where !present.contains(k.dotted) {
-            if let v = k.absentMeans { values[k.dotted] = v }
-        }
+        values.merge(ConfigSchema.absentMeanings(present: present)) { _, meant in meant }
     }
 
     /// Applies the keys of a TOML document on top of this config; returns the keys it set.
@@ -201,9 +199,7 @@ public struct FlagSetting: Sendable, Equatable {
 public func configDifferences(_ a: [String: String], _ b: [String: String]) -> [String] {
     let resumable = Set(ConfigSchema.keys.filter(\.mayChangeOnResume).map(\.dotted))
     func filled(_ c: [String: String]) -> [String: String] {
-        var c = c
-        for k in ConfigSchema.keys where c[k.dotted] == nil { if let v = k.absentMeans { c[k.dotted] = v.tomlLiteral } }
-        return c
+        c.merging(ConfigSchema.absentMeanings(present: Set(c.keys)).mapValues(\.tomlLiteral)) { old, _ in old }
     }
     let (a, b) = (filled(a), filled(b))
     return Set(a.keys).union(b.keys).sorted().filter { key in

@@ -160,7 +160,6 @@ public enum ConfigSchema {
         ConfigKey("eval", "monitor_videos", .int(64), .int(2...100_000), "videos in the monitors' subset", resumable: true),
     ]
 
-    /// Keys by dotted name.
     /// The keys outside `present` that mean something other than their default when a recorded
     /// config lacks them (`ConfigKey.absentMeans`), with that value.
     static func absentMeanings(present: Set<String>) -> [String: ConfigValue] {
@@ -169,6 +168,7 @@ public enum ConfigSchema {
         return out
     }
 
+    /// Keys by dotted name.
     public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.dotted, $0) })
 
     /// The known key closest to `unknown` (by edit distance on the dotted name, or on the bare

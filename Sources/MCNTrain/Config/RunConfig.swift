@@ -190,12 +190,10 @@ public struct FlagSetting: Sendable, Equatable {
 
 /// The keys (dotted names, sorted) whose values differ between two recorded configs
 /// (key → TOML literal), ignoring the keys that may change on resume (`mayChangeOnResume`:
-/// run.steps, run.epochs, run.name, logging cadence, caches, threads, eval keys). A key present on
-/// one side only counts as differing.
-/// data.dir counts as the same when both name the same folder (a run records it absolute; runs
-/// before that recorded it as given, relative to where they were started).
-/// A key one side lacks counts as what it meant before it existed (`ConfigKey.absentMeans`), if
-/// the schema says; else as differing.
+/// run.steps, run.epochs, run.name, logging cadence, caches, threads, eval keys). A key one side
+/// lacks counts as what it meant before it existed where the schema says (`ConfigKey.absentMeans`),
+/// else as differing. data.dir counts as the same when both name the same folder (a run records it
+/// absolute; runs before that recorded it as given, relative to where they were started).
 public func configDifferences(_ a: [String: String], _ b: [String: String]) -> [String] {
     let resumable = Set(ConfigSchema.keys.filter(\.mayChangeOnResume).map(\.dotted))
     func filled(_ c: [String: String]) -> [String: String] {

@@ -16,8 +16,18 @@ public enum SetSplit: String, Sendable, CaseIterable, Codable {
     public var viewsPerVideo: Int { self == .views ? 4 : 2 }
 }
 
+/// What the contrastive baseline's loss runs over.
+public enum BaselineLoss: String, Sendable, CaseIterable, Codable {
+    /// The support and query sets apart, as MCN forms them (each set's BatchNorm statistics and
+    /// negatives): MCN with the meta branch and the inner step switched off.
+    case sets
+    /// One loss over the whole batch (twice the negatives of a set).
+    case batch
+}
+
 public struct MCNStepConfig: Sendable {
     public var method: MCNMethod = .mcn
+    public var baselineLoss: BaselineLoss = .sets
     public var order: MetaOrder = .firstOrder
     public var split: SetSplit = .videos
     /// Inner (meta-train) learning rate α1, and the norm the inner gradient is clipped to (0: off).
@@ -74,24 +84,32 @@ public final class MCNStep {
         let bufferViews = BufferViews(layout: network.buffers, slab: buffers)
         let layout = network.params
 
+        // Support and query sets: clips, video ids (and below, for MCN, meta pairs).
+        let (sRows, qRows) = setRows(videos: videos, views: v)
+        let sClips = Self.rows(sRows, of: clips), qClips = Self.rows(qRows, of: clips)
+        let sGroups = sRows.map { $0 / v }, qGroups = qRows.map { $0 / v }
+
         if config.method == .contrastive {
             grad.zero()
-            let t = Tape()
-            watch(t)
-            let p = BoundParameters(tape: t, layout: layout, values: theta, grads: grad)
-            let groups = (0..<clips.shape[0]).map { $0 / v }
-            let r = network.setLoss(t, p, bufferViews, clips: t.constant(clips), groups: groups, pairs: nil)
-            note(t, "contrastive")
-            t.backward(r.total)
-            return MCNStepOutput(values: ["loss_con": Double(r.contrastive), "loss_total": Double(r.total.scalar)], tasks: [],
-                                 firstNonFinite: firstBad)
+            // (clips, video ids, weight of its loss, name) of each loss the baseline takes.
+            let parts: [(Tensor, [Int], Float, String)] = config.baselineLoss == .batch
+                ? [(clips, (0..<clips.shape[0]).map { $0 / v }, 1, "contrastive")]
+                : [(sClips, sGroups, 0.5, "support"), (qClips, qGroups, 0.5, "query")]
+            var values: [String: Double] = ["loss_con": 0]
+            for (partClips, groups, weight, name) in parts {
+                let t = Tape()
+                watch(t)
+                let p = BoundParameters(tape: t, layout: layout, values: theta, grads: grad)
+                let r = network.setLoss(t, p, bufferViews, clips: t.constant(partClips), groups: groups, pairs: nil)
+                note(t, name)
+                t.backward(weight == 1 ? r.total : t.scale(r.total, weight))
+                values["loss_con"]! += Double(weight * r.contrastive)
+                if parts.count > 1 { values["loss_con_\(name)"] = Double(r.contrastive) }
+            }
+            values["loss_total"] = values["loss_con"]
+            return MCNStepOutput(values: values, tasks: [], firstNonFinite: firstBad)
         }
 
-        // Support and query sets: clips, video ids, meta pairs.
-        let (sRows, qRows) = setRows(videos: videos, views: v)
-        let sClips = contiguous(sRows) ? clips.rows(sRows[0]..<(sRows.last! + 1)) : clips.gatherRows(sRows)
-        let qClips = contiguous(qRows) ? clips.rows(qRows[0]..<(qRows.last! + 1)) : clips.gatherRows(qRows)
-        let sGroups = sRows.map { $0 / v }, qGroups = qRows.map { $0 / v }
         let neg = network.lossConfig.negativesPerPositive
         let sPairs = MetaPairs.sample(groups: sGroups, negativesPerPositive: neg, rng: &rng)
         let qPairs = MetaPairs.sample(groups: qGroups, negativesPerPositive: neg, rng: &rng)
@@ -145,8 +163,10 @@ public final class MCNStep {
         }
     }
 
-    private func contiguous(_ rows: [Int]) -> Bool {
-        guard let f = rows.first else { return false }
-        return rows.last! - f + 1 == rows.count
+    /// The batch's rows `rows`: a view when they are one run, else a copy.
+    // clips: [N·V, 3, T, H, W] -> [rows.count, 3, T, H, W]
+    private static func rows(_ rows: [Int], of clips: Tensor) -> Tensor {
+        guard let f = rows.first, rows.last! - f + 1 == rows.count else { return clips.gatherRows(rows) }
+        return clips.rows(f..<(rows.last! + 1))
     }
 }

@@ -42,6 +42,44 @@ final class MCNStepTests: XCTestCase {
         }
     }
 
+    /// The contrastive baseline over the sets (its default): the mean of L_con(S; θ) and
+    /// L_con(Q; θ), each set forwarded on its own as MCN forwards it; over the batch: one L_con over
+    /// all views. Gradients against the same losses built by hand.
+    func testContrastiveBaselineOverTheSetsOrOverTheBatch() {
+        let (net, theta, buffers, clips) = makeSetup(lambda: 0)
+        func byHand(_ parts: [(Range<Int>, [Int], Float)]) -> (Slab, Double) {
+            let g = Slab(count: theta.count)
+            var loss = 0.0
+            for (rows, groups, weight) in parts {
+                let t = Tape(training: true, updateRunningStats: false)
+                let p = BoundParameters(tape: t, layout: net.params, values: theta, grads: g)
+                let r = net.setLoss(t, p, BufferViews(layout: net.buffers, slab: Slab(copying: buffers)),
+                                    clips: t.constant(clips.rows(rows)), groups: groups, pairs: nil)
+                t.backward(t.scale(r.total, weight))
+                loss += Double(weight * r.contrastive)
+            }
+            return (g, loss)
+        }
+        let expected: [(BaselineLoss, (Slab, Double))] = [
+            (.sets, byHand([(0..<4, [0, 0, 1, 1], 0.5), (4..<8, [2, 2, 3, 3], 0.5)])),
+            (.batch, byHand([(0..<8, [0, 0, 1, 1, 2, 2, 3, 3], 1)])),
+        ]
+        for (mode, (reference, loss)) in expected {
+            var cfg = MCNStepConfig()
+            cfg.method = .contrastive
+            cfg.baselineLoss = mode
+            let grad = Slab(count: theta.count)
+            var rng = RNG(seed: 1)
+            let out = MCNStep(network: net, config: cfg).run(theta: theta, buffers: Slab(copying: buffers), grad: grad,
+                                                            clips: clips, videos: 4, rng: &rng)
+            let diff = Slab(copying: grad)
+            diff.add(-1, reference)
+            XCTAssertLessThan(diff.norm(), 1e-5 * max(1, reference.norm()), "\(mode)")
+            XCTAssertEqual(out.values["loss_con"]!, loss, accuracy: 1e-5, "\(mode)")
+            XCTAssertEqual(out.values["loss_con_query"] != nil, mode == .sets, "\(mode)")
+        }
+    }
+
     /// First order: the outer gradient is ∇θ' L(Q; θ') at θ' = θ − α∇L(S; θ), computed here by hand.
     func testFirstOrderMatchesIndependentComputation() {
         let (net, theta, buffers, clips) = makeSetup(lambda: 1)

@@ -150,6 +150,8 @@ final class RunConfigTests: XCTestCase {
         let old = dir + "/config.toml"
         try "[method]\nfcm = \"concat\"\n".write(toFile: old, atomically: true, encoding: .utf8)
         XCTAssertEqual(try RunConfig.load(file: old, recorded: true).method.fcmInput, "feature")
+        XCTAssertEqual(try RunConfig.load(file: old, recorded: true).method.baselineLoss, "batch")
+        XCTAssertEqual(RunConfig().method.baselineLoss, "sets")
         XCTAssertEqual(try RunConfig.load(file: old).method.fcmInput, "projection")
         XCTAssertEqual(RunConfig().method.fcmInput, "projection")
         var recorded = RunConfig().keyValues

@@ -118,6 +118,8 @@ public enum ConfigSchema {
         ConfigKey("model", "meta_hidden", .int(128), .int(1...65536), "meta classifier hidden size"),
         // [method]
         ConfigKey("method", "method", .string("mcn"), .choice(["mcn", "contrastive"]), "MCN or the plain contrastive baseline"),
+        ConfigKey("method", "baseline_loss", .string("sets"), .choice(["sets", "batch"]),
+                  "the contrastive baseline's loss: over the support and query sets apart, as MCN's (\"sets\"), or over the whole batch", absentMeans: .string("batch")),
         ConfigKey("method", "mode", .string("first-order"), .choice(["first-order", "second-order", "mldg"]), "outer gradient"),
         ConfigKey("method", "split", .string("videos"), .choice(["videos", "views"]), "how support and query sets are made"),
         ConfigKey("method", "temperature", .double(0.07), .double(lo: 0, hi: .infinity, loOpen: true), "InfoNCE temperature τ"),

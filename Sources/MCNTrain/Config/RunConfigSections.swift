@@ -43,6 +43,7 @@ public struct MethodConfig: Sendable, Equatable {
     public let lambda: Double
     public let fcm: String
     public let fcmInput: String
+    public let baselineLoss: String
     public let negPerPos: Int
     public let alpha1: Double
     public let innerClip: Double
@@ -107,7 +108,7 @@ extension RunConfig {
     public var method: MethodConfig {
         MethodConfig(method: string("method.method"), mode: string("method.mode"), split: string("method.split"),
                      temperature: double("method.temperature"), lambda: double("method.lambda"),
-                     fcm: string("method.fcm"), fcmInput: string("method.fcm_input"), negPerPos: int("method.neg_per_pos"),
+                     fcm: string("method.fcm"), fcmInput: string("method.fcm_input"), baselineLoss: string("method.baseline_loss"), negPerPos: int("method.neg_per_pos"),
                      alpha1: double("method.alpha1"), innerClip: double("method.inner_clip"),
                      hvpEpsilon: double("method.hvp_epsilon"))
     }

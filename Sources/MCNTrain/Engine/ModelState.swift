@@ -21,6 +21,7 @@ public func makeNetwork(_ config: RunConfig) throws -> MCNNetwork {
 public func makeStepConfig(_ config: RunConfig) -> MCNStepConfig {
     var s = MCNStepConfig()
     s.method = MCNMethod(rawValue: config.method.method) ?? .mcn
+    s.baselineLoss = BaselineLoss(rawValue: config.method.baselineLoss) ?? .sets
     s.order = MetaOrder(rawValue: config.method.mode) ?? .firstOrder
     s.split = SetSplit(rawValue: config.method.split) ?? .videos
     s.alpha1 = Float(config.method.alpha1)

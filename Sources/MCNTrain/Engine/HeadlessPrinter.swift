@@ -62,8 +62,11 @@ public struct HeadlessPrinter {
         var parts = [String(format: "step %\(String(total).count)d/%d", m.step, total), "ep \(m.epoch)"]
         if v["loss_con_query"] != nil {
             parts.append("con S \(f("loss_con_support")) Q \(f("loss_con_query"))")
-            parts.append("meta S \(f("loss_meta_support")) Q \(f("loss_meta_query"))")
-            parts.append("accQ \(f("acc_meta_query", "%.2f"))")
+            // The contrastive baseline over its sets has no meta branch.
+            if v["loss_meta_query"] != nil {
+                parts.append("meta S \(f("loss_meta_support")) Q \(f("loss_meta_query"))")
+                parts.append("accQ \(f("acc_meta_query", "%.2f"))")
+            }
         } else {
             parts.append("con \(f("loss_con"))")
         }

@@ -1,0 +1,21 @@
+import XCTest
+@testable import MCNTrain
+
+/// The headless step line names what the run measures: MCN its sets' contrastive and meta losses,
+/// the contrastive baseline over its sets the two contrastive losses only, over the batch one.
+final class HeadlessPrinterTests: XCTestCase {
+    func line(_ values: [String: Double]) -> String {
+        HeadlessPrinter.stepLine(StepMetrics(step: 5, epoch: 0, values: values, clipsPerSecond: 100, dataWaitSeconds: 0,
+                                             stepSeconds: 0.3), total: 10, eta: 1.5)
+    }
+
+    func testStepLineShowsWhatTheMethodMeasures() {
+        let mcn = line(["loss_con_support": 1, "loss_con_query": 2, "loss_meta_support": 0.5, "loss_meta_query": 0.6, "acc_meta_query": 0.75])
+        XCTAssertTrue(mcn.contains("con S 1.000 Q 2.000  meta S 0.500 Q 0.600  accQ 0.75"), mcn)
+        let sets = line(["loss_con": 1.5, "loss_con_support": 1, "loss_con_query": 2])
+        XCTAssertTrue(sets.contains("con S 1.000 Q 2.000  lr"), sets)
+        XCTAssertFalse(sets.contains("meta"), sets)
+        let batch = line(["loss_con": 1.5])
+        XCTAssertTrue(batch.contains("con 1.500  lr"), batch)
+    }
+}

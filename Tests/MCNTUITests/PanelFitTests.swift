@@ -85,6 +85,17 @@ final class PanelFitTests: XCTestCase {
         }
     }
 
+    /// A contrastive baseline never has tasks: the panel says why instead of "no tasks yet".
+    func testTasksPanelOfTheBaselineSaysItHasNoMetaBranch() {
+        var s = Fixtures.snapshot
+        s.tasks = []
+        let mcn = ScreenRenderer.render(s, UIState(), width: 120, height: 40, ctx).textDump()
+        XCTAssertTrue(mcn.contains("no tasks yet"), mcn)
+        s.run?.method = "contrastive"
+        let baseline = ScreenRenderer.render(s, UIState(), width: 80, height: 24, ctx).textDump()
+        XCTAssertTrue(baseline.contains("the contrastive") && baseline.contains("meta branch"), baseline)
+    }
+
     /// The loss legend dropped series silently (`total` only appeared at 200 columns).
     func testCurvesLegendSaysHowManySeriesItHides() {
         XCTAssertEqual(CurvesPanel.legendCount([10, 10, 10], width: 34), 3)

@@ -21,7 +21,11 @@ public enum TasksPanel {
             b.text("inner drop: not reported", x: sparkArea.x, y: sparkArea.y + 1, style: t[.dim], clip: sparkArea)
         }
         guard !s.tasks.isEmpty else {
-            b.text("no tasks yet", x: listArea.x + 1, y: listArea.y + 1, style: t[.dim], clip: listArea)
+            // The contrastive baseline has no meta branch: it will never have tasks to show.
+            let why = s.run?.method == "contrastive" ? "none: the contrastive baseline has no meta branch" : "no tasks yet"
+            for (i, row) in TextFit.wrap(why, width: max(1, listArea.width - 1)).prefix(max(0, listArea.height - 1)).enumerated() {
+                b.text(row, x: listArea.x + 1, y: listArea.y + 1 + i, style: t[.dim], clip: listArea)
+            }
             return
         }
         let tasks = s.tasks.sorted { $0.metaLoss == $1.metaLoss ? $0.video < $1.video : $0.metaLoss > $1.metaLoss }

@@ -58,7 +58,7 @@ final class RunComparisonTests: XCTestCase {
         let c = try RunComparison.load(runs: ["a", "b"], root: root)
         let md = c.markdown()
         XCTAssertTrue(md.contains("| a | mcn first-order | 40 | "), md)
-        XCTAssertTrue(md.contains("| b | contrastive | 40 | "), md)
+        XCTAssertTrue(md.contains("| b | contrastive (sets) | 40 | "), md)
         XCTAssertTrue(md.contains("| conv5-maxpool | 25.0 |"), md)
         XCTAssertEqual(c.protocolDifferences, ["retrieval: clips (2 vs 10)", "retrieval: feature (conv5-maxpool vs gap)"])
     }

@@ -8,7 +8,7 @@ public struct RunComparison: Sendable {
         public let path: String
         /// Nil when the run has no results.json yet.
         public let results: RunResults?
-        /// What the run trained (`mcn first-order`, `contrastive`), from its config.toml; empty
+        /// What the run trained (`mcn first-order`, `contrastive (sets)`), from its config.toml; empty
         /// when it has none.
         public var method: String = ""
     }
@@ -29,8 +29,8 @@ public struct RunComparison: Sendable {
             }
             let run = RunDirectory(path: path)
             let results = FileManager.default.fileExists(atPath: run.resultsPath) ? try RunResults.read(path: run.resultsPath) : nil
-            let method = (try? RunConfig.load(file: run.configPath)).map { c in
-                c.method.method == "mcn" ? "mcn \(c.method.mode)" : c.method.method
+            let method = (try? RunConfig.load(file: run.configPath, recorded: true)).map { c in
+                c.method.method == "mcn" ? "mcn \(c.method.mode)" : "\(c.method.method) (\(c.method.baselineLoss))"
             } ?? ""
             entries.append(Entry(name: run.name, path: path, results: results, method: method))
         }

@@ -85,6 +85,24 @@ final class PanelFitTests: XCTestCase {
         }
     }
 
+    /// The System panel: the monitors' long labels (embedding_std_ref) no longer push the system
+    /// figures along (at 80 columns "BLAS Skylake…" was cut), and the CPU bar stays clear of the
+    /// CPU figure (it covered "of 2").
+    func testSystemFiguresKeepTheirRoomBesideLongMonitorNames() {
+        var s = Fixtures.snapshot
+        s.system?.machineCores = 2
+        s.system?.blasCore = "SkylakeX"
+        s.monitors = ["embedding_std": 0.05, "embedding_std_ref": 0.09, "knn_top1": 0.3]
+        // 80×24: three rows, the BLAS kernel set cut only at the panel's edge; 120×40: all of it.
+        for (w, h, blas, monitors) in [(80, 24, "BLAS SkylakeX…", false), (120, 40, "BLAS SkylakeX ×2", true)] {
+            let rows = (0..<h).map { ScreenRenderer.render(s, UIState(), width: w, height: h, ctx).rowText($0) }
+            let dump = rows.joined(separator: "\n")
+            XCTAssertTrue(rows.contains { $0.contains("│CPU   1.76 cores of 2 ") }, "\(w) columns\n\(dump)")
+            XCTAssertTrue(rows.contains { $0.contains("│RSS   613 MiB   \(blas)") }, "\(w) columns\n\(dump)")
+            XCTAssertEqual(rows.contains { $0.contains("│embedding_std_ref 0.09") }, monitors, "\(w) columns\n\(dump)")
+        }
+    }
+
     /// A contrastive baseline never has tasks: the panel says why instead of "no tasks yet".
     func testTasksPanelOfTheBaselineSaysItHasNoMetaBranch() {
         var s = Fixtures.snapshot

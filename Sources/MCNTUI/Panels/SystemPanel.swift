@@ -6,6 +6,8 @@ public enum SystemPanel {
         let inner = ctx.frame(&b, rect, title: PanelID.system.title, focused: ui.focus == .system, key: 4)
         let t = ctx.theme, g = ctx.glyphs
         guard inner.height >= 1, inner.width >= 20 else { return }
+        // The system rows' labels are short; the monitors' (embedding_std_ref) get a column of
+        // their own, so they do not push the system figures off a narrow panel.
         var rows: [(String, String)] = []
         if let sys = s.system {
             rows.append(("CPU", String(format: "%.2f cores", sys.cpuCores) + (sys.machineCores > 0 ? " of \(sys.machineCores)" : "")))
@@ -21,20 +23,20 @@ public enum SystemPanel {
         } else {
             rows.append(("", "no system figures yet"))
         }
-        for key in s.monitors.keys.sorted() {
-            rows.append((String(key.prefix(18)), Format.number(s.monitors[key]!)))
-        }
-        let labelW = min(18, max(6, rows.map(\.0.count).max() ?? 6)) + 1
+        let systemRows = rows.count
+        let monitorLabels = s.monitors.keys.sorted().map { String($0.prefix(18)) }
+        for (key, label) in zip(s.monitors.keys.sorted(), monitorLabels) { rows.append((label, Format.number(s.monitors[key]!))) }
+        let systemW = 6, monitorW = min(18, max(6, monitorLabels.map(\.count).max() ?? 6)) + 1
         for (i, row) in rows.prefix(inner.height).enumerated() {
-            let y = inner.y + i
+            let y = inner.y + i, labelW = i < systemRows ? systemW : monitorW
             b.text(row.0, x: inner.x, y: y, style: t[.dim], clip: inner)
             b.text(ScreenBuffer.truncate(row.1, to: inner.width - labelW, ellipsis: g.ellipsis), x: inner.x + labelW, y: y, style: t[.normal], clip: inner)
         }
-        // CPU bar where there is room to the right of the first row.
-        if let sys = s.system, inner.width >= 40 {
+        // CPU bar where there is room to the right of the first row's text.
+        if let sys = s.system, let cpu = rows.first, inner.width >= 40 {
             // Scale to the machine's cores; when unknown, to the cores in use, at least 2.
             let cores = sys.machineCores > 0 ? Double(sys.machineCores) : max(2, sys.cpuCores.rounded(.up))
-            let w = min(16, inner.width - labelW - 14)
+            let w = min(16, inner.width - systemW - cpu.1.count - 2)
             if w >= 4 { b.bar(x: inner.maxX - w, y: inner.y, width: w, fraction: sys.cpuCores / cores, style: t[.barAccuracy], track: t[.dim], glyphs: g, clip: inner) }
         }
     }

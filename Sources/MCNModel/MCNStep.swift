@@ -84,18 +84,18 @@ public final class MCNStep {
         let bufferViews = BufferViews(layout: network.buffers, slab: buffers)
         let layout = network.params
 
-        // Support and query sets: clips, video ids (and below, for MCN, meta pairs).
+        // Support and query sets: rows and video ids (below: their clips and, for MCN, meta pairs).
         let (sRows, qRows) = setRows(videos: videos, views: v)
-        let sClips = Self.rows(sRows, of: clips), qClips = Self.rows(qRows, of: clips)
         let sGroups = sRows.map { $0 / v }, qGroups = qRows.map { $0 / v }
 
         if config.method == .contrastive {
             grad.zero()
-            // (clips, video ids, weight of its loss, name) of each loss the baseline takes.
+            // (clips, video ids, weight of its loss, name) of each loss the baseline takes; the
+            // sets' clips only when used (with split = "views" they are copies).
             let parts: [(Tensor, [Int], Float, String)] = config.baselineLoss == .batch
                 ? [(clips, (0..<clips.shape[0]).map { $0 / v }, 1, "contrastive")]
-                : [(sClips, sGroups, 0.5, "support"), (qClips, qGroups, 0.5, "query")]
-            var values: [String: Double] = ["loss_con": 0]
+                : [(Self.rows(sRows, of: clips), sGroups, 0.5, "support"), (Self.rows(qRows, of: clips), qGroups, 0.5, "query")]
+            var values: [String: Double] = [:], lossCon = 0.0
             for (partClips, groups, weight, name) in parts {
                 let t = Tape()
                 watch(t)
@@ -103,12 +103,14 @@ public final class MCNStep {
                 let r = network.setLoss(t, p, bufferViews, clips: t.constant(partClips), groups: groups, pairs: nil)
                 note(t, name)
                 t.backward(weight == 1 ? r.total : t.scale(r.total, weight))
-                values["loss_con"]! += Double(weight * r.contrastive)
+                lossCon += Double(weight * r.contrastive)
                 if parts.count > 1 { values["loss_con_\(name)"] = Double(r.contrastive) }
             }
-            values["loss_total"] = values["loss_con"]
+            values["loss_con"] = lossCon; values["loss_total"] = lossCon
             return MCNStepOutput(values: values, tasks: [], firstNonFinite: firstBad)
         }
+
+        let sClips = Self.rows(sRows, of: clips), qClips = Self.rows(qRows, of: clips)
 
         let neg = network.lossConfig.negativesPerPositive
         let sPairs = MetaPairs.sample(groups: sGroups, negativesPerPositive: neg, rng: &rng)

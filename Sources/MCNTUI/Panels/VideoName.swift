@@ -19,11 +19,6 @@ public enum VideoName {
         return String(folder) + "/" + String(file)
     }
 
-    /// The short name, with ` [class]` when it does not say its class (`clip7 [ZoomIn]`).
-    public static func withClass(_ video: String, _ className: String) -> String {
-        short(video) + classTag(short(video), className)
-    }
-
     /// The name with its class in `width` columns: elided in the middle, keeping its last two `_`
     /// parts (`_g12_c01`) and the class tag.
     public static func fit(_ video: String, className: String = "", width: Int, ellipsis: Character = "…") -> String {

@@ -15,6 +15,12 @@ public enum EngineCommand: Sendable, Equatable {
 /// The engine's state as a screen shows it.
 public enum EngineState: String, Sendable, Codable {
     case starting, running, paused, evaluating, checkpointing, finished, error
+    /// Only `view` says this: the run's trainer is gone without saying the run ended (killed, or
+    /// the machine went down); a resume continues from its last checkpoint.
+    case interrupted
+
+    /// Whether the run has ended (nothing more will happen in it).
+    public var hasEnded: Bool { self == .finished || self == .error || self == .interrupted }
 }
 
 /// Fixed facts about a run, sent once when it starts.

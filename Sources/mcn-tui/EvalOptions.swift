@@ -99,13 +99,17 @@ struct EvalModelOptions: ParsableArguments {
             section: figures, "\(section)_protocol": proto, "protocol": proto,
             "\(section)_details": details.merging(.object(evalSource(model))),
         ]
-        // A file from before per-section protocols: its figures were measured with its `protocol`,
-        // which this evaluation is about to replace; they keep it as their own.
-        let old = try EvalResultsFile.read(model.run.resultsPath)
-        for s in RunResults.figureSections where s != section && old[s] != nil && old["\(s)_protocol"] == nil {
-            if let p = old["protocol"] { sections["\(s)_protocol"] = p }
+        // Read, changed and written under the run's results lock: two evaluations of one run at
+        // once would otherwise each write the file as they read it, dropping the other's figures.
+        try model.run.withResultsLock {
+            // A file from before per-section protocols: its figures were measured with its `protocol`,
+            // which this evaluation is about to replace; they keep it as their own.
+            let old = try EvalResultsFile.read(model.run.resultsPath)
+            for s in RunResults.figureSections where s != section && old[s] != nil && old["\(s)_protocol"] == nil {
+                if let p = old["protocol"] { sections["\(s)_protocol"] = p }
+            }
+            try EvalResultsFile.update(model.run.resultsPath, sections: sections)
         }
-        try EvalResultsFile.update(model.run.resultsPath, sections: sections)
         if model.isRandom && !FileManager.default.fileExists(atPath: model.run.configPath) {
             try model.run.writeConfig(model.config)
         }

@@ -187,6 +187,47 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(r.protocolOf("probe")?["feature"], .string("gap"))
     }
 
+    /// A run directory takes one run: a new run there is refused (its metrics would be truncated),
+    /// and so is a second trainer while one trains; once the first is killed, a resume goes on.
+    func testARunDirectoryIsNeverTrainedOverOrTwiceAtOnce() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (cache, runDir) = (root + "/cache", root + "/r")
+        let (status, out) = try run(bin, try args(runDir, steps: 5, cache: cache))
+        XCTAssertEqual(status, 0, out)
+        let metrics = try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8)
+
+        let (again, againOut) = try run(bin, try args(runDir, steps: 5, cache: cache))
+        XCTAssertNotEqual(again, 0, againOut)
+        XCTAssertTrue(againOut.contains("\(runDir): already holds a run (checkpoint at step 5); --run-dir \(runDir) --resume auto continues it"), againOut)
+        XCTAssertEqual(againOut.split(separator: "\n").count, 1, "one line: \(againOut)")
+        XCTAssertEqual(try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8), metrics, "nothing written")
+
+        // A trainer resumes it for many steps; a second one is refused while the first trains.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = try args(runDir, steps: 100_000, cache: cache) + ["--resume", "auto"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && p.isRunning {
+            if MetricsLog.readRows(path: runDir + "/metrics.jsonl").contains(where: { $0.step >= 7 }) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertEqual(RunDirectory(path: runDir).trainerIsRunning, true)
+        let (second, secondOut) = try run(bin, try args(runDir, steps: 100_000, cache: cache) + ["--resume", "auto"])
+        XCTAssertNotEqual(second, 0, secondOut)
+        XCTAssertTrue(secondOut.contains("\(runDir): process \(p.processIdentifier) is training this run"), secondOut)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(RunDirectory(path: runDir).trainerIsRunning, false, "the kernel dropped the killed trainer's lock")
+        let last = RunDirectory(path: runDir).checkpointSteps().last ?? 0
+        let (resumed, resumedOut) = try run(bin, try args(runDir, steps: last + 2, cache: cache) + ["--resume", "auto"])
+        XCTAssertEqual(resumed, 0, resumedOut)
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

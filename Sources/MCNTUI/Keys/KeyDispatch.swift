@@ -105,7 +105,7 @@ public enum KeyDispatch {
         case .closeHelp: ui.helpOpen = false; ui.helpScroll = 0
         case .quit:
             let age = ctx.step - ctx.lastCheckpointStep
-            if ui.readOnly || ctx.state == .finished || ctx.state == .error || age <= ctx.quitConfirmSteps {
+            if ui.readOnly || ctx.state.hasEnded || age <= ctx.quitConfirmSteps {
                 quit = true
             } else {
                 ui.confirmQuit = true

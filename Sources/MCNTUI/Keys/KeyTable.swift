@@ -66,7 +66,7 @@ public enum KeyTable {
     /// Whether there is an engine to steer: not in a read-only view, nor once the run has ended.
     /// When there is none, the footer and the help leave the engine keys out.
     public static func canSteer(_ ui: UIState, state: EngineState) -> Bool {
-        !ui.readOnly && state != .finished && state != .error
+        !ui.readOnly && !state.hasEnded
     }
 
     /// The scopes active in this state, most specific first.

@@ -55,7 +55,7 @@ public struct Snapshot: Sendable, Equatable {
 
     /// Steps still to run at the recent pace, in seconds.
     public var etaSeconds: Double? {
-        guard let total = totalSteps, secondsPerStep > 0, state != .finished else { return nil }
+        guard let total = totalSteps, secondsPerStep > 0, !state.hasEnded else { return nil }
         return Double(max(0, total - step)) * secondsPerStep
     }
 

@@ -26,10 +26,10 @@ public struct SnapshotBuilder: Sendable {
             current.run = info
             current.step = info.startStep
             if info.stepsPerEpoch > 0 { current.epoch = info.startStep / info.stepsPerEpoch }
-            if current.state == .finished || current.state == .error { current.state = .starting }
+            if current.state.hasEnded { current.state = .starting }
         case .state(let s):
             current.state = s
-            if s == .paused { current.paused = true } else if s == .running || s == .finished || s == .error { current.paused = false }
+            if s == .paused { current.paused = true } else if s == .running || s.hasEnded { current.paused = false }
         case .step(let m):
             applyStep(m)
         case .tasks(let step, let tasks):

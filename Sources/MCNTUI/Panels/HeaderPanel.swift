@@ -46,6 +46,7 @@ public enum HeaderPanel {
         case .checkpointing: return ("CHECKPOINTING", .stateBusy)
         case .finished: return ("FINISHED", .stateFinished)
         case .error: return ("ERROR", .stateError)
+        case .interrupted: return ("INTERRUPTED", .statePaused)
         }
     }
 

@@ -5,8 +5,11 @@ import MCNTrain
 /// metrics.jsonl and train.log as events. Call `poll()` repeatedly from one thread.
 ///
 /// The run's state is what train.log last said (`TrainLogLine.state`: running, paused, finished,
-/// error). Only when it has not said the run ended, paused or failed (no train.log, or a trainer that
-/// was killed) does the age of the files decide: nothing written for `quietSeconds` reads as finished.
+/// error), checked against the trainer's lock on the run (RunLock): a run whose trainer is gone
+/// without train.log saying it ended reads as interrupted (killed, or the machine went down). For
+/// runs whose trainer took no lock (written before there was one), when train.log has not said the
+/// run ended, paused or failed, the age of the files decides: nothing written for `quietSeconds`
+/// reads as finished.
 public struct RunDirectoryFollower {
     public let directory: String
     private var started = false
@@ -41,6 +44,8 @@ public struct RunDirectoryFollower {
 
     /// The events for everything new since the last poll.
     public mutating func poll(now: Date = Date()) -> [EngineEvent] {
+        // Asked before the files are read: a trainer gone by now wrote its last lines before.
+        let trainerRunning = RunDirectory(path: directory).trainerIsRunning
         var out: [EngineEvent] = []
         var newLog: [TrainLogLine] = []
         if !started {
@@ -69,11 +74,18 @@ public struct RunDirectoryFollower {
         // Lines after the first poll mean the run is writing now.
         if (!newMetrics.isEmpty || !newLog.isEmpty) && reportedState != nil { lastGrowth = now }
         let state: EngineState
-        switch logState {
-        case .paused?, .finished?, .error?: state = logState!
-        default: state = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
+        switch (logState, trainerRunning) {
+        case (.finished?, _), (.error?, _): state = logState!
+        case (_, false?): state = .interrupted
+        case (.paused?, _): state = .paused
+        case (_, true?): state = .running
+        case (_, nil): state = now.timeIntervalSince(lastGrowth) > quietSeconds ? .finished : .running
         }
         if state != reportedState {
+            if state == .interrupted {
+                out.append(.logEntry(.warning, "the trainer is not running and train.log does not say the run ended (killed?); --run-dir \(directory) --resume auto continues from its last checkpoint",
+                                     step: nil))
+            }
             if state == .finished && logState != .finished && reportedState != .finished {
                 out.append(.logEntry(.warning, "nothing written for \(Int(quietSeconds)) s and train.log does not say the run ended: shown as finished",
                                      step: nil))

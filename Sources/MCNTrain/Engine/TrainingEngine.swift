@@ -29,6 +29,8 @@ public final class TrainingEngine: @unchecked Sendable {
     public var evaluator: RunEvaluator?
     /// Warnings about the setup, said when the run starts (in train.log and on the screen).
     public var setupWarnings: [String] = []
+    /// The trainer's lock on the run directory, held while the engine lives (see RunLock).
+    public var runLock: RunLock?
 
     let data: TrainingData
     let stepper: MCNStep

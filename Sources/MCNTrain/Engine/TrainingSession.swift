@@ -73,17 +73,35 @@ public struct TrainingSession {
         if !config.data.dir.hasPrefix("/") { try config.set("data.dir", .string(absolutePath(config.data.dir))) }
         let run = runPath.map(RunDirectory.init(path:)) ?? RunDirectory(root: "runs", name: config.run.name.isEmpty ? nil : config.run.name)
         if config.run.name.isEmpty { try config.set("run.name=\((run.path as NSString).lastPathComponent)") }
+        // One trainer a run, and a new run never over an old one: refused here, before any work, when
+        // the directory is there; a directory made meanwhile is checked again when it is locked below.
+        let fresh = r.resume == nil
+        let earlyLock = run.exists ? try lockRun(run, fresh: fresh) : nil
         BLAS.setThreads(config.optim.blasThreads)
 
         let dataset = try openDataset(config)
         try checkBatch(config, trainVideos: dataset.train.count, source: config.data.dir)
         let data = try openTrainingData(config, dataset: dataset)
+        let lock = try earlyLock ?? lockRun(run, fresh: fresh)
         let engine = try TrainingEngine(config: config, run: run, data: data, resume: resume)
+        engine.runLock = lock
         engine.setupWarnings = setupWarnings(config, dataset: dataset)
         if !dataset.test.isEmpty {
             engine.evaluator = DatasetEvaluator(dataset: dataset, pipeline: data.loader.pipeline, config: config)
         }
         return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
+    }
+
+    /// Takes the trainer's lock on the run directory; a fresh run is refused where a run was
+    /// started before (its metrics would be truncated and its checkpoints mixed with the new ones).
+    static func lockRun(_ run: RunDirectory, fresh: Bool) throws -> RunLock {
+        let lock = try run.lockForTraining()
+        if fresh && run.holdsRun {
+            let steps = run.checkpointSteps()
+            let what = steps.last.map { "a run (checkpoint at step \($0))" } ?? "a run"
+            throw FileError("\(run.path): already holds \(what); --run-dir \(run.path) --resume auto continues it, or give another --run-dir")
+        }
+        return lock
     }
 
     /// What the run should be told about its setup: data.flip is off by default for the sample

@@ -115,6 +115,10 @@ public struct RunResults: Codable, Sendable, Equatable {
     /// Read-modify-write of a run's results.json (created when missing). Only this type's sections
     /// are replaced (a section set to nil is removed); every other section of the file stays.
     public static func update(_ run: RunDirectory, _ change: (inout RunResults) -> Void) throws {
+        try run.withResultsLock { try unlockedUpdate(run, change) }
+    }
+
+    private static func unlockedUpdate(_ run: RunDirectory, _ change: (inout RunResults) -> Void) throws {
         let path = run.resultsPath
         var r = FileManager.default.fileExists(atPath: path) ? try read(path: path) : RunResults()
         change(&r)

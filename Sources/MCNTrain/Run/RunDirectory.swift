@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The files of one checkpoint: `step-00001200.safetensors` (parameters),
 /// `step-00001200.optim.safetensors` (optimiser state) and `step-00001200.json` (CheckpointMeta).
@@ -68,7 +71,45 @@ public struct RunDirectory: Sendable, Equatable {
     /// `checkpoints/last`: the newest checkpoint's stem, e.g. `step-00001200`.
     public var lastPointerPath: String { "\(checkpointsPath)/last" }
 
+    /// Held by the trainer while it trains into the run (see RunLock).
+    public var trainerLockPath: String { "\(path)/.trainer.lock" }
+    /// Held by an evaluation while it rewrites results.json.
+    var resultsLockPath: String { "\(path)/.results.lock" }
+
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Whether a run was started here: its config, a metrics row or a checkpoint is there.
+    public var holdsRun: Bool {
+        let fm = FileManager.default
+        let metricsSize = (try? fm.attributesOfItem(atPath: metricsJSONLPath))?[.size] as? Int ?? 0
+        return fm.fileExists(atPath: configPath) || metricsSize > 0 || !checkpointSteps().isEmpty
+    }
+
+    /// Creates the directory and takes the trainer's lock, for as long as the returned value lives;
+    /// refused (one line naming the directory and the process) while another trainer holds it.
+    public func lockForTraining() throws -> RunLock {
+        try create()
+        guard let lock = try RunLock.exclusive(trainerLockPath, wait: false) else {
+            let holder = (try? String(contentsOfFile: trainerLockPath, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let who = Int(holder).map { "process \($0)" } ?? "another process"
+            throw FileError("\(path): \(who) is training this run; wait for it or stop it, or give another --run-dir")
+        }
+        lock.record("\(getpid())\n")
+        return lock
+    }
+
+    /// Whether a trainer is training into the run now; nil for a run whose trainer never took the
+    /// lock (written before there was one, or not yet started).
+    public var trainerIsRunning: Bool? { RunLock.isHeld(trainerLockPath) }
+
+    /// Runs `body` holding the results lock (waiting for another evaluation to finish with it).
+    public func withResultsLock<T>(_ body: () throws -> T) throws -> T {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let lock = try RunLock.exclusive(resultsLockPath, wait: true)
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
 
     /// Creates the directory and `checkpoints/` (fine when they exist).
     public func create() throws {

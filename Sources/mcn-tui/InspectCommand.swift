@@ -148,5 +148,5 @@ struct InspectCommand: ParsableCommand {
         return String(decoding: d, as: UTF8.self)
     }
 
-    private func emit(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+    private func emit(_ s: String) { emitLine(s) }
 }

@@ -4,28 +4,33 @@ import Foundation
 import Glibc
 #endif
 
-/// Ctrl-C and SIGTERM: the first asks for a clean stop (the engine checkpoints and exits), a
-/// second exits at once.
+/// Ctrl-C, SIGTERM and SIGHUP (the terminal or the SSH connection closed): the first asks for a
+/// clean stop (the engine checkpoints and exits); a further Ctrl-C or SIGTERM exits at once. A
+/// hangup only ever asks for the clean stop: it may come twice (to the session's leader and to its
+/// foreground group), and the second must not cost the checkpoint.
 enum StopSignals {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-    nonisolated(unsafe) private static var count = 0
+    nonisolated(unsafe) private static var stopAsked = false
 
-    static func install(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void = { exit(130) }) {
+    /// `alreadyStopping`: the stop was asked for another way (the screen closed on a signal), so
+    /// Ctrl-C or SIGTERM exits at once.
+    static func install(alreadyStopping: Bool = false, onFirst: @escaping @Sendable () -> Void = {},
+                        onSecond: @escaping @Sendable () -> Void = { exit(130) }) {
+        keepRunningOnBrokenPipes()
+        stopAsked = alreadyStopping
         let queue = DispatchQueue(label: "mcn.signals")
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             s.setEventHandler {
-                count += 1
-                if count == 1 { onFirst() } else { onSecond() }
+                if !stopAsked { stopAsked = true; onFirst() } else if sig != SIGHUP { onSecond() }
             }
             s.resume()
             sources.append(s)
         }
     }
-}
 
-/// Writes a line to standard error.
-func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+    /// A training command's output piped into a reader that goes away (`| head`, a closed `tee`)
+    /// makes writes fail instead of killing the trainer before its checkpoint.
+    static func keepRunningOnBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 }

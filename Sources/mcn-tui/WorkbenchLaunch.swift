@@ -7,11 +7,12 @@ import MCNTrain
 func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws -> Int32 {
     let options = try screen.workbenchOptions(readOnly: false)
     let engine = session.engine
+    StopSignals.keepRunningOnBrokenPipes()
     engine.start()
     let exit = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
     // The screen is gone; say what happens while the engine finishes its step and checkpoint.
     engine.commands.send(.stop)
-    if case .signal = exit { StopSignals.install(onFirst: {}) }  // a further Ctrl-C exits at once
+    if case .signal = exit { StopSignals.install(alreadyStopping: true) }  // a further Ctrl-C exits at once
     if engine.outcome == nil {
         printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints …")
     }

@@ -228,6 +228,39 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(resumed, 0, resumedOut)
     }
 
+    /// The SSH connection drops: SIGHUP (here twice, as a session's leader and its foreground
+    /// group may each get one) stops the run with a checkpoint of the step it was at, and output to
+    /// a reader that has gone away does not kill it first.
+    func testAHangupStopsTheRunWithACheckpoint() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = try args(runDir, steps: 100_000, cache: root + "/cache") + ["--set", "run.checkpoint_every=1000"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        try pipe.fileHandleForReading.close()   // the terminal is gone: writes now fail
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && p.isRunning {
+            if MetricsLog.readRows(path: runDir + "/metrics.jsonl").contains(where: { $0.step >= 3 }) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(p.processIdentifier, SIGHUP)
+        kill(p.processIdentifier, SIGHUP)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit)
+        XCTAssertEqual(p.terminationStatus, 0)
+        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
+        let stopped = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("stopped at step ") })
+        let step = try XCTUnwrap(Int(stopped.split(separator: " ").last ?? ""))
+        XCTAssertGreaterThanOrEqual(step, 3)
+        XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log)
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

@@ -83,7 +83,7 @@ public struct RunDirectoryFollower {
         }
         if state != reportedState {
             if state == .interrupted {
-                out.append(.logEntry(.warning, "the trainer is not running and train.log does not say the run ended (killed?); --run-dir \(directory) --resume auto continues from its last checkpoint",
+                out.append(.logEntry(.warning, "the trainer is not running and train.log does not say the run ended (killed?); --run-dir \(directory) --resume auto continues it",
                                      step: nil))
             }
             if state == .finished && logState != .finished && reportedState != .finished {

@@ -124,8 +124,3 @@ func processCPUSeconds() -> Double {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
-
-/// Writes a line to standard output at once (unbuffered), so figures appear as they are measured.
-func emitLine(_ s: String) {
-    FileHandle.standardOutput.write(Data((s + "\n").utf8))
-}

@@ -128,7 +128,11 @@ final class PanelFitTests: XCTestCase {
             XCTAssertGreaterThan(shown, 0)
             if shown < total { XCTAssertTrue(legend.contains("  +\(total - shown)"), "\(w) columns: \(legend)") }
             else { XCTAssertFalse(legend.contains("+"), "\(w) columns: \(legend)") }
+            // The total is listed first: a narrow legend hides its parts, never the loss itself.
+            XCTAssertTrue(legend.contains("━total "), "\(w) columns: \(legend)")
         }
+        XCTAssertEqual(CurvesPanel.legendOrder(["loss_con_query", "loss_meta_query", "loss_total"]), [2, 0, 1])
+        XCTAssertEqual(CurvesPanel.legendOrder(["acc_meta_support", "acc_meta_query"]), [0, 1])
     }
 
     /// The log pane cut "warn: skipped unreadable video…" before the file name, the one thing the

@@ -28,8 +28,9 @@ final class RunViewTests: XCTestCase {
         } else { XCTFail() }
     }
 
-    /// The trainer writes no `kind`: its monitor and evaluation rows are told from step rows by
-    /// what they hold, and neither becomes a loss curve or a 0 clips/s step.
+    /// Files from before the trainer wrote a `kind` (old-style lines): their monitor and evaluation
+    /// rows are told from step rows by what they hold, and neither becomes a loss curve or a 0
+    /// clips/s step.
     func testRowsWithoutKindAreToldApartByContent() {
         var p = MetricsLineParser()
         let step = p.parse(#"{"step":50,"epoch":0,"clips_per_s":20,"data_wait":0.1,"data_wait_seconds":0.05,"loss_total":2,"lr":0.01,"step_seconds":0.5}"#, lineNumber: 1)
@@ -66,6 +67,72 @@ final class RunViewTests: XCTestCase {
         let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
         XCTAssertTrue(frame.contains("knn_top1"), frame)
         XCTAssertTrue(frame.contains("40.00 clips/s"), frame)
+    }
+
+    /// The trainer names each row's kind, and a step row holds its tasks: the kind decides (an
+    /// untimed step is a step, a monitor named like a loss is a monitor), the tasks follow the step,
+    /// and a malformed `tasks` member is said and skipped while the rest of its line counts.
+    func testRowsWithKindAndTasks() {
+        var p = MetricsLineParser()
+        let tasks = [TaskLoss(video: "v_A_g01_c01", metaLoss: 0.75, pairAccuracy: 0.5), TaskLoss(video: "v_B_g02_c01", metaLoss: 0.25, pairAccuracy: 1)]
+        let line = MetricsRow(step: 10, epoch: 0, kind: .step, values: ["clips_per_s": 20, "loss_total": 2, "inner_drop": 0.125, "step_seconds": 0.5],
+                              tasks: tasks).jsonLine
+        let ev = p.parse(line, lineNumber: 1)
+        XCTAssertEqual(ev.count, 2, "\(ev)")
+        guard case .step(let m)? = ev.first else { return XCTFail("\(ev)") }
+        XCTAssertEqual(m.values, ["loss_total": 2, "inner_drop": 0.125]); XCTAssertEqual(m.clipsPerSecond, 20)
+        XCTAssertEqual(ev.last, .tasks(step: 10, tasks))
+        XCTAssertEqual(p.parse(#"{"step":10,"epoch":0,"kind":"monitor","feature_rank":12,"loss_probe":0.5}"#, lineNumber: 2),
+                       [.monitors(step: 10, ["feature_rank": 12, "loss_probe": 0.5])])
+        XCTAssertEqual(p.parse(#"{"step":10,"epoch":0,"kind":"eval","R@1":0.5}"#, lineNumber: 3),
+                       [.retrieval(RetrievalSummary(step: 10, recall: [1: 0.5], queries: [], thumbnails: [:]))])
+        // After timed rows an untimed row would read as monitors; its kind says it is a step.
+        guard case .step(let untimed)? = p.parse(#"{"step":11,"epoch":0,"kind":"step","loss_total":1.5}"#, lineNumber: 4).first else { return XCTFail() }
+        XCTAssertEqual(untimed.values, ["loss_total": 1.5])
+        // Malformed tasks: the step stays, the tasks are skipped with a warning naming the line.
+        for bad in [#""oops""#, "[1, 2]", #"[{"video": 3, "meta_loss": 1, "pair_accuracy": 1}]"#, #"[{"video": "v", "meta_loss": "x", "pair_accuracy": 1}]"#,
+                    #"[{"video": "v", "meta_loss": 1}]"#, #"{"video": "v"}"#] {
+            let ev = MetricsLineParser.parse(#"{"step":12,"epoch":0,"kind":"step","loss_total":1,"tasks":"# + bad + "}", file: "m.jsonl", lineNumber: 5)
+            XCTAssertEqual(ev.count, 2, "\(bad): \(ev)")
+            guard case .step(let s)? = ev.first else { return XCTFail("\(bad): \(ev)") }
+            XCTAssertEqual(s.values, ["loss_total": 1], bad)
+            XCTAssertEqual(ev.last, .log(.warning, "m.jsonl:5: `tasks` is not a list of tasks, skipped"), bad)
+        }
+        // null is NaN, as MetricsLog writes it; an empty list is no event (the engine sends none).
+        let nan = MetricsLineParser.parse(#"{"step":13,"epoch":0,"kind":"step","tasks":[{"video":"v","meta_loss":null,"pair_accuracy":0.5}]}"#, lineNumber: 6)
+        guard case .tasks(13, let t)? = nan.last else { return XCTFail("\(nan)") }
+        XCTAssertTrue(t[0].metaLoss.isNaN); XCTAssertEqual(t[0].pairAccuracy, 0.5)
+        XCTAssertEqual(MetricsLineParser.parse(#"{"step":14,"epoch":0,"kind":"step","loss_total":1,"tasks":[]}"#, lineNumber: 7).count, 1)
+    }
+
+    /// `view` shows what the live screen showed: a real run's tasks and inner-drop sparkline read
+    /// back from its files give the same Tasks panel as its events did.
+    func testViewShowsTheTasksTheLiveScreenShowed() throws {
+        let root = NSTemporaryDirectory() + "mcn-view-tasks-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = RunDirectory(path: root)
+        let engine = try Fixtures.tinyEngine(run: run, ["run.steps=10", "run.checkpoint_every=0"])
+        engine.runLoop()
+        var live = SnapshotBuilder()
+        live.apply(engine.events.drain())
+        var view = SnapshotBuilder()
+        var f = RunDirectoryFollower(directory: run.path)
+        view.apply(f.poll())
+        let (l, v) = (live.snapshot(), view.snapshot())
+        XCTAssertEqual(l.tasks.count, 2); XCTAssertEqual(l.tasksStep, 10)
+        XCTAssertEqual(v.tasks, l.tasks); XCTAssertEqual(v.tasksStep, l.tasksStep)
+        XCTAssertEqual(v.series["inner_drop"]?.values.count, 1, "measured on step 10")
+        XCTAssertEqual(v.series["inner_drop"]?.values, l.series["inner_drop"]?.values)
+        XCTAssertFalse(v.logs.contains { $0.level == .warning && $0.text.contains("metrics.jsonl") }, "\(v.logs)")
+        let rect = Rect(x: 0, y: 0, width: 60, height: 10)
+        func panel(_ s: Snapshot) -> String {
+            var b = ScreenBuffer(width: rect.width, height: rect.height)
+            TasksPanel.render(s, UIState(readOnly: true), into: &b, rect: rect, Fixtures.dark)
+            return b.textDump()
+        }
+        XCTAssertEqual(panel(v), panel(l))
+        XCTAssertFalse(panel(v).contains("no tasks yet"), panel(v))
+        XCTAssertTrue(panel(v).contains("inner drop"), panel(v))
     }
 
     /// train.log lines become the live log's entries: level and message without the timestamp,

@@ -12,6 +12,54 @@ final class MetricsLogTests: XCTestCase {
         XCTAssertNil(MetricsRow(jsonLine: #"{"step":4,"epo"#))
     }
 
+    /// A training step's row names its kind and keeps its tasks; rows written before rows had a
+    /// kind read as they did.
+    func testRowsKeepTheirKindAndTasks() {
+        let tasks = [TaskLoss(video: "v_A_g01_c01", metaLoss: 0.75, pairAccuracy: 0.5),
+                     TaskLoss(video: "v_\"odd\"", metaLoss: .nan, pairAccuracy: 1)]
+        let row = MetricsRow(step: 3, epoch: 1, kind: .step, values: ["loss_total": 2.5, "lr": 0.01], tasks: tasks)
+        XCTAssertEqual(row.jsonLine, #"{"step":3,"epoch":1,"kind":"step","loss_total":2.5,"lr":0.01,"tasks":["#
+            + #"{"video":"v_A_g01_c01","meta_loss":0.75,"pair_accuracy":0.5},{"video":"v_\"odd\"","meta_loss":null,"pair_accuracy":1}]}"#)
+        let back = MetricsRow(jsonLine: Substring(row.jsonLine))!
+        XCTAssertEqual(back.kind, .step); XCTAssertEqual(back.values, ["loss_total": 2.5, "lr": 0.01])
+        XCTAssertEqual(back.tasks.map(\.video), ["v_A_g01_c01", #"v_"odd""#])
+        XCTAssertEqual(back.tasks[0], tasks[0]); XCTAssertTrue(back.tasks[1].metaLoss.isNaN); XCTAssertEqual(back.tasks[1].pairAccuracy, 1)
+        // Evaluation and monitor rows: a kind, no tasks member.
+        XCTAssertEqual(MetricsRow(step: 4, epoch: 1, kind: .eval, values: ["R@1": 0.25]).jsonLine, #"{"step":4,"epoch":1,"kind":"eval","R@1":0.25}"#)
+        XCTAssertEqual(MetricsRow(step: 4, epoch: 1, kind: .monitor, values: ["knn_top1": 0.5]).jsonLine,
+                       #"{"step":4,"epoch":1,"kind":"monitor","knn_top1":0.5}"#)
+        // An old line: no kind, no tasks.
+        let old = MetricsRow(jsonLine: #"{"step":3,"epoch":0,"clips_per_s":20,"loss_total":2}"#)!
+        XCTAssertNil(old.kind); XCTAssertEqual(old.tasks, []); XCTAssertEqual(old.values, ["clips_per_s": 20, "loss_total": 2])
+        // Foreign lines.
+        XCTAssertNil(MetricsRow(jsonLine: #"{"step":3,"epoch":0,"kind":"party"}"#))
+        XCTAssertNil(MetricsRow(jsonLine: #"{"step":3,"epoch":0,"tasks":[{"video":1,"meta_loss":1,"pair_accuracy":1}]}"#))
+        XCTAssertNil(MetricsRow(jsonLine: #"{"step":3,"epoch":0,"tasks":{"video":"a"}}"#))
+    }
+
+    /// The CSV keeps to number columns: a row's kind and tasks stay out of it, also when the CSV is
+    /// rewritten from metrics.jsonl (a new column, a resume), and a resume keeps them in metrics.jsonl.
+    func testKindAndTasksStayOutOfTheCSV() throws {
+        let dir = try temporaryDirectory()
+        let j = dir + "/m.jsonl", c = dir + "/m.csv"
+        let task = TaskLoss(video: "v_a", metaLoss: 0.5, pairAccuracy: 1)
+        do {
+            let log = try MetricsLog(jsonlPath: j, csvPath: c)
+            try log.append(MetricsRow(step: 1, epoch: 0, kind: .step, values: ["loss": 2.5], tasks: [task]))
+            try log.append(MetricsRow(step: 2, epoch: 0, kind: .step, values: ["loss": 2.25], tasks: [task]))
+            try log.append(MetricsRow(step: 2, epoch: 0, kind: .eval, values: ["R@1": 0.125]))
+            try log.append(MetricsRow(step: 3, epoch: 0, kind: .step, values: ["loss": 2], tasks: [task]))
+            XCTAssertEqual(log.columns, ["step", "epoch", "R@1", "loss"])
+        }
+        XCTAssertEqual(try String(contentsOfFile: c, encoding: .utf8), "step,epoch,R@1,loss\n1,0,,2.5\n2,0,,2.25\n2,0,0.125,\n3,0,,2\n")
+        _ = try MetricsLog(jsonlPath: j, csvPath: c, resumeAt: 2)
+        let rows = MetricsLog.readRows(path: j)
+        XCTAssertEqual(rows.map(\.step), [1, 2, 2])
+        XCTAssertEqual(rows.map(\.kind), [.step, .step, .eval])
+        XCTAssertEqual(rows.map(\.tasks), [[task], [task], []])
+        XCTAssertEqual(try String(contentsOfFile: c, encoding: .utf8), "step,epoch,R@1,loss\n1,0,,2.5\n2,0,,2.25\n2,0,0.125,\n")
+    }
+
     func testAppendWidensCSVHeader() throws {
         let dir = try temporaryDirectory()
         let log = try MetricsLog(jsonlPath: dir + "/m.jsonl", csvPath: dir + "/m.csv")

@@ -1,5 +1,6 @@
 import XCTest
 import MCNTensor
+import MCNModel
 @testable import MCNTrain
 
 /// The engine on synthetic data with a very small R3D: resume, config checks, NaN handling.
@@ -99,6 +100,37 @@ final class TrainingEngineTests: XCTestCase {
         XCTAssertEqual(events.last, .finished(step: 3))
     }
 
+    /// Each row of metrics.jsonl says what it is; a logged step keeps the tasks the screen got.
+    func testMetricsRowsNameTheirKindAndKeepTheTasks() throws {
+        let run = RunDirectory(path: root + "/k")
+        let engine = try TrainingEngine(config: try config(["run.steps=4", "run.log_every=2", "run.monitor_every=2", "run.eval_every=2"]),
+                                        run: run, data: data())
+        engine.evaluator = FixedEvaluator()
+        engine.runLoop()
+        let events = engine.events.drain()
+        let rows = MetricsLog.readRows(path: run.metricsJSONLPath)
+        XCTAssertEqual(rows.map(\.step), [2, 2, 2, 4, 4, 4])
+        XCTAssertEqual(rows.map(\.kind), [.step, .monitor, .eval, .step, .monitor, .eval])
+        XCTAssertEqual(rows[1].values, ["knn_top1": 0.5]); XCTAssertEqual(rows[2].values, ["R@1": 0.25])
+        // The tasks of the logged steps only, as sent to the screen.
+        var sent: [Int: [TaskLoss]] = [:]
+        for e in events { if case .tasks(let step, let t) = e { sent[step] = t } }
+        XCTAssertEqual(sent.keys.sorted(), [1, 2, 3, 4])
+        for row in rows where row.kind == .step {
+            XCTAssertEqual(row.tasks.count, 2); XCTAssertEqual(row.tasks, sent[row.step])
+        }
+        XCTAssertTrue(rows.filter { $0.kind != .step }.allSatisfy(\.tasks.isEmpty))
+
+        // The contrastive baseline has no tasks: its step rows hold none.
+        let baseline = RunDirectory(path: root + "/k2")
+        try train(try config(["run.steps=2", "method.method=contrastive"]), run: baseline)
+        let baselineRows = MetricsLog.readRows(path: baseline.metricsJSONLPath)
+        XCTAssertEqual(baselineRows.map(\.kind), [.step, .step])
+        XCTAssertTrue(baselineRows.allSatisfy(\.tasks.isEmpty))
+        let text = try String(contentsOfFile: baseline.metricsJSONLPath, encoding: .utf8)
+        XCTAssertFalse(text.contains("tasks"), text)
+    }
+
     func testStopCommandCheckpointsAndEnds() throws {
         let run = RunDirectory(path: root + "/e")
         let events = try train(try config(["run.steps=50"]), run: run, commands: [.stop])
@@ -135,4 +167,13 @@ final class TrainingEngineTests: XCTestCase {
             for name in file.names { XCTAssertTrue(try file.floats(name).allSatisfy(\.isFinite), name) }
         }
     }
+}
+
+/// Fixed figures for the engine's evaluations.
+final class FixedEvaluator: RunEvaluator {
+    func retrieval(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> RetrievalSummary {
+        RetrievalSummary(step: step, recall: [1: 0.25], queries: [], thumbnails: [:])
+    }
+
+    func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double] { ["knn_top1": 0.5] }
 }

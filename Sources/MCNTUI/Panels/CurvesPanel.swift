@@ -60,11 +60,14 @@ public enum CurvesPanel {
             }
         }
         // Row 0 legend; chart; last row x range and notes.
-        let entries = lines.map { "\(ctx.glyphs.plot == .ascii ? "*" : "━")\(CurveSeriesSet.label($0.name)) \($0.legendValue.map(Format.short) ?? "--")" }
+        let legend = legendOrder(lines.map(\.name))
+        let entries = legend.map { i in
+            "\(ctx.glyphs.plot == .ascii ? "*" : "━")\(CurveSeriesSet.label(lines[i].name)) \(lines[i].legendValue.map(Format.short) ?? "--")"
+        }
         let shown = legendCount(entries.map(\.count), width: inner.width)
         var lx = inner.x
-        for (i, l) in lines.prefix(shown).enumerated() {
-            lx = b.text(entries[i] + "  ", x: lx, y: inner.y, style: ctx.theme.seriesStyle(colourIndex(l.name, i)), clip: inner)
+        for (k, i) in legend.prefix(shown).enumerated() {
+            lx = b.text(entries[k] + "  ", x: lx, y: inner.y, style: ctx.theme.seriesStyle(colourIndex(lines[i].name, i)), clip: inner)
         }
         if shown < lines.count { b.text("+\(lines.count - shown)", x: lx, y: inner.y, style: t[.note], clip: inner) }
         let chart = Rect(x: inner.x + axisWidth, y: inner.y + 1, width: inner.width - axisWidth, height: inner.height - 2)
@@ -97,6 +100,14 @@ public enum CurvesPanel {
             let n = notes.joined(separator: " · ")
             b.text(n, x: chart.x + max(0, (chart.width - n.count) / 2), y: y, style: t[.note], clip: inner)
         }
+    }
+
+    /// The order of the series in the legend: `loss_total` first, so a narrow panel hides the parts
+    /// of the loss behind `+N` rather than the loss itself; the others in the set's order. (The
+    /// chart still draws the total last, on top.)
+    static func legendOrder(_ names: [String]) -> [Int] {
+        let first = names.indices.filter { names[$0] == "loss_total" }
+        return first + names.indices.filter { names[$0] != "loss_total" }
     }
 
     /// How many legend entries of these widths fit in `width`, two spaces apart, with room for a

@@ -1,8 +1,10 @@
 import Foundation
 import MCNTrain
 
-/// Turns one line of a run's metrics.jsonl into engine events. Lenient, and it tells the rows apart
-/// by what they hold, since the trainer writes no `kind`:
+/// Turns one line of a run's metrics.jsonl into engine events. Lenient. The trainer names each
+/// row's `kind` (`MetricsRow.Kind`: `step`, `eval`, `monitor`; also honoured: `checkpoint` and a few
+/// other spellings); a training step also holds its query set's tasks (`MetricsTasks`), which become
+/// the Tasks panel's. Files written before rows had a kind are told apart by what the rows hold:
 ///
 /// - a training step carries timing (`clips_per_s`, `step_seconds`, ...) and the losses; its
 ///   numbers become series (`step` and `epoch` excepted);
@@ -11,8 +13,8 @@ import MCNTrain
 ///   Once the file has shown timed step rows, a row without timing is never a step: its other
 ///   numbers are monitors too (a monitor the trainer adds later still lands in the System panel).
 ///
-/// A row that mixes them gives one event of each. An explicit `"kind"` (`eval`, `monitor`,
-/// `checkpoint`, ...) is honoured where a file has one. A bad line becomes one warning naming it.
+/// A step row that also holds R@k or monitor keys gives one event of each. A bad line becomes one
+/// warning naming it; so does a malformed `tasks` member, and the rest of its line still counts.
 public struct MetricsLineParser {
     /// Keys that describe the step rather than being series.
     static let stepKeys: Set<String> = ["step", "epoch", "kind", "time", "timestamp", "wall_time", "elapsed",
@@ -37,15 +39,28 @@ public struct MetricsLineParser {
     public mutating func parse(_ line: String, file: String = "metrics.jsonl", lineNumber: Int) -> [EngineEvent] {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return [] }
-        guard let data = trimmed.data(using: .utf8),
-              let obj = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
+        guard let data = trimmed.data(using: .utf8), let row = try? JSONDecoder().decode(MetricsLineObject.self, from: data) else {
             return [.log(.warning, "\(file):\(lineNumber): not a JSON object, skipped")]
         }
+        let obj = row.members
         let numbers = obj.compactMapValues(\.number)
         guard let step = numbers["step"].flatMap(Self.integer) else {
             return [.log(.warning, "\(file):\(lineNumber): no `step`, skipped")]
         }
         let values = numbers.filter { !Self.stepKeys.contains($0.key) }
+        // The tasks come after the row's own events, as the engine sends them after the step.
+        var tasks: [EngineEvent] = []
+        switch row.tasks {
+        case .list(let list) where !list.isEmpty: tasks = [.tasks(step: step, list)]
+        case .malformed: tasks = [.log(.warning, "\(file):\(lineNumber): `tasks` is not a list of tasks, skipped")]
+        default: break
+        }
+        return events(obj, step: step, numbers: numbers, values: values) + tasks
+    }
+
+    /// The events of a row, by its `kind` or, without one, by what it holds.
+    private mutating func events(_ obj: [String: JSONScalar], step: Int, numbers: [String: Double],
+                                 values: [String: Double]) -> [EngineEvent] {
         switch obj["kind"]?.string?.lowercased() {
         case "checkpoint":
             // Said in the log as the engine says it (the snapshot records a checkpoint without a line).
@@ -57,22 +72,33 @@ public struct MetricsLineParser {
         case "eval", "evaluation", "retrieval":
             return Self.evalEvents(step: step, recall: values.filter { Self.recallK($0.key) != nil },
                                    monitors: values.filter { Self.recallK($0.key) == nil })
-        case .some(let other) where other != "step" && other != "train":
+        case "step", "train":
+            return stepEvents(step: step, numbers: numbers, values: values)
+        case .some:
             // An unknown kind: keep its numbers as monitors rather than mixing them into the curves.
             return [.monitors(step: step, values)]
-        default:
+        case nil:
             break
         }
+        // A file from before rows had a kind: an untimed row is an evaluation and/or monitors when
+        // it holds only R@k and monitor keys, or holds any once the file has shown timed steps.
+        let timed = Self.timingKeys.contains { numbers[$0] != nil }
+        let evalKeys = values.keys.filter { Self.recallK($0) != nil || Self.isMonitor($0) }.count
+        if !timed && (evalKeys > 0 || sawTimedStep) && (evalKeys == values.count || sawTimedStep) {
+            return Self.evalEvents(step: step, recall: values.filter { Self.recallK($0.key) != nil },
+                                   monitors: values.filter { Self.recallK($0.key) == nil })
+        }
+        return stepEvents(step: step, numbers: numbers, values: values)
+    }
+
+    /// A training step of these numbers, and a retrieval summary and monitors of its R@k and
+    /// monitor keys, when it holds any.
+    private mutating func stepEvents(step: Int, numbers: [String: Double], values: [String: Double]) -> [EngineEvent] {
         var recall: [String: Double] = [:], monitors: [String: Double] = [:], rest: [String: Double] = [:]
         for (k, v) in values {
             if Self.recallK(k) != nil { recall[k] = v } else if Self.isMonitor(k) { monitors[k] = v } else { rest[k] = v }
         }
-        let timed = Self.timingKeys.contains { numbers[$0] != nil }
-        if timed { sawTimedStep = true }
-        // Not a training step: an evaluation and/or monitors.
-        if !timed && (!recall.isEmpty || !monitors.isEmpty || sawTimedStep) && (rest.isEmpty || sawTimedStep) {
-            return Self.evalEvents(step: step, recall: recall, monitors: monitors.merging(rest) { a, _ in a })
-        }
+        if Self.timingKeys.contains(where: { numbers[$0] != nil }) { sawTimedStep = true }
         let stepSeconds = numbers["step_s"] ?? numbers["step_time"] ?? numbers["step_seconds"] ?? 0
         // Unknown clips/s is NaN, which the header's average leaves out (0 would drag it down).
         let metrics = StepMetrics(step: step, epoch: numbers["epoch"].flatMap(Self.integer) ?? 0, values: rest,
@@ -112,6 +138,33 @@ public struct MetricsLineParser {
             if let n = Int(k.dropFirst(p.count)), n > 0 { return n }
         }
         return nil
+    }
+}
+
+/// A metrics line read in one pass: its `tasks` member (`MetricsTasks`), and its other members as
+/// scalars.
+struct MetricsLineObject: Decodable {
+    enum Tasks { case none, malformed, list([TaskLoss]) }
+
+    var members: [String: JSONScalar] = [:]
+    var tasks = Tasks.none
+
+    struct Key: CodingKey {
+        var stringValue: String
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        for key in c.allKeys {
+            if key.stringValue == "tasks" {
+                tasks = (try? c.decode(MetricsTasks.self, forKey: key)).map { .list($0.list) } ?? .malformed
+            } else {
+                members[key.stringValue] = try c.decode(JSONScalar.self, forKey: key)
+            }
+        }
     }
 }
 

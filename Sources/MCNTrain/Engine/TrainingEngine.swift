@@ -227,12 +227,10 @@ public final class TrainingEngine: @unchecked Sendable {
         lastValues = values
         events.send(.step(StepMetrics(step: step, epoch: batch.epoch, values: values, clipsPerSecond: values["clips_per_s"]!,
                                       dataWaitSeconds: batch.waitSeconds, stepSeconds: stepSeconds)))
-        if !out.tasks.isEmpty {
-            events.send(.tasks(step: step, out.tasks.map {
-                TaskLoss(video: batch.videoNames[$0.video], metaLoss: $0.loss, pairAccuracy: $0.accuracy)
-            }))
-        }
-        if logging { try metrics?.append(step: step, epoch: batch.epoch, values: values) }
+        let tasks = out.tasks.map { TaskLoss(video: batch.videoNames[$0.video], metaLoss: $0.loss, pairAccuracy: $0.accuracy) }
+        if !tasks.isEmpty { events.send(.tasks(step: step, tasks)) }
+        // The row keeps the tasks too, so `mcn-tui view` shows what the screen showed.
+        if logging { try metrics?.append(MetricsRow(step: step, epoch: batch.epoch, kind: .step, values: values, tasks: tasks)) }
         emitSystem(decodeSeconds: batch.waitSeconds)
         return true
     }
@@ -276,7 +274,7 @@ public final class TrainingEngine: @unchecked Sendable {
             events.send(.retrieval(r))
             var row: [String: Double] = [:]
             for (k, v) in r.recall { row["R@\(k)"] = v }
-            try metrics?.append(step: step, epoch: data.position.epoch, values: row)
+            try metrics?.append(MetricsRow(step: step, epoch: data.position.epoch, kind: .eval, values: row))
             say(.info, "retrieval at step \(step): " + r.recall.keys.sorted().map { String(format: "R@%d %.3f", $0, r.recall[$0]!) }.joined(separator: " "))
         } catch {
             say(.error, "evaluation failed: \(error)")
@@ -289,7 +287,7 @@ public final class TrainingEngine: @unchecked Sendable {
             let m = try evaluator.monitors(network: network, theta: theta, buffers: buffers, step: step)
             guard !m.isEmpty else { return }
             events.send(.monitors(step: step, m))
-            try metrics?.append(step: step, epoch: data.position.epoch, values: m)
+            try metrics?.append(MetricsRow(step: step, epoch: data.position.epoch, kind: .monitor, values: m))
         } catch {
             say(.warning, "monitors failed: \(error)")
         }

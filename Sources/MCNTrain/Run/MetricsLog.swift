@@ -3,45 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// One row of metrics: a step, its epoch, and named values (losses, accuracies, monitors).
-public struct MetricsRow: Sendable, Equatable {
-    public var step: Int
-    public var epoch: Int
-    public var values: [String: Double]
-
-    public init(step: Int, epoch: Int, values: [String: Double]) {
-        self.step = step; self.epoch = epoch; self.values = values
-    }
-
-    /// `{"step":12,"epoch":0,"acc_meta_query":0.5,"loss_con_query":2.1}`: `step` and `epoch`
-    /// first, then the values by sorted key; NaN and ±infinity as `null`.
-    public var jsonLine: String {
-        var parts = ["\"step\":\(step)", "\"epoch\":\(epoch)"]
-        for (k, v) in values.sorted(by: { $0.key < $1.key }) where k != "step" && k != "epoch" {
-            parts.append("\(JSONText.quote(k)):\(JSONText.number(v))")
-        }
-        return "{" + parts.joined(separator: ",") + "}"
-    }
-
-    /// Parses a line written by `jsonLine` (nil for a torn or foreign line). `null` reads as NaN.
-    public init?(jsonLine line: Substring) {
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let step = obj["step"] as? Int, let epoch = obj["epoch"] as? Int else { return nil }
-        var values: [String: Double] = [:]
-        for (k, v) in obj where k != "step" && k != "epoch" {
-            if let n = v as? NSNumber { values[k] = n.doubleValue } else if v is NSNull { values[k] = .nan } else { return nil }
-        }
-        self.init(step: step, epoch: epoch, values: values)
-    }
-}
-
 /// Appends metrics rows to `metrics.jsonl` (one JSON object per line) and `metrics.csv` (the same
 /// rows), each line written with one `write` call as it comes, so a reader or a crash sees whole
 /// lines.
 ///
 /// CSV columns: `step`, `epoch`, then the union of every value name seen so far, sorted. When a
 /// row brings a new name, the CSV is rewritten atomically (from metrics.jsonl) with the wider
-/// header; rows without a value leave the cell empty. NaN is written `nan`.
+/// header; rows without a value leave the cell empty. NaN is written `nan`. A row's `kind` and
+/// `tasks` are in metrics.jsonl only: the CSV keeps to number columns, for spreadsheets.
 ///
 /// Opening with `resumeAt: s` keeps only the rows with step ≤ s (and drops a torn last line),
 /// rewriting both files atomically, so a resumed run does not duplicate rows.
@@ -80,7 +49,7 @@ public final class MetricsLog: @unchecked Sendable {
         guard jsonlFD >= 0 else { throw FileError("\(jsonlPath): metrics log is closed") }
         try MetricsLog.writeAll(jsonlFD, row.jsonLine + "\n", path: jsonlPath)
         let known = Set(columns)
-        if row.values.keys.contains(where: { !known.contains($0) }) {
+        if row.values.keys.contains(where: { !known.contains($0) && !MetricsRow.reservedKeys.contains($0) }) {
             // A new value name: rewrite the CSV with the wider header from the JSON lines.
             let rows = MetricsLog.readRows(path: jsonlPath)
             columns = MetricsLog.columns(for: rows)
@@ -109,7 +78,7 @@ public final class MetricsLog: @unchecked Sendable {
     static func columns(for rows: [MetricsRow]) -> [String] {
         var names = Set<String>()
         for r in rows { names.formUnion(r.values.keys) }
-        names.remove("step"); names.remove("epoch")
+        names.subtract(MetricsRow.reservedKeys)
         return ["step", "epoch"] + names.sorted()
     }
 

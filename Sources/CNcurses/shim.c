@@ -27,6 +27,15 @@ void mcn_screen_close(void) {
     if (screen_open) { screen_open = 0; endwin(); }
 }
 
+int mcn_terminal_check(void) {
+    int err = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK) return err == 1 ? 2 : 1;
+    const char *cup = tigetstr("cup");
+    const int addressable = cup != NULL && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return addressable ? 0 : 2;
+}
+
 int mcn_screen_open(int timeout_ms) {
     if (initscr() == NULL) return -1;
     screen_open = 1;

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MCNTUI
 import MCNTrain
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,12 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if headless || isatty(STDOUT_FILENO) == 0 {
+            throw ExitCode(runHeadless(session))
+        }
+        // A terminal the screen cannot use (an unknown TERM over SSH, a dumb one): the run goes on
+        // as lines rather than ending here.
+        if let problem = NcursesBackend.terminalProblem() {
+            printError("\(problem): printing lines instead of the workbench")
             throw ExitCode(runHeadless(session))
         }
         throw ExitCode(try runWorkbench(session, screen: screen))

@@ -62,7 +62,8 @@ struct ViewCommand: ParsableCommand {
 
     func run() throws {
         do { try RunDirectoryFollower.validate(directory: runDir) } catch let e as BackendError {
-            throw ValidationError(e.description)
+            printError("error: \(e.description)")
+            throw ExitCode(2)
         }
         let options = try screen.workbenchOptions(readOnly: true)
         if let dump {
@@ -77,6 +78,10 @@ struct ViewCommand: ParsableCommand {
             return
         }
         let events = MessageChannel<EngineEvent>(), commands = MessageChannel<EngineCommand>()
+        if let problem = NcursesBackend.terminalProblem() {
+            printError("error: \(problem); --dump WIDTHxHEIGHT prints the screen as text")
+            throw ExitCode(2)
+        }
         RunDirectoryFollower.follow(directory: runDir, into: events)
         try Workbench.run(events: events, commands: commands, options: options)
     }

@@ -261,6 +261,24 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log)
     }
 
+    /// On a terminal the screen cannot use (a TERM this machine's terminfo lacks, as over SSH from a
+    /// newer terminal), the run trains as lines instead of ending with ncurses' "Error opening
+    /// terminal". `script` gives the command a terminal of its own.
+    func testAnUnusableTerminalTrainsAsLines() throws {
+        let bin = try binary()
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to give the command a terminal") }
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let command = ([bin] + (try args(root + "/r", steps: 3, cache: root + "/cache")).filter { $0 != "--headless" })
+            .map { "'\($0)'" }.joined(separator: " ")
+        let (status, out) = try run(script, ["-qec", "env TERM=no-such-terminal \(command)", "/dev/null"])
+        XCTAssertEqual(status, 0, out)
+        XCTAssertTrue(out.contains("TERM=no-such-terminal: this machine's terminfo has no such terminal"), out)
+        XCTAssertTrue(out.contains("printing lines instead of the workbench"), out)
+        XCTAssertTrue(out.contains("finished 3 steps"), out)
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

@@ -24,6 +24,10 @@ int mcn_screen_cols(void);
 void mcn_set_locale_from_env(void);
 /// 1 where the current locale's character set is UTF-8.
 int mcn_locale_is_utf8(void);
+/// Whether the terminal named by TERM can show the screen, asked of terminfo without opening it
+/// (initscr exits the process on an unknown TERM): 0 yes, 1 terminfo has no such terminal (or
+/// TERM is unset), 2 it cannot move the cursor (dumb, hardcopy).
+int mcn_terminal_check(void);
 /// initscr plus the usual modes: cbreak, noecho, keypad, a getch timeout (ms), hidden cursor, a
 /// short Esc delay, colours where the terminal has them; registers an atexit restore.
 /// Returns 0 on success.

@@ -1,4 +1,5 @@
 @preconcurrency import CNcurses
+import Foundation
 
 /// The only code that talks to ncurses: copies ScreenBuffers to the terminal (changed cells only),
 /// reads keys, and restores the terminal. Use from one thread.
@@ -17,6 +18,7 @@ public final class NcursesBackend {
     /// Opens the screen (sets the locale first). `timeoutMs` is the key-read tick.
     public init(timeoutMs: Int32 = 50) throws {
         mcn_set_locale_from_env()
+        if let problem = Self.terminalProblem() { throw BackendError(description: problem) }
         guard mcn_screen_open(timeoutMs) == 0 else { throw BackendError(description: "cannot open the terminal (is TERM set?)") }
         isOpen = true
         mcn_install_signal_handlers()
@@ -26,6 +28,17 @@ public final class NcursesBackend {
     }
 
     deinit { close() }
+
+    /// Why this terminal cannot show the screen (one line naming TERM), or nil when it can.
+    public static func terminalProblem() -> String? {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        switch mcn_terminal_check() {
+        case 0: return nil
+        case 1 where term.isEmpty: return "TERM is not set"
+        case 1: return "TERM=\(term): this machine's terminfo has no such terminal (TERM=xterm-256color works in most)"
+        default: return "TERM=\(term) cannot move the cursor"
+        }
+    }
 
     public static var localeIsUTF8: Bool {
         mcn_set_locale_from_env()

@@ -37,9 +37,10 @@ public struct MetricsLineParser {
 
     /// The next line of a file.
     public mutating func parse(_ line: String, file: String = "metrics.jsonl", lineNumber: Int) -> [EngineEvent] {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return [] }
-        guard let data = trimmed.data(using: .utf8), let row = try? JSONDecoder().decode(MetricsLineObject.self, from: data) else {
+        // JSON allows whitespace around the object, so the line is not trimmed first (Foundation's
+        // trimming took a third of the time `view` spent opening a long run).
+        if line.allSatisfy(\.isWhitespace) { return [] }
+        guard let row = try? JSONDecoder().decode(MetricsLineObject.self, from: Data(line.utf8)) else {
             return [.log(.warning, "\(file):\(lineNumber): not a JSON object, skipped")]
         }
         let obj = row.members

@@ -48,6 +48,24 @@ final class TrainCommandEndToEndTests: XCTestCase {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self))
     }
 
+    /// Starts `mcn-tui ARGS` (output to `output`, else nowhere) and returns once its run directory's
+    /// metrics.jsonl has a row at `step` or later (or it ended, or two minutes passed).
+    func startTraining(_ bin: String, _ args: [String], runDir: String, untilStep step: Int,
+                       output: Pipe? = nil) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        p.standardOutput = output ?? FileHandle.nullDevice
+        p.standardError = output ?? FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && p.isRunning {
+            if MetricsLog.readRows(path: runDir + "/metrics.jsonl").contains(where: { $0.step >= step }) { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return p
+    }
+
     func testKilledRunResumesBitIdentically() throws {
         let bin = try binary()
         let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
@@ -58,17 +76,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
 
         // Start the same run, SIGKILL it once step 12 is logged (checkpoint at 10), resume to 16.
         let killed = root + "/killed"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = try args(killed, steps: 16, cache: cache)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && p.isRunning {
-            if MetricsLog.readRows(path: killed + "/metrics.jsonl").contains(where: { $0.step >= 12 }) { break }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        let p = try startTraining(bin, try args(killed, steps: 16, cache: cache), runDir: killed, untilStep: 12)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let (status2, out2) = try run(bin, try args(killed, steps: 16, cache: cache) + ["--resume", "auto"])
@@ -205,17 +213,8 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8), metrics, "nothing written")
 
         // A trainer resumes it for many steps; a second one is refused while the first trains.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = try args(runDir, steps: 100_000, cache: cache) + ["--resume", "auto"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && p.isRunning {
-            if MetricsLog.readRows(path: runDir + "/metrics.jsonl").contains(where: { $0.step >= 7 }) { break }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        let p = try startTraining(bin, try args(runDir, steps: 100_000, cache: cache) + ["--resume", "auto"],
+                                  runDir: runDir, untilStep: 7)
         XCTAssertEqual(RunDirectory(path: runDir).trainerIsRunning, true)
         let (second, secondOut) = try run(bin, try args(runDir, steps: 100_000, cache: cache) + ["--resume", "auto"])
         XCTAssertNotEqual(second, 0, secondOut)
@@ -236,19 +235,10 @@ final class TrainCommandEndToEndTests: XCTestCase {
         let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runDir = root + "/r"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = try args(runDir, steps: 100_000, cache: root + "/cache") + ["--set", "run.checkpoint_every=1000"]
         let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        try pipe.fileHandleForReading.close()   // the terminal is gone: writes now fail
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && p.isRunning {
-            if MetricsLog.readRows(path: runDir + "/metrics.jsonl").contains(where: { $0.step >= 3 }) { break }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        try pipe.fileHandleForReading.close()   // the terminal is gone: writes fail
+        let p = try startTraining(bin, try args(runDir, steps: 100_000, cache: root + "/cache") + ["--set", "run.checkpoint_every=1000"],
+                                  runDir: runDir, untilStep: 3, output: pipe)
         kill(p.processIdentifier, SIGHUP)
         kill(p.processIdentifier, SIGHUP)
         p.waitUntilExit()

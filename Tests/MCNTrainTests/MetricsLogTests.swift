@@ -96,6 +96,46 @@ final class MetricsLogTests: XCTestCase {
         XCTAssertEqual(csv.last, "21,0,21")
     }
 
+    /// A resume cuts the files after the last row it keeps: those rows stay byte for byte (nothing
+    /// decoded and written back). Files it cannot read that way are rewritten from their rows.
+    func testResumeCutsTheFilesAfterTheRowsItKeeps() throws {
+        let dir = try temporaryDirectory()
+        let j = dir + "/m.jsonl", c = dir + "/m.csv"
+        do {
+            let log = try MetricsLog(jsonlPath: j, csvPath: c)
+            for s in 1...12 {
+                try log.append(MetricsRow(step: s, epoch: s / 5, kind: .step, values: ["loss": 1 / Double(s), "lr": .nan]))
+                if s % 4 == 0 { try log.append(MetricsRow(step: s, epoch: s / 5, kind: .eval, values: ["R@1": 0.1 * Double(s)])) }
+            }
+            try log.append(MetricsRow(step: 12, epoch: 2, kind: .monitor, values: ["knn_top1": 0.5]))
+        }
+        let (jsonl, csv) = (try String(contentsOfFile: j, encoding: .utf8), try String(contentsOfFile: c, encoding: .utf8))
+        func through(_ text: String, lines: Int) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).prefix(lines).map { $0 + "\n" }.joined()
+        }
+        XCTAssertNotNil(MetricsResumeCut(jsonlPath: j, csvPath: c, upTo: 8))
+        let log = try MetricsLog(jsonlPath: j, csvPath: c, resumeAt: 8)
+        // Steps 1–8 and the evaluations at 4 and 8: ten rows.
+        XCTAssertEqual(try String(contentsOfFile: j, encoding: .utf8), through(jsonl, lines: 10))
+        XCTAssertEqual(try String(contentsOfFile: c, encoding: .utf8), through(csv, lines: 11))
+        // The header keeps the monitor's column, which only step 12 had (its cells stay empty).
+        XCTAssertEqual(log.columns, ["step", "epoch", "R@1", "knn_top1", "loss", "lr"])
+        try log.append(MetricsRow(step: 9, epoch: 1, kind: .step, values: ["loss": 0.5]))
+        XCTAssertEqual(MetricsLog.readRows(path: j).map(\.step), [1, 2, 3, 4, 4, 5, 6, 7, 8, 8, 9])
+        XCTAssertEqual(try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n").last, "9,1,,,0.5,")
+
+        // A line from elsewhere, or a CSV that lost a row: read and written back instead.
+        try (#"{"note":"by hand"}"# + "\n" + String(contentsOfFile: j, encoding: .utf8)).write(toFile: j, atomically: true, encoding: .utf8)
+        XCTAssertNil(MetricsResumeCut(jsonlPath: j, csvPath: c, upTo: 8))
+        _ = try MetricsLog(jsonlPath: j, csvPath: c, resumeAt: 8)
+        XCTAssertEqual(MetricsLog.readRows(path: j).map(\.step), [1, 2, 3, 4, 4, 5, 6, 7, 8, 8])
+        let rows = try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n")
+        try (rows.dropLast().map { $0 + "\n" }.joined()).write(toFile: c, atomically: true, encoding: .utf8)
+        XCTAssertNil(MetricsResumeCut(jsonlPath: j, csvPath: c, upTo: 8))
+        _ = try MetricsLog(jsonlPath: j, csvPath: c, resumeAt: 8)
+        XCTAssertEqual(try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n").count, 11)
+    }
+
     func testTrainLogLinesAreTimestamped() throws {
         let dir = try temporaryDirectory()
         let log = try TrainLog(path: dir + "/train.log")

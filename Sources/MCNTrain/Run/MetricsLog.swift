@@ -12,8 +12,9 @@ import Glibc
 /// header; rows without a value leave the cell empty. NaN is written `nan`. A row's `kind` and
 /// `tasks` are in metrics.jsonl only: the CSV keeps to number columns, for spreadsheets.
 ///
-/// Opening with `resumeAt: s` keeps only the rows with step ≤ s (and drops a torn last line),
-/// rewriting both files atomically, so a resumed run does not duplicate rows.
+/// Opening with `resumeAt: s` keeps only the rows with step ≤ s (and drops a torn last line), so a
+/// resumed run does not duplicate rows: both files are cut after them (MetricsResumeCut), or, where
+/// they cannot be read that way, rewritten atomically from the rows kept.
 public final class MetricsLog: @unchecked Sendable {
     public let jsonlPath: String
     public let csvPath: String
@@ -28,11 +29,16 @@ public final class MetricsLog: @unchecked Sendable {
     public init(jsonlPath: String, csvPath: String, resumeAt: Int? = nil) throws {
         self.jsonlPath = jsonlPath
         self.csvPath = csvPath
-        var rows: [MetricsRow] = []
-        if let s = resumeAt { rows = MetricsLog.readRows(path: jsonlPath).filter { $0.step <= s } }
-        try AtomicFile.write(rows.map { $0.jsonLine + "\n" }.joined(), to: jsonlPath)
-        columns = MetricsLog.columns(for: rows)
-        try AtomicFile.write(MetricsLog.csv(rows, columns: columns), to: csvPath)
+        if let s = resumeAt, let cut = MetricsResumeCut(jsonlPath: jsonlPath, csvPath: csvPath, upTo: s) {
+            try cut.apply(jsonlPath: jsonlPath, csvPath: csvPath)
+            columns = cut.columns
+        } else {
+            var rows: [MetricsRow] = []
+            if let s = resumeAt { rows = MetricsLog.readRows(path: jsonlPath).filter { $0.step <= s } }
+            try AtomicFile.write(rows.map { $0.jsonLine + "\n" }.joined(), to: jsonlPath)
+            columns = MetricsLog.columns(for: rows)
+            try AtomicFile.write(MetricsLog.csv(rows, columns: columns), to: csvPath)
+        }
         jsonlFD = try MetricsLog.openAppend(jsonlPath)
         csvFD = try MetricsLog.openAppend(csvPath)
     }

@@ -10,6 +10,8 @@ public enum EngineCommand: Sendable, Equatable {
     case stop
     /// Replaces the base learning rate of the outer optimiser (the schedule still scales it).
     case setLearningRate(Double)
+
+    public var isStop: Bool { self == .stop }
 }
 
 /// The engine's state as a screen shows it.

@@ -11,6 +11,11 @@ public final class MessageChannel<Message: Sendable>: Sendable {
         queue.withLock { $0.append(message) }
     }
 
+    /// Whether a message waiting to be drained matches (it stays in the channel).
+    public func contains(where matches: (Message) -> Bool) -> Bool {
+        queue.withLock { $0.contains(where: matches) }
+    }
+
     /// Everything sent since the last drain, in order.
     public func drain() -> [Message] {
         queue.withLock { q in

@@ -20,13 +20,22 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let session: TrainingSession
+        // Said by the engine when the run starts (on the screen too, where lines printed now would
+        // hide behind it); printed here only when the run does not start.
+        var warnings: [String] = []
         do {
-            session = try TrainingSession.prepare(options.request, warn: { printError("warning: \($0)") })
+            session = try TrainingSession.prepare(options.request, warn: { warnings.append($0) })
         } catch {
+            for w in warnings { printError("warning: \(w)") }
             printError("error: \(error)")
             throw ExitCode(2)
         }
         if headless || isatty(STDOUT_FILENO) == 0 {
+            throw ExitCode(runHeadless(session))
+        }
+        // Keys come from standard input: without a terminal there, the screen could not be steered.
+        if isatty(STDIN_FILENO) == 0 {
+            printError("standard input is not a terminal: printing lines instead of the workbench")
             throw ExitCode(runHeadless(session))
         }
         // A terminal the screen cannot use (an unknown TERM over SSH, a dumb one): the run goes on

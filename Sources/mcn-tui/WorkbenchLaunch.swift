@@ -14,7 +14,7 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
     engine.commands.send(.stop)
     if case .signal = exit { StopSignals.install(alreadyStopping: true) }  // a further Ctrl-C exits at once
     if engine.outcome == nil {
-        printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints …")
+        printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints … (Ctrl-C again exits without it)")
     }
     while true {
         // Read before draining: the engine sends its last events before it records how it ended.

@@ -131,3 +131,21 @@ final class EvalModelTests: XCTestCase {
         XCTAssertEqual(json["top1"]?.double, r.testTop1)
     }
 }
+
+/// An extraction asked to stop (the run is stopping during an evaluation) ends before the next video.
+final class FeatureExtractionStopTests: XCTestCase {
+    func testAnExtractionAskedToStopEndsBeforeTheNextVideo() throws {
+        let config = try RunConfig.load(file: nil, overrides: ["model.width=0.25", "data.clip_frames=4", "data.clip_size=16", "eval.clips=1"])
+        let model = try EvalModel.random(config: config, runDir: NSTemporaryDirectory() + "mcn-stop-\(UUID().uuidString)")
+        var extractor = model.extractor(pipeline: VideoPipeline(cache: nil, shortSide: 18))
+        let videos = (0..<3).map { VideoItem(path: "/nonexistent/v\($0).avi", relativeName: "v\($0).avi", label: 0, className: "c") }
+        var asked = 0
+        extractor.shouldStop = { asked += 1; return asked > 1 }
+        let out = extractor.extract(videos)
+        XCTAssertTrue(out.stopped)
+        XCTAssertEqual(out.skipped.count, 1, "one video tried (unreadable, skipped), then stopped")
+        XCTAssertEqual(asked, 2)
+        extractor.shouldStop = nil
+        XCTAssertFalse(extractor.extract(videos).stopped)
+    }
+}

@@ -269,6 +269,31 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertTrue(out.contains("finished 3 steps"), out)
     }
 
+    /// A run killed before its first checkpoint, resumed with `--resume auto` from elsewhere and no
+    /// flags: it starts over with its own config.toml (seed, learning rate, steps, data), not the
+    /// defaults, and says so where the run's messages go.
+    func testAResumeWithoutACheckpointStartsOverWithTheRunsConfig() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        let first = try args(runDir, steps: 100_000, cache: root + "/cache")
+            + ["--seed", "7", "--set", "optim.lr=0.005", "--set", "run.checkpoint_every=100000"]
+        let p = try startTraining(bin, first, runDir: runDir, untilStep: 2)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertTrue(RunDirectory(path: runDir).checkpointSteps().isEmpty)
+        let (status, out) = try run(bin, ["train", "--headless", "--resume", "auto", "--run-dir", runDir, "--steps", "3"])
+        XCTAssertEqual(status, 0, out)
+        XCTAssertTrue(out.contains("no checkpoint to resume; starting from step 0 with the run's config.toml"), out)
+        let config = try RunConfig.load(file: runDir + "/config.toml")
+        XCTAssertEqual(config.run.seed, 7)
+        XCTAssertEqual(config.optim.lr, 0.005)
+        XCTAssertEqual(config.model.width, 0.25)
+        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("warning no checkpoint to resume") || log.contains("no checkpoint to resume; starting from step 0"), log)
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

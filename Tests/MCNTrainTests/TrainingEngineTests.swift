@@ -138,6 +138,57 @@ final class TrainingEngineTests: XCTestCase {
         XCTAssertEqual(run.latestValidCheckpoint()?.meta.step, 0)
     }
 
+    /// A checkpoint that cannot be written (a full disk; here `checkpoints` is a file) is said and
+    /// training goes on; only the run's last checkpoint failing ends it as failed, once, naming why.
+    func testACheckpointThatCannotBeWrittenDoesNotEndTheRun() throws {
+        let run = RunDirectory(path: root + "/r")
+        // Directories where the parameters of steps 2, 4 and 6 would go: those checkpoints fail.
+        for s in [2, 4, 6] { try FileManager.default.createDirectory(atPath: run.checkpointFiles(step: s).parameters, withIntermediateDirectories: true) }
+        let engine = try TrainingEngine(config: try config(["run.steps=6", "run.checkpoint_every=2"]), run: run, data: data(), resume: nil)
+        engine.runLoop()
+        let events = engine.events.drain()
+        let errors = events.compactMap { e -> String? in if case .log(.error, let m) = e { return m } else { return nil } }
+        XCTAssertEqual(errors.count, 3, "\(errors)")   // steps 2, 4 and 6; the last is also the run's failure
+        XCTAssertEqual(errors[0], "checkpoint at step 2 not written: \(run.checkpointFiles(step: 2).parameters): rename failed: Is a directory; there is none yet, training goes on (c tries again)")
+        XCTAssertTrue(errors[1].hasPrefix("checkpoint at step 4 not written:"), errors[1])
+        XCTAssertEqual(events.compactMap { e -> Int? in if case .step(let m) = e { return m.step } else { return nil } }, Array(1...6))
+        XCTAssertEqual(MetricsLog.readRows(path: run.metricsJSONLPath).map(\.step), Array(1...6))
+        guard case .failed(let message)? = engine.outcome else { return XCTFail("\(String(describing: engine.outcome))") }
+        XCTAssertEqual(message, "step 6: the last checkpoint could not be written; there is none")
+        XCTAssertEqual(events.filter { if case .failed = $0 { return true } else { return false } }.count, 1)
+        XCTAssertFalse(events.contains { if case .log(.error, let m) = $0 { return m == message } else { return false } },
+                       "the ending is said once (as .failed), not also as a log line")
+    }
+
+    /// A checkpoint that fails half-way leaves none of its files, and `last` names the previous one.
+    func testAHalfWrittenCheckpointLeavesNothingBehind() throws {
+        let run = RunDirectory(path: root + "/r")
+        try train(try config(["run.steps=4"]), run: run)
+        XCTAssertEqual(run.lastPointer(), "step-00000004")
+        let next = run.checkpointFiles(step: 5)
+        // The optimiser's file cannot be put in place (a directory is there), after the parameters were.
+        try FileManager.default.createDirectory(atPath: next.optimizer, withIntermediateDirectories: true)
+        let engine = try TrainingEngine(config: try config(["run.steps=5"]), run: run, data: data(),
+                                        resume: try RunDirectory.checkpoint(at: run.path, warn: { _ in }))
+        engine.runLoop()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: next.parameters), "the parameters written before the failure are removed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: next.meta))
+        XCTAssertEqual(run.lastPointer(), "step-00000004")
+        guard case .failed(let message)? = engine.outcome else { return XCTFail("\(String(describing: engine.outcome))") }
+        XCTAssertEqual(message, "step 5: the last checkpoint could not be written; the newest one is step 4")
+    }
+
+    /// `e` pressed twice before the engine takes it: one evaluation of that step.
+    func testOneEvaluationAStepHoweverOftenAsked() throws {
+        let engine = try TrainingEngine(config: try config(["run.steps=2"]), run: RunDirectory(path: root + "/r"), data: data(), resume: nil)
+        engine.evaluator = FixedEvaluator()
+        engine.commands.send(.evaluateNow)
+        engine.commands.send(.evaluateNow)
+        engine.runLoop()
+        let retrievals = engine.events.drain().filter { if case .retrieval = $0 { return true } else { return false } }
+        XCTAssertEqual(retrievals.count, 1)
+    }
+
     func testNonFiniteLossPausesWithoutCheckpointingIt() throws {
         let run = RunDirectory(path: root + "/f")
         let cfg = try config(["run.steps=6", "optim.lr=1e30", "run.checkpoint_every=0"])

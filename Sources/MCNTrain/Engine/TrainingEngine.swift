@@ -42,6 +42,10 @@ public final class TrainingEngine: @unchecked Sendable {
     private(set) public var step = 0
     private var baseLR: Double
     private var lastCheckpointStep = -1
+    /// The step evaluated last (-1: none yet).
+    private var lastEvaluatedStep = -1
+    /// Whether the last metrics row could not be written (said once until one is).
+    private var metricsFailing = false
     private var log: TrainLog?
     private var metrics: MetricsLog?
     private var lastValues: [String: Double] = [:]
@@ -102,9 +106,9 @@ public final class TrainingEngine: @unchecked Sendable {
             try open()
             try loop()
         } catch {
+            // One line on the screen and in headless output: `.failed` is shown as the error.
             let message = "\(error)"
             log?.error(message)
-            events.send(.log(.error, message))
             events.send(.state(.error))
             events.send(.failed(message))
             ending.withLock { $0 = .failed(message) }
@@ -148,10 +152,11 @@ public final class TrainingEngine: @unchecked Sendable {
             case .resume:
                 if paused { paused = false; events.send(.state(.running)); say(.info, "resumed at step \(step)") }
             case .checkpointNow:
-                try checkpoint()
+                checkpoint()
                 events.send(.state(paused ? .paused : .running))
             case .evaluateNow:
-                evaluate()
+                // Pressed again before the first was taken: one evaluation of this step.
+                if lastEvaluatedStep != step { evaluate() }
                 events.send(.state(paused ? .paused : .running))
             case .stop:
                 say(.info, "stopping at step \(step)")
@@ -172,11 +177,15 @@ public final class TrainingEngine: @unchecked Sendable {
             if paused { Thread.sleep(forTimeInterval: 0.02); continue }
             if try !trainOneStep() { paused = true; events.send(.state(.paused)) }
             let every = config.run
-            if every.checkpointEvery > 0 && step % every.checkpointEvery == 0 && step < totalSteps { try checkpoint() ; events.send(.state(.running)) }
+            if every.checkpointEvery > 0 && step % every.checkpointEvery == 0 && step < totalSteps { checkpoint(); events.send(.state(.running)) }
             if every.monitorEvery > 0 && step % every.monitorEvery == 0 { monitors() }
             if every.evalEvery > 0 && step % every.evalEvery == 0 && step < totalSteps { evaluate(); events.send(.state(.running)) }
         }
-        if lastCheckpointStep != step { try checkpoint() }
+        if lastCheckpointStep != step && !checkpoint() {
+            // The run ends without the state it reached: say so as its ending (exit status 1).
+            throw FileError("step \(step): the last checkpoint could not be written; "
+                            + (lastCheckpointStep >= 0 ? "the newest one is step \(lastCheckpointStep)" : "there is none"))
+        }
         if !stopped && config.run.evalEvery > 0 { evaluate() }
         say(.info, stopped ? "stopped at step \(step)" : "finished \(step) steps")
         events.send(.state(.finished))
@@ -230,7 +239,7 @@ public final class TrainingEngine: @unchecked Sendable {
         let tasks = out.tasks.map { TaskLoss(video: batch.videoNames[$0.video], metaLoss: $0.loss, pairAccuracy: $0.accuracy) }
         if !tasks.isEmpty { events.send(.tasks(step: step, tasks)) }
         // The row keeps the tasks too, so `mcn-tui view` shows what the screen showed.
-        if logging { try metrics?.append(MetricsRow(step: step, epoch: batch.epoch, kind: .step, values: values, tasks: tasks)) }
+        if logging { record(MetricsRow(step: step, epoch: batch.epoch, kind: .step, values: values, tasks: tasks)) }
         emitSystem(decodeSeconds: batch.waitSeconds)
         return true
     }
@@ -247,13 +256,27 @@ public final class TrainingEngine: @unchecked Sendable {
                                         blasCore: BLAS.core.isEmpty ? nil : BLAS.core)))
     }
 
-    /// Writes a checkpoint of the current state (never of a non-finite one).
-    public func checkpoint() throws {
+    /// Writes a checkpoint of the current state (never of a non-finite one); false when it was not
+    /// written. A failure to write (a full disk) is said and training goes on: the previous
+    /// checkpoint stays the newest, and the next one (or `c`) tries again.
+    @discardableResult
+    public func checkpoint() -> Bool {
         guard theta.allFinite() && buffers.allFinite() else {
             say(.error, "step \(step): parameters are not finite; checkpoint refused")
-            return
+            return false
         }
         events.send(.state(.checkpointing))
+        do {
+            try writeCheckpoint()
+            return true
+        } catch {
+            let newest = lastCheckpointStep >= 0 ? "the newest is still step \(lastCheckpointStep)" : "there is none yet"
+            say(.error, "checkpoint at step \(step) not written: \(error); \(newest), training goes on (c tries again)")
+            return false
+        }
+    }
+
+    private func writeCheckpoint() throws {
         var meta = CheckpointMeta(step: step, epoch: data.position.epoch, rngState: RNG.derived(seed: UInt64(config.run.seed), 0x5EED, step).state,
                                   dataPosition: data.position, config: config, values: lastValues)
         meta.values["base_lr"] = baseLR
@@ -269,15 +292,30 @@ public final class TrainingEngine: @unchecked Sendable {
     private func evaluate() {
         guard let evaluator else { say(.warning, "no evaluation data: retrieval skipped"); return }
         events.send(.state(.evaluating))
+        lastEvaluatedStep = step
         do {
             let r = try evaluator.retrieval(network: network, theta: theta, buffers: buffers, step: step)
             events.send(.retrieval(r))
             var row: [String: Double] = [:]
             for (k, v) in r.recall { row["R@\(k)"] = v }
-            try metrics?.append(MetricsRow(step: step, epoch: data.position.epoch, kind: .eval, values: row))
+            record(MetricsRow(step: step, epoch: data.position.epoch, kind: .eval, values: row))
             say(.info, "retrieval at step \(step): " + r.recall.keys.sorted().map { String(format: "R@%d %.3f", $0, r.recall[$0]!) }.joined(separator: " "))
+        } catch let stopped as DatasetEvaluator.EvaluationStopped {
+            say(.info, "evaluation at step \(step) not finished: \(stopped)")
         } catch {
             say(.error, "evaluation failed: \(error)")
+        }
+    }
+
+    /// Appends a row to the metrics files. A failure (a full disk) does not end the run: it is said
+    /// once, until a row is written again.
+    private func record(_ row: MetricsRow) {
+        do {
+            try metrics?.append(row)
+            metricsFailing = false
+        } catch {
+            if !metricsFailing { say(.error, "metrics not written from step \(row.step): \(error); training goes on") }
+            metricsFailing = true
         }
     }
 
@@ -287,7 +325,7 @@ public final class TrainingEngine: @unchecked Sendable {
             let m = try evaluator.monitors(network: network, theta: theta, buffers: buffers, step: step)
             guard !m.isEmpty else { return }
             events.send(.monitors(step: step, m))
-            try metrics?.append(MetricsRow(step: step, epoch: data.position.epoch, kind: .monitor, values: m))
+            record(MetricsRow(step: step, epoch: data.position.epoch, kind: .monitor, values: m))
         } catch {
             say(.warning, "monitors failed: \(error)")
         }

@@ -37,8 +37,17 @@ public struct TrainingSession {
     public let dataset: VideoDataset
 
     /// Resolves the config (a resumed run starts from its own config.toml), refuses bad values
-    /// before any work, opens the dataset, the run directory and the checkpoint to resume.
+    /// before any work, opens the dataset, the run directory and the checkpoint to resume. What
+    /// `warn` is told is also said by the engine when the run starts (train.log, the screen's log).
     public static func prepare(_ r: TrainingRequest, warn: (String) -> Void) throws -> TrainingSession {
+        var said: [String] = []
+        func note(_ message: String) { said.append(message); warn(message) }
+        let session = try prepare(r, warning: note)
+        session.engine.setupWarnings = said + session.engine.setupWarnings
+        return session
+    }
+
+    private static func prepare(_ r: TrainingRequest, warning warn: (String) -> Void) throws -> TrainingSession {
         try BLAS.requireAvailable()
         let (overrides, flags) = (r.overrides, r.flags)
 
@@ -53,7 +62,10 @@ public struct TrainingSession {
         if let how = r.resume {
             if how == "auto" {
                 resume = RunDirectory(path: runPath!).latestValidCheckpoint(warn: warn)
-                if resume == nil { warn("\(runPath!): no checkpoint to resume; starting from step 0") }
+                if resume == nil {
+                    let how = FileManager.default.fileExists(atPath: "\(runPath!)/config.toml") ? " with the run's config.toml" : ""
+                    warn("\(runPath!): no checkpoint to resume; starting from step 0\(how)")
+                }
             } else {
                 resume = try RunDirectory.checkpoint(at: how, warn: warn)
                 if runPath == nil {
@@ -62,9 +74,10 @@ public struct TrainingSession {
                 }
             }
         }
-        // A resumed run starts from the config it was trained with; flags override on top.
+        // A resumed run starts from the config it was trained with (also from step 0, when it never
+        // reached a checkpoint); flags override on top.
         var config: RunConfig
-        if let runPath, resume != nil, r.configFile == nil, FileManager.default.fileExists(atPath: "\(runPath)/config.toml") {
+        if let runPath, r.resume != nil, r.configFile == nil, FileManager.default.fileExists(atPath: "\(runPath)/config.toml") {
             config = try RunConfig.load(file: "\(runPath)/config.toml", overrides: overrides, flags: flags, recorded: true)
         } else {
             config = try RunConfig.load(file: r.configFile, overrides: overrides, flags: flags)
@@ -87,7 +100,10 @@ public struct TrainingSession {
         engine.runLock = lock
         engine.setupWarnings = setupWarnings(config, dataset: dataset)
         if !dataset.test.isEmpty {
-            engine.evaluator = DatasetEvaluator(dataset: dataset, pipeline: data.loader.pipeline, config: config)
+            let evaluator = DatasetEvaluator(dataset: dataset, pipeline: data.loader.pipeline, config: config)
+            // A stop asked for during an evaluation (q, Ctrl-C, a hangup) does not wait for it to end.
+            evaluator.shouldStop = { [commands = engine.commands] in commands.contains(where: \.isStop) }
+            engine.evaluator = evaluator
         }
         return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
     }

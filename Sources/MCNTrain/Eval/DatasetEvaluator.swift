@@ -15,6 +15,14 @@ public final class DatasetEvaluator: RunEvaluator {
     let monitorQueries: [VideoItem]
     /// Neighbours kept per query for the browser.
     public var neighboursShown = 10
+    /// Asked between videos: true stops an evaluation (the run is stopping), which then throws
+    /// `EvaluationStopped`.
+    public var shouldStop: (() -> Bool)?
+
+    /// An evaluation ended early because the run is stopping.
+    public struct EvaluationStopped: Error, CustomStringConvertible {
+        public var description: String { "the run is stopping" }
+    }
 
     public init(dataset: VideoDataset, pipeline: VideoPipeline, config: RunConfig) {
         self.dataset = dataset
@@ -36,12 +44,14 @@ public final class DatasetEvaluator: RunEvaluator {
         e.clips = clips
         e.feature = feature
         e.thumbnailSize = thumbnails ? 16 : 0
+        e.shouldStop = shouldStop
         return e
     }
 
     public func retrieval(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> RetrievalSummary {
         let ex = extractor(network, theta, buffers, clips: clips, thumbnails: true)
         let g = ex.extract(dataset.train), q = ex.extract(dataset.test)
+        if g.stopped || q.stopped { throw EvaluationStopped() }
         guard !g.items.isEmpty, !q.items.isEmpty else {
             throw Retrieval.InputError(description: "retrieval: no readable videos in the \(g.items.isEmpty ? "training" : "test") split")
         }

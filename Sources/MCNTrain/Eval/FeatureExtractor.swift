@@ -25,6 +25,8 @@ public struct FeatureExtractor {
     public var feature: EvalFeature = .gap
     /// Thumbnail side (0: none), from the middle clip's middle frame.
     public var thumbnailSize: Int = 0
+    /// Asked before each video: true ends the extraction there (`Output.stopped`).
+    public var shouldStop: (() -> Bool)?
 
     public init(network: MCNNetwork, theta: Slab, buffers: Slab, pipeline: VideoPipeline, clipFrames: Int, clipSize: Int) {
         self.network = network; self.theta = theta; self.buffers = buffers; self.pipeline = pipeline
@@ -39,12 +41,15 @@ public struct FeatureExtractor {
         public var items: [VideoItem]
         public var skipped: [String]
         public var thumbnails: [String: Thumbnail]
+        /// Whether `shouldStop` ended it before the last video.
+        public var stopped = false
     }
 
     public func extract(_ items: [VideoItem]) -> Output {
         var out = Output(features: [], dim: 0, items: [], skipped: [], thumbnails: [:])
         let views = BufferViews(layout: network.buffers, slab: buffers)
         for item in items {
+            if let shouldStop, shouldStop() { out.stopped = true; break }
             let x: Tensor
             do { x = try pipeline.evalClips(item, count: clips, clipFrames: clipFrames, size: clipSize) } catch {
                 out.skipped.append("\(error)")

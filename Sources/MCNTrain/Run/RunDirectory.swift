@@ -113,11 +113,21 @@ public struct RunDirectory: Sendable, Equatable {
 
     /// Creates the directory and `checkpoints/` (fine when they exist).
     public func create() throws {
-        do {
-            try FileManager.default.createDirectory(atPath: checkpointsPath, withIntermediateDirectories: true)
-        } catch {
-            throw FileError("\(path): cannot create the run directory")
+        if let problem = Self.makeDirectories(checkpointsPath) {
+            throw FileError("\(path): cannot create the run directory (\(problem))")
         }
+    }
+
+    /// mkdir -p: nil when `dir` is (now) a directory, else which part could not be made and why.
+    static func makeDirectories(_ dir: String) -> String? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? nil : "\(dir) is a file"
+        }
+        let parent = (dir as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != dir, let problem = makeDirectories(parent) { return problem }
+        guard mkdir(dir, 0o755) == 0 || errno == EEXIST else { return "\(dir): \(String(cString: strerror(errno)))" }
+        return nil
     }
 
     /// Writes the resolved config atomically.
@@ -148,9 +158,17 @@ public struct RunDirectory: Sendable, Equatable {
         meta.step = step
         meta.parametersFile = (files.parameters as NSString).lastPathComponent
         meta.optimizerFile = optimizer == nil ? nil : (files.optimizer as NSString).lastPathComponent
-        try parameters.write(to: files.parameters)
-        if let optimizer { try optimizer.write(to: files.optimizer) } else { try? FileManager.default.removeItem(atPath: files.optimizer) }
-        try AtomicFile.write(meta.encoded(), to: files.meta)
+        // A checkpoint that fails half-way (a full disk) leaves none of its files behind, unless a
+        // complete one of this step was there before (each file is replaced atomically).
+        let replacing = FileManager.default.fileExists(atPath: files.meta)
+        do {
+            try parameters.write(to: files.parameters)
+            if let optimizer { try optimizer.write(to: files.optimizer) } else { try? FileManager.default.removeItem(atPath: files.optimizer) }
+            try AtomicFile.write(meta.encoded(), to: files.meta)
+        } catch {
+            if !replacing { for p in [files.meta, files.parameters, files.optimizer] { try? FileManager.default.removeItem(atPath: p) } }
+            throw error
+        }
         try AtomicFile.write(files.stem + "\n", to: lastPointerPath)
         prune(keepLast: keepLast)
         return files

@@ -65,3 +65,17 @@ final class RunViewLockTests: XCTestCase {
         XCTAssertFalse(KeyTable.canSteer(UIState(readOnly: false), state: .interrupted))
     }
 }
+
+/// Errors after which the engine trains on do not read as the run's end in `view`.
+final class TrainLogRecoverableErrorTests: XCTestCase {
+    func testErrorsTheRunSurvivesLeaveTheStateAlone() {
+        let t = "2026-11-28T12:44:01.499Z"
+        for survived in [
+            "checkpoint at step 200 not written: /r/checkpoints/step-00000200.safetensors: write failed: No space left on device; the newest is still step 100, training goes on (c tries again)",
+            "metrics not written from step 201: /r/metrics.jsonl: write failed: No space left on device; training goes on",
+        ] {
+            XCTAssertNil(TrainLogLine("\(t) error   \(survived)")?.state, survived)
+        }
+        XCTAssertEqual(TrainLogLine("\(t) error   step 300: the last checkpoint could not be written; the newest one is step 200")?.state, .error)
+    }
+}

@@ -44,8 +44,9 @@ public struct TrainLogLine: Sendable, Equatable {
     /// `resumed at step N` (the run, or training after a pause) → running; `paused at step N`, or a
     /// step that was not finite (`… paused without applying the update …`) → paused; `finished N
     /// steps` and `stopped at step N` → finished; any other error → error (the engine logs the error
-    /// that ends a run, then nothing more), except a failed evaluation or a refused checkpoint, after
-    /// which training goes on. Nil for a line that says nothing about it.
+    /// that ends a run, then nothing more), except a failed evaluation, a refused or unwritten
+    /// checkpoint and unwritten metrics, after which training goes on. Nil for a line that says
+    /// nothing about it.
     public var state: EngineState? {
         let m = message
         if m.hasPrefix("finished "), m.hasSuffix(" steps") { return .finished }
@@ -56,6 +57,7 @@ public struct TrainLogLine: Sendable, Equatable {
         guard level == .error else { return nil }
         if m.contains("paused without applying the update") { return .paused }
         if m.hasPrefix("evaluation failed") || m.hasSuffix("checkpoint refused") { return nil }
+        if m.hasSuffix("training goes on") || m.hasSuffix("training goes on (c tries again)") { return nil }
         return .error
     }
 

@@ -8,6 +8,10 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
     let options = try screen.workbenchOptions(readOnly: false)
     let engine = session.engine
     StopSignals.keepRunningOnBrokenPipes()
+    // A resumed run's screen starts with what the run did before (as `view` shows it).
+    if engine.step > 0 {
+        for event in RunHistory.events(directory: session.run.path, throughStep: engine.step) { engine.events.send(event) }
+    }
     engine.start()
     let exit = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
     // The screen is gone; say what happens while the engine finishes its step and checkpoint.

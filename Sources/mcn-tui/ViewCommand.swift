@@ -17,7 +17,7 @@ struct ScreenArguments: ParsableArguments {
     @Flag(help: "Also accept hjkl, gg and G (log-y moves to L).")
     var vimKeys = false
 
-    @Option(help: "q asks first when the last checkpoint is more than this many steps old.")
+    @Option(help: "q asks first when the last checkpoint is more than this many steps old (training only: view's q closes at once).")
     var quitConfirmSteps: Int = 100
 
     /// Theme directories: ./themes, and themes/ beside the package the binary was built in.

@@ -130,6 +130,24 @@ final class KeyTableTests: XCTestCase {
         XCTAssertTrue(r.quit); XCTAssertFalse(r.ui.confirmQuit); XCTAssertEqual(r.commands, [])
     }
 
+    /// The footer offers what the key does now: resume while paused (also while a checkpoint or
+    /// evaluation asked for in the pause runs), unfreeze while frozen.
+    func testFooterOffersResumeWhilePausedAndUnfreezeWhileFrozen() {
+        func footer(_ s: Snapshot, _ ui: UIState = UIState()) -> String {
+            ScreenRenderer.render(s, ui, width: 200, height: 40, Fixtures.dark).rowText(39)
+        }
+        var s = Fixtures.snapshot; s.state = .running
+        XCTAssertTrue(footer(s).contains(" space/p pause ") && footer(s).contains(" f freeze "), footer(s))
+        var b = SnapshotBuilder()
+        b.apply([.started(Fixtures.generator.runInfo), .state(.paused), .state(.checkpointing)])
+        XCTAssertTrue(footer(b.snapshot()).contains(" space/p resume "), footer(b.snapshot()))
+        var frozen = UIState(); frozen.frozen = true
+        XCTAssertTrue(footer(s, frozen).contains(" f unfreeze "), footer(s, frozen))
+        XCTAssertFalse(footer(s, frozen).contains(" f freeze "))
+        var help = frozen; help.helpOpen = true
+        XCTAssertTrue(ScreenRenderer.render(s, help, width: 120, height: 40, Fixtures.dark).textDump().contains("unfreeze the display"))
+    }
+
     func testNoKeyIsBoundTwiceInOneScope() {
         for vim in [false, true] {
             for scope in KeyScope.allCases {

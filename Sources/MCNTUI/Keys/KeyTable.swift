@@ -4,10 +4,12 @@ import MCNTrain
 public enum KeyTable {
     public static let bindings: [KeyBinding] = [
         // Everywhere.
-        KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause"),
+        KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause",
+                   variants: [KeyVariant(.paused, footer: "resume")]),
         KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt", rank: 1),
         KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval", rank: 1),
-        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze", rank: 2),
+        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze", rank: 2,
+                   variants: [KeyVariant(.frozen, help: "unfreeze the display", footer: "unfreeze")]),
         KeyBinding([.char("["), .char("]")], [.lowerLearningRate, .raiseLearningRate],
                    "halve / double the base learning rate", footer: "lr", rank: 2),
         KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus", rank: 2),

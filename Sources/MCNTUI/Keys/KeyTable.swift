@@ -120,6 +120,8 @@ public enum KeyTable {
     private static func rankedFooterHints(_ ui: UIState, facts: KeyFacts) -> [(keys: String, hint: String, rank: Int)] {
         var out: [(String, String, Int)] = []
         for scope in activeScopes(ui) {
+            // The browser's keys are no use on an empty list (the help still lists them).
+            if scope == .retrieval && !facts.hasQueries { continue }
             for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) && shown(b, facts) {
                 if let f = b.footer(facts) { out.append((b.label, f, b.footerRank)) }
             }

@@ -8,14 +8,18 @@ public struct KeyFacts: Sendable, Equatable {
     public var paused: Bool
     /// The display is frozen (`f`).
     public var frozen: Bool
+    /// The retrieval browser has queries to browse (before any filter): without, the footer does
+    /// not offer to move through, filter or open them.
+    public var hasQueries: Bool
 
-    public init(readOnly: Bool = false, ended: Bool = false, paused: Bool = false, frozen: Bool = false) {
-        self.readOnly = readOnly; self.ended = ended; self.paused = paused; self.frozen = frozen
+    public init(readOnly: Bool = false, ended: Bool = false, paused: Bool = false, frozen: Bool = false, hasQueries: Bool = true) {
+        self.readOnly = readOnly; self.ended = ended; self.paused = paused; self.frozen = frozen; self.hasQueries = hasQueries
     }
 
     /// The facts of this screen: the snapshot's run and the UI state.
     public init(_ s: Snapshot, _ ui: UIState) {
-        self.init(readOnly: ui.readOnly, ended: s.state.hasEnded, paused: s.paused || s.state == .paused, frozen: ui.frozen)
+        self.init(readOnly: ui.readOnly, ended: s.state.hasEnded, paused: s.paused || s.state == .paused, frozen: ui.frozen,
+                  hasQueries: !(s.retrieval?.queries.isEmpty ?? true))
     }
 
     /// Whether there is an engine to steer, and so a quit to confirm (`KeyTable.canSteer`).

@@ -61,4 +61,7 @@ public struct Snapshot: Sendable, Equatable {
 
     /// The step of the newest checkpoint, or the run's start step when none was written.
     public var lastCheckpointStep: Int { checkpoints.last?.step ?? run?.startStep ?? 0 }
+
+    /// Whether the run has a checkpoint: one written, or the one it resumed from.
+    public var hasCheckpoint: Bool { !checkpoints.isEmpty || (run?.startStep ?? 0) > 0 }
 }

@@ -56,14 +56,14 @@ public enum RunConfigReader {
         return (info, epochs, nil)
     }
 
-    /// What train.log adds to the header: the engine's dataset summary and total steps
-    /// (`training N steps: SUMMARY`, `resumed at step S of N`; the latest counts), and the steps per
-    /// epoch of a run given in `epochs`.
+    /// What train.log adds to the header: the engine's dataset summary, total steps and start step
+    /// (`training N steps: SUMMARY` from step 0, `resumed at step S of N`; the latest counts), and
+    /// the steps per epoch of a run given in `epochs`.
     static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
         for line in lines where line.level == .info {
             guard let (total, summary) = line.runLength else { continue }
             info.totalSteps = total
-            if let summary { info.datasetSummary = summary }
+            if let summary { info.datasetSummary = summary; info.startStep = 0 } else { info.startStep = line.step ?? 0 }
         }
         if info.stepsPerEpoch == 0, epochs > 0, info.totalSteps > 0, info.totalSteps % epochs == 0 {
             info.stepsPerEpoch = info.totalSteps / epochs

@@ -74,8 +74,8 @@ public enum HeaderPanel {
         let total = s.totalSteps
         var left = " step \(s.step)"
         if let total { left += "/\(total)" }
-        left += "  ep \(s.epoch)"
-        if let spe = s.run?.stepsPerEpoch, spe > 0, let total { left += "/\((total + spe - 1) / spe)" }
+        left += "  ep \(s.displayEpoch)"
+        if let epochs = s.totalEpochs { left += "/\(epochs)" }
         left += "  "
         // Narrow screens get the short forms, so the progress bar keeps at least 10 cells.
         let pct = total.map { Format.percent(Double(s.step) / Double($0), digits: 1) + "  " } ?? ""

@@ -17,7 +17,7 @@ struct ScreenArguments: ParsableArguments {
     @Flag(help: "Also accept hjkl, gg and G (log-y moves to L).")
     var vimKeys = false
 
-    @Option(help: "q asks first when the last checkpoint is more than this many steps old.")
+    @Option(help: "q asks first when the last checkpoint is more than this many steps old (training only: view's q closes at once).")
     var quitConfirmSteps: Int = 100
 
     /// Theme directories: ./themes, and themes/ beside the package the binary was built in.
@@ -67,18 +67,22 @@ struct ViewCommand: ParsableCommand {
         }
         let options = try screen.workbenchOptions(readOnly: true)
         if let dump {
-            let parts = dump.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2 else { throw ValidationError("--dump takes WIDTHxHEIGHT, e.g. 120x40") }
+            let size: (width: Int, height: Int)
+            do { size = try DumpSize.parse(dump) } catch let e as BackendError {
+                printError("error: \(e.description)")
+                throw ExitCode(2)
+            }
             var follower = RunDirectoryFollower(directory: runDir)
             var builder = SnapshotBuilder()
             builder.apply(follower.poll())
             let frame = ScreenRenderer.render(builder.snapshot(), UIState(readOnly: true, vimKeys: options.vimKeys),
-                                              width: parts[0], height: parts[1], options.renderContext)
+                                              width: size.width, height: size.height, options.renderContext)
             print(frame.textDump(), terminator: "")
             return
         }
         let events = MessageChannel<EngineEvent>(), commands = MessageChannel<EngineCommand>()
-        if let problem = NcursesBackend.terminalProblem() {
+        // Keys from a terminal, the screen to one, and a terminal the screen can use.
+        if let problem = ScreenStreams.problem() ?? NcursesBackend.terminalProblem() {
             printError("error: \(problem); --dump WIDTHxHEIGHT prints the screen as text")
             throw ExitCode(2)
         }

@@ -70,7 +70,7 @@ final class KeyTableTests: XCTestCase {
         XCTAssertFalse(KeyTable.canSteer(UIState(), state: .finished))
         XCTAssertFalse(KeyTable.canSteer(UIState(), state: .error))
         for vim in [false, true] {
-            let help = HelpOverlay.lines(vimKeys: vim, canSteer: false).filter { !$0.section }.map(\.keys)
+            let help = HelpOverlay.lines(vimKeys: vim, facts: KeyFacts(readOnly: true)).filter { !$0.section }.map(\.keys)
             XCTAssertTrue(engineKeys.isDisjoint(with: help), "\(help)")
             XCTAssertTrue(help.contains("?") && help.contains("q"))
         }
@@ -82,7 +82,7 @@ final class KeyTableTests: XCTestCase {
                 let b = ScreenRenderer.render(s, ui, width: w, height: h, Fixtures.dark)
                 let footer = b.rowText(h - 1)
                 for hint in [" space/p pause", " c ckpt", " e eval", " [/] lr"] { XCTAssertFalse(footer.contains(hint), "\(hint) in \(footer)") }
-                for hint in [" ? help", " q quit", " s smooth", " f freeze"] { XCTAssertTrue(footer.contains(hint), "\(hint) not in \(footer)") }
+                for hint in [" ? help", ui.readOnly ? " q close" : " q quit", " s smooth", " f freeze"] { XCTAssertTrue(footer.contains(hint), "\(hint) not in \(footer)") }
                 XCTAssertTrue(b.textDump().contains("no evaluation yet"))
                 XCTAssertFalse(b.textDump().contains("press e"))
             }
@@ -97,6 +97,55 @@ final class KeyTableTests: XCTestCase {
         let live = ScreenRenderer.render(empty, UIState(), width: 200, height: 40, Fixtures.dark)
         XCTAssertTrue(live.rowText(39).contains(" space/p pause") && live.rowText(39).contains(" e eval"))
         XCTAssertTrue(live.textDump().contains("no evaluation yet: press e"))
+    }
+
+    /// Where nothing is trained (a read-only view) or nothing trains any more (the run has ended),
+    /// the help and footer say what q does there, and the quit confirmation, which never comes
+    /// there, is left out of the help.
+    func testQuitIsWordedForWhatItDoes() {
+        func screen(_ ui: UIState, _ state: EngineState) -> (help: String, footer: String) {
+            var s = Fixtures.snapshot; s.state = state
+            var open = ui; open.helpOpen = true
+            return (ScreenRenderer.render(s, open, width: 120, height: 40, Fixtures.dark).textDump(),
+                    ScreenRenderer.render(s, ui, width: 120, height: 40, Fixtures.dark).rowText(39))
+        }
+        let view = screen(UIState(readOnly: true), .running)
+        XCTAssertTrue(view.help.contains("q              close the viewer (the run"), view.help)
+        XCTAssertTrue(view.footer.contains(" q close "), view.footer)
+        let ended = screen(UIState(), .finished)
+        XCTAssertTrue(ended.help.contains("q              quit (the run has ended"), ended.help)
+        XCTAssertTrue(ended.footer.contains(" q quit "), ended.footer)
+        for (name, shown) in [("view", view), ("ended", ended)] {
+            XCTAssertFalse(shown.help.contains("training stops"), name)
+            XCTAssertFalse(shown.help.contains("Quit confirmation"), name)
+            XCTAssertFalse(shown.help.contains("write a checkpoint and quit"), name)
+        }
+        let live = screen(UIState(), .running)
+        XCTAssertTrue(live.help.contains("q              quit: training stops"), live.help)
+        XCTAssertTrue(live.help.contains("Quit confirmation"), live.help)
+        XCTAssertTrue(live.footer.contains(" q quit "), live.footer)
+        // In the view q closes at once, whatever --quit-confirm-steps says.
+        let c = KeyContext(state: .running, step: 5_000, lastCheckpointStep: 0, quitConfirmSteps: 0)
+        let r = KeyDispatch.handle(UIState(readOnly: true), .char("q"), c)
+        XCTAssertTrue(r.quit); XCTAssertFalse(r.ui.confirmQuit); XCTAssertEqual(r.commands, [])
+    }
+
+    /// The footer offers what the key does now: resume while paused (also while a checkpoint or
+    /// evaluation asked for in the pause runs), unfreeze while frozen.
+    func testFooterOffersResumeWhilePausedAndUnfreezeWhileFrozen() {
+        func footer(_ s: Snapshot, _ ui: UIState = UIState()) -> String {
+            ScreenRenderer.render(s, ui, width: 200, height: 40, Fixtures.dark).rowText(39)
+        }
+        var s = Fixtures.snapshot; s.state = .running
+        XCTAssertTrue(footer(s).contains(" space/p pause ") && footer(s).contains(" f freeze "), footer(s))
+        var b = SnapshotBuilder()
+        b.apply([.started(Fixtures.generator.runInfo), .state(.paused), .state(.checkpointing)])
+        XCTAssertTrue(footer(b.snapshot()).contains(" space/p resume "), footer(b.snapshot()))
+        var frozen = UIState(); frozen.frozen = true
+        XCTAssertTrue(footer(s, frozen).contains(" f unfreeze "), footer(s, frozen))
+        XCTAssertFalse(footer(s, frozen).contains(" f freeze "))
+        var help = frozen; help.helpOpen = true
+        XCTAssertTrue(ScreenRenderer.render(s, help, width: 120, height: 40, Fixtures.dark).textDump().contains("unfreeze the display"))
     }
 
     func testNoKeyIsBoundTwiceInOneScope() {
@@ -177,7 +226,7 @@ final class KeyTableTests: XCTestCase {
         // 120×40: every description whole (wrapped onto a second line where needed), nothing to scroll.
         var open = UIState(); open.helpOpen = true
         let body = ScreenLayout(width: 120, height: 40, visible: open.visible).body
-        let big = HelpOverlay.layout(open, canSteer: true, rect: body)
+        let big = HelpOverlay.layout(open, facts: KeyFacts(), rect: body)
         XCTAssertEqual(big.maxScroll, 0); XCTAssertEqual(big.columns.count, 2)
         let frame = ScreenRenderer.render(Fixtures.snapshot, open, width: 120, height: 40, Fixtures.dark)
         let text = frame.textDump()

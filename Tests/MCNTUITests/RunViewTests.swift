@@ -275,6 +275,52 @@ final class RunViewTests: XCTestCase {
         XCTAssertEqual(b.snapshot().logs.last?.level, .error)
     }
 
+    /// A run resumed with another length while `view` follows it: the header takes the new total
+    /// from train.log's `resumed at step S of N`, and keeps the curves and the step it is at.
+    func testAResumeWithAnotherLengthChangesTheTotal() throws {
+        let t = "2026-11-28T12:44:01.499Z"
+        let row = { (n: Int) in #"{"step":\#(n),"epoch":0,"kind":"step","loss_total":\#(3 - Double(n) / 100),"step_seconds":0.5,"clips_per_s":40}"# }
+        let dir = try runDirectory([
+            "config.toml": "[run]\nname = \"r\"\nsteps = 200\n",
+            "metrics.jsonl": (1...100).map(row).joined(separator: "\n") + "\n",
+            "train.log": ["\(t) info    training 200 steps: sample-data: ucf101 split 1",
+                          "\(t) info    checkpoint written: runs/r/checkpoints/step-00000100.safetensors",
+                          "\(t) info    stopped at step 100"].joined(separator: "\n") + "\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().totalSteps, 200); XCTAssertEqual(b.snapshot().state, .finished)
+        // Resumed with --steps 130: the line and the first steps of it in one poll.
+        try appendLine("\(t) info    resumed at step 100 of 130", to: dir.appendingPathComponent("train.log"))
+        for n in 101...110 { try appendLine(row(n), to: dir.appendingPathComponent("metrics.jsonl")) }
+        b.apply(f.poll())
+        var s = b.snapshot()
+        XCTAssertEqual(s.totalSteps, 130); XCTAssertEqual(s.run?.startStep, 100)
+        XCTAssertEqual(s.step, 110, "the steps read in the same poll come after the new start")
+        XCTAssertEqual(s.state, .running)
+        XCTAssertEqual(s.etaSeconds!, 20 * 0.5, accuracy: 1e-6)
+        XCTAssertEqual(s.series["loss_total"]?.steps.count, 110, "the curves keep the steps before the resume")
+        XCTAssertEqual(s.run?.datasetSummary, "sample-data: ucf101 split 1")
+        // Nothing new about the length: nothing sent again.
+        for n in 111...130 { try appendLine(row(n), to: dir.appendingPathComponent("metrics.jsonl")) }
+        try appendLine("\(t) info    finished 130 steps", to: dir.appendingPathComponent("train.log"))
+        let last = f.poll()
+        XCTAssertFalse(last.contains { if case .started = $0 { return true } else { return false } })
+        b.apply(last)
+        s = b.snapshot()
+        XCTAssertEqual(s.state, .finished); XCTAssertEqual(s.step, 130)
+        let header = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).rowText(1)
+        XCTAssertTrue(header.contains("step 130/130") && header.contains("100.0%"), header)
+        // A view opened after the resume reads the new length and start at once.
+        var g = RunDirectoryFollower(directory: dir.path)
+        var c = SnapshotBuilder()
+        c.apply(g.poll())
+        XCTAssertEqual(c.snapshot().totalSteps, 130); XCTAssertEqual(c.snapshot().run?.startStep, 100)
+        XCTAssertEqual(c.snapshot().step, 130)
+    }
+
     /// Without an ending in train.log (no log, or a killed trainer), a long quiet reads as finished.
     func testQuietFilesFallBackToFinished() throws {
         let dir = try runDirectory(["metrics.jsonl": #"{"step":1,"epoch":0,"loss":3}"# + "\n"])

@@ -19,3 +19,24 @@ final class TerminalCheckTests: XCTestCase {
         XCTAssertEqual(problem(term: nil), "TERM is not set")
     }
 }
+
+/// The screen reads keys from standard input and draws on standard output: both must be a terminal.
+final class ScreenStreamsTests: XCTestCase {
+    func testEachStreamThatIsNoTerminalIsNamed() {
+        XCTAssertNil(ScreenStreams.problem(stdinIsTerminal: true, stdoutIsTerminal: true))
+        XCTAssertEqual(ScreenStreams.problem(stdinIsTerminal: false, stdoutIsTerminal: true),
+                       "standard input is not a terminal (the screen reads its keys there)")
+        XCTAssertEqual(ScreenStreams.problem(stdinIsTerminal: true, stdoutIsTerminal: false),
+                       "standard output is not a terminal (the screen would write escape codes there)")
+        XCTAssertEqual(ScreenStreams.problem(stdinIsTerminal: false, stdoutIsTerminal: false),
+                       "standard input and output are not a terminal")
+    }
+
+    func testDumpSizes() throws {
+        XCTAssertEqual(try DumpSize.parse("120x40").width, 120)
+        XCTAssertEqual(try DumpSize.parse("1X1000").height, 1000)
+        for bad in ["0x0", "120x-5", "100000x100000", "1001x1", "x", "120", "12x4x3", " 12x4"] {
+            XCTAssertThrowsError(try DumpSize.parse(bad), bad) { XCTAssertTrue("\($0)".hasPrefix("--dump"), "\($0)") }
+        }
+    }
+}

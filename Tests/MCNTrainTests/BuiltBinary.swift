@@ -14,11 +14,13 @@ enum BuiltBinary {
         throw XCTSkip("mcn-tui binary not built")
     }
 
-    /// Runs the built binary with `args`; its exit status, stdout and stderr.
-    static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    /// Runs the built binary with `args` (standard input: `input`, else the tests'); its exit
+    /// status, stdout and stderr.
+    static func run(_ args: [String], input: FileHandle? = nil) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try path())
         p.arguments = args
+        if let input { p.standardInput = input }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -51,7 +51,8 @@ public struct SyntheticEvents: Sendable {
             "lr": 1e-3 * (s < 100 ? t / 100 : 0.5 * (1 + cos(Double.pi * t / Double(totalSteps)))),
         ]
         let stepSeconds = 0.42 + n(9, 0.04)
-        return StepMetrics(step: s, epoch: s / stepsPerEpoch, values: values, clipsPerSecond: 64 / stepSeconds,
+        // As the engine numbers them: the epoch of the batch step s trained on.
+        return StepMetrics(step: s, epoch: max(0, s - 1) / stepsPerEpoch, values: values, clipsPerSecond: 64 / stepSeconds,
                            dataWaitSeconds: 0.03 + n(10, 0.02), stepSeconds: stepSeconds)
     }
 

@@ -52,17 +52,19 @@ public struct KeyBinding: Sendable {
     public var footerRank: Int
     public var scope: KeyScope
     public var mode: KeyMode
+    /// Other words for the help and footer in some states (`help(_:)`, `footer(_:)`).
+    public var variants: [KeyVariant]
 
     public init(_ keys: [Key], _ action: KeyAction, _ help: String, footer: String? = nil, rank: Int = 0,
-                scope: KeyScope = .global, mode: KeyMode = .always) {
-        self.init(keys, [action], help, footer: footer, rank: rank, scope: scope, mode: mode)
+                scope: KeyScope = .global, mode: KeyMode = .always, variants: [KeyVariant] = []) {
+        self.init(keys, [action], help, footer: footer, rank: rank, scope: scope, mode: mode, variants: variants)
     }
 
     public init(_ keys: [Key], _ actions: [KeyAction], _ help: String, footer: String? = nil, rank: Int = 0,
-                scope: KeyScope = .global, mode: KeyMode = .always) {
+                scope: KeyScope = .global, mode: KeyMode = .always, variants: [KeyVariant] = []) {
         precondition(actions.count == 1 || actions.count == keys.count, "one action, or one per key")
         self.keys = keys; self.actions = actions; self.help = help; self.footer = footer
-        self.footerRank = rank; self.scope = scope; self.mode = mode
+        self.footerRank = rank; self.scope = scope; self.mode = mode; self.variants = variants
     }
 
     /// What `key` does under this binding (nil when the binding does not have that key).

@@ -15,6 +15,8 @@ public struct KeyContext: Sendable {
     public var lastCheckpointStep: Int
     /// Queries in the retrieval browser after the filter.
     public var queryCount: Int
+    /// Whether an evaluation is shown (its R@k), with or without queries to browse.
+    public var evaluated: Bool
     public var logCount: Int
     /// Quitting asks first when the last checkpoint is more than this many steps old.
     public var quitConfirmSteps: Int
@@ -27,8 +29,8 @@ public struct KeyContext: Sendable {
 
     public init(state: EngineState = .running, step: Int = 0, lastCheckpointStep: Int = 0, queryCount: Int = 0,
                 logCount: Int = 0, quitConfirmSteps: Int = 100, pageRows: Int = 10, baseLearningRate: Double? = nil,
-                helpScrollLimit: Int = 0) {
-        self.state = state; self.step = step; self.lastCheckpointStep = lastCheckpointStep
+                helpScrollLimit: Int = 0, evaluated: Bool = false) {
+        self.state = state; self.step = step; self.lastCheckpointStep = lastCheckpointStep; self.evaluated = evaluated
         self.queryCount = queryCount; self.logCount = logCount; self.quitConfirmSteps = quitConfirmSteps
         self.pageRows = pageRows; self.baseLearningRate = baseLearningRate; self.helpScrollLimit = helpScrollLimit
     }
@@ -37,7 +39,8 @@ public struct KeyContext: Sendable {
         self.init(state: snapshot.paused ? .paused : snapshot.state, step: snapshot.step, lastCheckpointStep: snapshot.lastCheckpointStep,
                   queryCount: RetrievalBrowser.filteredQueries(snapshot.retrieval, filter: ui.filter).count,
                   logCount: snapshot.logs.count, quitConfirmSteps: quitConfirmSteps, pageRows: pageRows,
-                  baseLearningRate: snapshot.run?.baseLearningRate, helpScrollLimit: helpScrollLimit)
+                  baseLearningRate: snapshot.run?.baseLearningRate, helpScrollLimit: helpScrollLimit,
+                  evaluated: snapshot.retrieval != nil)
     }
 }
 
@@ -132,12 +135,20 @@ public enum KeyDispatch {
             if !ui.filter.isEmpty { ui.filter.removeLast(); ui.selectedQuery = 0 }
         case .openDetail:
             if ctx.queryCount > 0 { ui.detailOpen = true }
-            else { ui.message = "no retrieval results yet" + (KeyTable.canSteer(ui, state: ctx.state) ? ": press e" : "") }
+            else { ui.message = noQueries(ui, ctx) }
         case .closeDetail: ui.detailOpen = false
         }
         // Any action but the quit itself dismisses the quit dialog's state machine cleanly.
         if quit { commands = ui.readOnly ? [] : [.stop] }
         return KeyResult(ui: ui, commands: commands, quit: quit)
+    }
+
+    /// Why Enter opens no detail view: the filter hides every query, the evaluation shown has no
+    /// neighbour lists (a read-only view reads R@k alone from the run's files), or there is none yet.
+    static func noQueries(_ ui: UIState, _ ctx: KeyContext) -> String {
+        if !ui.filter.isEmpty { return "no query matches the filter" }
+        if ctx.evaluated { return ui.readOnly ? "the neighbours are only shown live" : "this evaluation has no queries" }
+        return "no retrieval results yet" + (KeyTable.canSteer(ui, state: ctx.state) ? ": press e" : "")
     }
 
     /// Scrolls the help (open), moves the query selection (retrieval/detail) or scrolls the log (log focus).

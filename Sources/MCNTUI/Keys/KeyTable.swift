@@ -4,10 +4,12 @@ import MCNTrain
 public enum KeyTable {
     public static let bindings: [KeyBinding] = [
         // Everywhere.
-        KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause"),
+        KeyBinding([.char(" "), .char("p")], .pauseResume, "pause or resume training (at the next step boundary)", footer: "pause",
+                   variants: [KeyVariant(.paused, footer: "resume")]),
         KeyBinding([.char("c")], .checkpoint, "write a checkpoint now", footer: "ckpt", rank: 1),
         KeyBinding([.char("e")], .evaluate, "run a retrieval evaluation now", footer: "eval", rank: 1),
-        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze", rank: 2),
+        KeyBinding([.char("f")], .freeze, "freeze the display (training goes on)", footer: "freeze", rank: 2,
+                   variants: [KeyVariant(.frozen, help: "unfreeze the display", footer: "unfreeze")]),
         KeyBinding([.char("["), .char("]")], [.lowerLearningRate, .raiseLearningRate],
                    "halve / double the base learning rate", footer: "lr", rank: 2),
         KeyBinding([.tab], .focusNext, "focus the next panel", footer: "focus", rank: 2),
@@ -18,7 +20,9 @@ public enum KeyTable {
         KeyBinding([.char("4")], .togglePanel(.system), "show or hide the system panel"),
         KeyBinding([.char("5")], .togglePanel(.log), "show or hide the log pane"),
         KeyBinding([.char("?")], .toggleHelp, "this help", footer: "help"),
-        KeyBinding([.char("q")], .quit, "quit: training stops and writes a checkpoint (asks first when the last one is old)", footer: "quit"),
+        KeyBinding([.char("q")], .quit, "quit: training stops and writes a checkpoint (asks first when the last one is old)", footer: "quit",
+                   variants: [KeyVariant(.readOnly, help: "close the viewer (the run and its trainer go on untouched)", footer: "close"),
+                              KeyVariant(.ended, help: "quit (the run has ended: nothing is stopped or written)")]),
         // Curves (they act whatever has focus: the curves are the main view).
         KeyBinding([.char("s")], .cycleSmoothing, "smoothing: cycle EMA 0 / 0.6 / 0.9 / 0.99", footer: "smooth", rank: 1, scope: .curves),
         KeyBinding([.char("l")], .toggleLogY, "logarithmic y axis on or off", footer: "log-y", rank: 1, scope: .curves, mode: .plainOnly),
@@ -91,17 +95,17 @@ public enum KeyTable {
         return nil
     }
 
-    /// Footer hints for this state, as (keys label, hint), in table order; without the engine keys
-    /// when there is no engine to steer.
-    public static func footerHints(_ ui: UIState, canSteer: Bool = true) -> [(keys: String, hint: String)] {
-        rankedFooterHints(ui, canSteer: canSteer).map { ($0.keys, $0.hint) }
+    /// Footer hints for this state, as (keys label, hint), in table order and worded for `facts`;
+    /// without the engine keys when there is no engine to steer.
+    public static func footerHints(_ ui: UIState, facts: KeyFacts = KeyFacts()) -> [(keys: String, hint: String)] {
+        rankedFooterHints(ui, facts: facts).map { ($0.keys, $0.hint) }
     }
 
     /// The footer hints that fit in `width` columns, each drawn as ` keys hint ` (see `FooterBar`):
     /// when not all fit, the highest-ranked hints give way first, later ones before earlier ones,
     /// so a narrow terminal keeps the current panel's keys, pause, help and quit.
-    public static func footerHints(_ ui: UIState, width: Int, canSteer: Bool = true) -> [(keys: String, hint: String)] {
-        var hints = rankedFooterHints(ui, canSteer: canSteer)
+    public static func footerHints(_ ui: UIState, width: Int, facts: KeyFacts = KeyFacts()) -> [(keys: String, hint: String)] {
+        var hints = rankedFooterHints(ui, facts: facts)
         func used() -> Int { hints.reduce(0) { $0 + footerWidth($1.keys, $1.hint) } }
         while used() > width, let worst = hints.map(\.rank).max(),
               let drop = hints.lastIndex(where: { $0.rank == worst }) {
@@ -113,22 +117,30 @@ public enum KeyTable {
     /// Columns one hint takes in the footer: ` keys hint `.
     public static func footerWidth(_ keys: String, _ hint: String) -> Int { keys.count + hint.count + 3 }
 
-    private static func rankedFooterHints(_ ui: UIState, canSteer: Bool) -> [(keys: String, hint: String, rank: Int)] {
+    private static func rankedFooterHints(_ ui: UIState, facts: KeyFacts) -> [(keys: String, hint: String, rank: Int)] {
         var out: [(String, String, Int)] = []
         for scope in activeScopes(ui) {
-            for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) && (canSteer || !b.steersEngine) {
-                if let f = b.footer { out.append((b.label, f, b.footerRank)) }
+            // The browser's keys are no use on an empty list (the help still lists them).
+            if scope == .retrieval && !facts.hasQueries { continue }
+            for b in bindings where b.scope == scope && b.applies(vimKeys: ui.vimKeys) && shown(b, facts) {
+                if let f = b.footer(facts) { out.append((b.label, f, b.footerRank)) }
             }
         }
         return out
     }
 
-    /// The help screen's sections in table order, for the key set in use (without the engine keys
-    /// when there is no engine to steer).
-    public static func helpSections(vimKeys: Bool, canSteer: Bool = true) -> [(scope: KeyScope, rows: [KeyBinding])] {
+    /// The help screen's sections in table order, for the key set in use. With no engine to steer,
+    /// without the engine keys, and without the quit confirmation, which then never comes.
+    public static func helpSections(vimKeys: Bool, facts: KeyFacts = KeyFacts()) -> [(scope: KeyScope, rows: [KeyBinding])] {
         KeyScope.allCases.compactMap { scope in
-            let rows = bindings.filter { $0.scope == scope && $0.applies(vimKeys: vimKeys) && (canSteer || !$0.steersEngine) }
+            let rows = bindings.filter { $0.scope == scope && $0.applies(vimKeys: vimKeys) && shown($0, facts) }
             return rows.isEmpty ? nil : (scope, rows)
         }
+    }
+
+    /// Whether a binding means anything under these facts: the engine keys and the quit dialog's
+    /// only while there is an engine to steer (`q` then quits at once).
+    static func shown(_ b: KeyBinding, _ facts: KeyFacts) -> Bool {
+        facts.canSteer || (!b.steersEngine && b.scope != .dialog)
     }
 }

@@ -24,6 +24,8 @@ public struct Snapshot: Sendable, Equatable {
     /// (when `state` shows that work), so the pause key toggles the right way.
     public var paused = false
     public var step = 0
+    /// The epoch of `step`, from 0 as the engine numbers the batch a step trains on: step s of an
+    /// epoch of E steps is in epoch (s − 1) / E. The header counts it from 1 (`displayEpoch`).
     public var epoch = 0
     /// Step metrics by name (`loss_total`, `acc_meta_query`, `inner_drop`, `lr`, ...).
     public var series: [String: SeriesHistory] = [:]
@@ -53,6 +55,16 @@ public struct Snapshot: Sendable, Equatable {
 
     public var totalSteps: Int? { run.map(\.totalSteps).flatMap { $0 > 0 ? $0 : nil } }
 
+    /// The epoch the header shows, counted from 1: the epoch of the step shown, so that the last
+    /// step of a 17-epoch run reads 17/17, and a run that has not stepped yet is in epoch 1.
+    public var displayEpoch: Int { epoch + 1 }
+
+    /// The run's epochs, the last one maybe partial (nil when its length or epoch size is unknown).
+    public var totalEpochs: Int? {
+        guard let total = totalSteps, let spe = run?.stepsPerEpoch, spe > 0 else { return nil }
+        return (total + spe - 1) / spe
+    }
+
     /// Steps still to run at the recent pace, in seconds.
     public var etaSeconds: Double? {
         guard let total = totalSteps, secondsPerStep > 0, !state.hasEnded else { return nil }
@@ -61,4 +73,7 @@ public struct Snapshot: Sendable, Equatable {
 
     /// The step of the newest checkpoint, or the run's start step when none was written.
     public var lastCheckpointStep: Int { checkpoints.last?.step ?? run?.startStep ?? 0 }
+
+    /// Whether the run has a checkpoint: one written, or the one it resumed from.
+    public var hasCheckpoint: Bool { !checkpoints.isEmpty || (run?.startStep ?? 0) > 0 }
 }

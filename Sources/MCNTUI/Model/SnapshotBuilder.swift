@@ -25,7 +25,8 @@ public struct SnapshotBuilder: Sendable {
         case .started(let info):
             current.run = info
             current.step = info.startStep
-            if info.stepsPerEpoch > 0 { current.epoch = info.startStep / info.stepsPerEpoch }
+            // The epoch of the step the run starts at (the one its checkpoint finished), as a step's.
+            if info.stepsPerEpoch > 0 { current.epoch = max(0, info.startStep - 1) / info.stepsPerEpoch }
             if current.state.hasEnded { current.state = .starting }
         case .state(let s):
             current.state = s

@@ -7,7 +7,7 @@ public enum ConfirmDialog {
         let age = s.step - s.lastCheckpointStep
         let lines = [
             "Training stops after this step and writes a checkpoint",
-            "(the last is \(age) step\(age == 1 ? "" : "s") old" + (s.checkpoints.isEmpty ? ", none written yet)." : ")."),
+            s.hasCheckpoint ? "(the last checkpoint is \(age) step\(age == 1 ? "" : "s") old)." : "(there is no checkpoint yet).",
             "--resume continues from it.",
             "",
         ]

@@ -8,7 +8,7 @@ public enum FooterBar {
         if let m = ui.message {
             x = b.text(" \(m) ", x: x, y: rect.y, style: t[.note].adding(.bold), clip: rect) + 1
         }
-        for hint in KeyTable.footerHints(ui, width: rect.maxX - x, canSteer: KeyTable.canSteer(ui, state: s.state)) {
+        for hint in KeyTable.footerHints(ui, width: rect.maxX - x, facts: KeyFacts(s, ui)) {
             let keyText = " \(hint.keys) ", hintText = "\(hint.hint) "
             if x + KeyTable.footerWidth(hint.keys, hint.hint) > rect.maxX { break }
             x = b.text(keyText, x: x, y: rect.y, style: t[.footerKey], clip: rect)

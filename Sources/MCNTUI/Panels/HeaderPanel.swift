@@ -64,9 +64,10 @@ public enum HeaderPanel {
         x = b.text(s.run?.name ?? "mcn-tui", x: x, y: rect.y, style: t[.headerName], clip: leftClip)
         let facts = fitFacts(runFacts(s.run), width: leftClip.maxX - x - 2, ellipsis: ctx.glyphs.ellipsis)
         b.text("  " + facts, x: x, y: rect.y, style: t[.headerBar], clip: leftClip)
+        // Each badge: a column of gap, then ` LABEL `; the last ends at the right edge.
         var bx = rect.maxX - badgeWidth
         for (label, role) in badges {
-            bx = b.text(" \(label) ", x: bx + 1, y: rect.y, style: t[role], clip: rect) + 1
+            bx = b.text(" \(label) ", x: bx + 1, y: rect.y, style: t[role], clip: rect)
         }
         guard rect.height >= 2 else { return }
         // Row 1: step, epoch, progress bar, elapsed/ETA, clips/s, data wait.
@@ -74,8 +75,8 @@ public enum HeaderPanel {
         let total = s.totalSteps
         var left = " step \(s.step)"
         if let total { left += "/\(total)" }
-        left += "  ep \(s.epoch)"
-        if let spe = s.run?.stepsPerEpoch, spe > 0, let total { left += "/\((total + spe - 1) / spe)" }
+        left += "  ep \(s.displayEpoch)"
+        if let epochs = s.totalEpochs { left += "/\(epochs)" }
         left += "  "
         // Narrow screens get the short forms, so the progress bar keeps at least 10 cells.
         let pct = total.map { Format.percent(Double(s.step) / Double($0), digits: 1) + "  " } ?? ""

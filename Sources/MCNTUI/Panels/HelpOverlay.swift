@@ -1,14 +1,15 @@
-/// The `?` screen: every binding of the key table for the key set in use, by scope (without the
-/// engine keys when there is no engine to steer). It uses the room it has: one column when that
-/// fits, else two; a description too long for its column wraps onto more lines. When even two
+/// The `?` screen: every binding of the key table for the key set in use, by scope, worded for the
+/// screen's facts (without the engine keys and the quit confirmation when there is no engine to
+/// steer). It uses the room it has: one column when that fits, else two; a description too long
+/// for its column wraps onto more lines. When even two
 /// columns do not fit, it is one column that ↑/↓/PgUp/PgDn scroll, and its border says there is more.
 public enum HelpOverlay {
-    public static func lines(vimKeys: Bool, canSteer: Bool = true) -> [(keys: String, text: String, section: Bool)] {
+    public static func lines(vimKeys: Bool, facts: KeyFacts = KeyFacts()) -> [(keys: String, text: String, section: Bool)] {
         var out: [(String, String, Bool)] = []
-        for (scope, rows) in KeyTable.helpSections(vimKeys: vimKeys, canSteer: canSteer) {
+        for (scope, rows) in KeyTable.helpSections(vimKeys: vimKeys, facts: facts) {
             if !out.isEmpty { out.append(("", "", false)) }
             out.append((scope.rawValue, "", true))
-            for r in rows { out.append((r.label, r.help, false)) }
+            for r in rows { out.append((r.label, r.help(facts), false)) }
         }
         return out
     }
@@ -36,12 +37,12 @@ public enum HelpOverlay {
     }
 
     /// Says why the engine keys are missing.
-    static func note(_ ui: UIState) -> String {
-        (ui.readOnly ? "Read-only view" : "The run has ended") + ": the keys that steer the engine are left out."
+    static func note(_ facts: KeyFacts) -> String {
+        (facts.readOnly ? "Read-only view" : "The run has ended") + ": the keys that steer the engine are left out."
     }
 
-    public static func layout(_ ui: UIState, canSteer: Bool, rect: Rect) -> Layout {
-        let all = lines(vimKeys: ui.vimKeys, canSteer: canSteer)
+    public static func layout(_ ui: UIState, facts: KeyFacts, rect: Rect) -> Layout {
+        let all = lines(vimKeys: ui.vimKeys, facts: facts)
         let keyW = (all.filter { !$0.section }.map(\.keys.count).max() ?? 8) + 2
         let widest = max(all.filter { !$0.section }.map { keyW + $0.text.count }.max() ?? 40,
                          all.filter(\.section).map(\.keys.count).max() ?? 0)
@@ -49,7 +50,7 @@ public enum HelpOverlay {
         let maxRows = max(1, rect.height - 4)       // the border and a blank row above and below
         func rows(width: Int) -> [Row] {
             var out: [Row] = []
-            if !canSteer { out += TextFit.wrap(note(ui), width: max(1, width)).map(Row.note) + [.blank] }
+            if !facts.canSteer { out += TextFit.wrap(note(facts), width: max(1, width)).map(Row.note) + [.blank] }
             for l in all {
                 if l.section { out.append(.section(l.keys)); continue }
                 if l.keys.isEmpty && l.text.isEmpty { out.append(.blank); continue }
@@ -97,9 +98,9 @@ public enum HelpOverlay {
     }
 
 
-    public static func render(_ ui: UIState, canSteer: Bool, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
+    public static func render(_ ui: UIState, facts: KeyFacts, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
         let t = ctx.theme, g = ctx.glyphs
-        let l = layout(ui, canSteer: canSteer, rect: rect)
+        let l = layout(ui, facts: facts, rect: rect)
         let scroll = min(max(0, ui.helpScroll), l.maxScroll)
         b.fill(l.box, style: t[.helpText])
         b.box(l.box, title: "Keys (? or Esc closes)", style: t[.borderFocused], titleStyle: t[.titleFocused], glyphs: g)

@@ -22,6 +22,15 @@ public enum RetrievalPanel {
             x = b.text("R@\(k) ", x: x, y: inner.y, style: t[.dim], clip: inner)
             x = b.text(Format.percent(v, digits: 1) + "  ", x: x, y: inner.y, style: t[.good].adding(.bold), clip: inner)
         }
+        // The run's files keep R@k, not the neighbour lists (MetricsLineParser): nothing to browse.
+        guard !r.queries.isEmpty else {
+            let why = ui.readOnly ? "the neighbours are only shown live: the run's files keep R@k"
+                                  : "this evaluation has no queries"
+            for (i, row) in TextFit.wrap(why, width: max(1, inner.width - 1)).prefix(max(0, inner.height - 2)).enumerated() {
+                b.text(row, x: inner.x + 1, y: inner.y + 2 + i, style: t[.dim], clip: inner)
+            }
+            return
+        }
         // Row 1: filter line.
         let queries = RetrievalBrowser.filteredQueries(r, filter: ui.filter)
         let filterY = inner.y + 1

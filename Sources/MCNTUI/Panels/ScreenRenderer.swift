@@ -18,7 +18,7 @@ public enum ScreenRenderer {
             }
         }
         FooterBar.render(s, ui, into: &b, rect: layout.footer, ctx)
-        if ui.helpOpen { HelpOverlay.render(ui, canSteer: KeyTable.canSteer(ui, state: s.state), into: &b, rect: layout.body, ctx) }
+        if ui.helpOpen { HelpOverlay.render(ui, facts: KeyFacts(s, ui), into: &b, rect: layout.body, ctx) }
         if ui.confirmQuit { ConfirmDialog.render(s, into: &b, rect: layout.body, ctx) }
         if ctx.glyphs.plot == .ascii { b.foldToASCII() }
         return b
@@ -37,7 +37,7 @@ public enum ScreenRenderer {
     /// The help's layout on this screen (for its scrolling keys).
     public static func helpLayout(_ s: Snapshot, _ ui: UIState, width: Int, height: Int) -> HelpOverlay.Layout {
         let body = ScreenLayout(width: width, height: height, visible: ui.visible).body
-        return HelpOverlay.layout(ui, canSteer: KeyTable.canSteer(ui, state: s.state), rect: body)
+        return HelpOverlay.layout(ui, facts: KeyFacts(s, ui), rect: body)
     }
 
     /// The rows of the retrieval query list on screen (for paging keys).

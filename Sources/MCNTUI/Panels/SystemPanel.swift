@@ -20,15 +20,20 @@ public enum SystemPanel {
             let lookups = sys.cacheHits + sys.cacheMisses
             rows.append(("cache", "\(sys.cacheHits) hits / \(lookups)" + (lookups > 0 ? " (\(Format.percent(Double(sys.cacheHits) / Double(lookups))))" : "")
                          + (sys.skippedVideos > 0 ? "  skipped \(sys.skippedVideos)" : "")))
-        } else {
-            rows.append(("", "no system figures yet"))
         }
         let systemRows = rows.count
+        // Without figures, a line that says why, where the others' messages go; the monitors under it.
+        let top = s.system == nil ? 1 : 0
+        if s.system == nil {
+            // The trainer does not write its system figures to the run's files: `view` never has them.
+            let why = ui.readOnly ? "system figures are only shown live" : "no system figures yet"
+            b.text(ScreenBuffer.truncate(why, to: inner.width - 1, ellipsis: g.ellipsis), x: inner.x + 1, y: inner.y, style: t[.dim], clip: inner)
+        }
         let monitorLabels = s.monitors.keys.sorted().map { String($0.prefix(18)) }
         for (key, label) in zip(s.monitors.keys.sorted(), monitorLabels) { rows.append((label, Format.number(s.monitors[key]!))) }
         let systemW = 6, monitorW = min(18, max(6, monitorLabels.map(\.count).max() ?? 6)) + 1
-        for (i, row) in rows.prefix(inner.height).enumerated() {
-            let y = inner.y + i, labelW = i < systemRows ? systemW : monitorW
+        for (i, row) in rows.prefix(inner.height - top).enumerated() {
+            let y = inner.y + top + i, labelW = i < systemRows ? systemW : monitorW
             b.text(row.0, x: inner.x, y: y, style: t[.dim], clip: inner)
             b.text(ScreenBuffer.truncate(row.1, to: inner.width - labelW, ellipsis: g.ellipsis), x: inner.x + labelW, y: y, style: t[.normal], clip: inner)
         }

@@ -56,18 +56,30 @@ public enum RunConfigReader {
         return (info, epochs, nil)
     }
 
-    /// What train.log adds to the header: the engine's dataset summary and total steps
-    /// (`training N steps: SUMMARY`, `resumed at step S of N`; the latest counts), and the steps per
-    /// epoch of a run given in `epochs`.
+    /// What train.log adds to the header: the engine's dataset summary, total steps and start step
+    /// (`training N steps: SUMMARY` from step 0, `resumed at step S of N`; the latest counts), and
+    /// the steps per epoch of a run given in `epochs`.
     static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
         for line in lines where line.level == .info {
             guard let (total, summary) = line.runLength else { continue }
             info.totalSteps = total
-            if let summary { info.datasetSummary = summary }
+            if let summary { info.datasetSummary = summary; info.startStep = 0 } else { info.startStep = line.step ?? 0 }
         }
         if info.stepsPerEpoch == 0, epochs > 0, info.totalSteps > 0, info.totalSteps % epochs == 0 {
             info.stepsPerEpoch = info.totalSteps / epochs
         }
+        // A run given in steps: an epoch is as many whole batches as the training videos make
+        // (`TrainBatchLoader.batchesPerEpoch`), the videos counted in the engine's summary.
+        if info.stepsPerEpoch == 0, info.batchVideos > 0, let videos = trainVideos(in: info.datasetSummary) {
+            info.stepsPerEpoch = max(1, videos / info.batchVideos)
+        }
+    }
+
+    /// The training videos a dataset summary counts (`…, 12 classes, 216 train / 72 test videos`).
+    static func trainVideos(in summary: String) -> Int? {
+        guard let r = summary.range(of: " train / ") else { return nil }
+        let digits = summary[..<r.lowerBound].reversed().prefix { $0.isASCII && $0.isNumber }
+        return digits.isEmpty || digits.count > 15 ? nil : Int(String(digits.reversed()))
     }
 
     /// Every key of every nested table, under its dotted name (`data.dir`) and its bare name

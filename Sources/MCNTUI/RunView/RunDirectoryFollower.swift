@@ -10,12 +10,19 @@ import MCNTrain
 /// runs whose trainer took no lock (written before there was one), when train.log has not said the
 /// run ended, paused or failed, the age of the files decides: nothing written for `quietSeconds`
 /// reads as finished.
+///
+/// A run resumed while it is followed says so in train.log (`resumed at step S of N`, N the new
+/// length): the run's info is sent again with that length and start (`.started`), ahead of the
+/// poll's steps, which all come after it.
 public struct RunDirectoryFollower {
     public let directory: String
     private var started = false
     private var metrics: LineTail
     private var log: LineTail
     private var metricsParser = MetricsLineParser()
+    /// The run's info as last sent, and the config's `run.epochs` (see `RunConfigReader.amend`).
+    private var info: RunInfo?
+    private var configEpochs = 0
     /// The state train.log last said.
     private var logState: EngineState?
     private var lastGrowth = Date()
@@ -52,7 +59,9 @@ public struct RunDirectoryFollower {
             started = true
             // The log so far first: the header takes the engine's dataset summary from it.
             newLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
-            let (info, warning) = RunConfigReader.runInfo(directory: directory, log: newLog)
+            var (info, epochs, warning) = RunConfigReader.fromConfig(directory: directory)
+            RunConfigReader.amend(&info, epochs: epochs, log: newLog)
+            self.info = info; configEpochs = epochs
             out.append(.started(info))
             if let warning { out.append(.log(.warning, warning)) }
             if !FileManager.default.fileExists(atPath: metrics.path) {
@@ -64,9 +73,15 @@ public struct RunDirectoryFollower {
             }
             if let newest = dates.max() { lastGrowth = newest }
         }
+        let head = out.count
         let newMetrics = metrics.readNewLines()
         for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
-        newLog += log.readNewLines().compactMap { TrainLogLine($0.1) }
+        let laterLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
+        if let restarted = restartedInfo(laterLog) {
+            // Before this poll's steps: the trainer logs its start before it writes a step of it.
+            out.insert(.started(restarted), at: head)
+        }
+        newLog += laterLog
         for line in newLog {
             out += line.events
             if let s = line.state { logState = s }
@@ -93,6 +108,15 @@ public struct RunDirectoryFollower {
             out.append(.state(state)); reportedState = state
         }
         return out
+    }
+
+    /// The run's info with the length and start a (re)started trainer gave in `lines`, or nil when
+    /// they give none.
+    private mutating func restartedInfo(_ lines: [TrainLogLine]) -> RunInfo? {
+        guard var updated = info, lines.contains(where: { $0.level == .info && $0.runLength != nil }) else { return nil }
+        RunConfigReader.amend(&updated, epochs: configEpochs, log: lines)
+        info = updated
+        return updated
     }
 
     /// Starts a thread that polls every `interval` seconds and sends the events to `channel`.

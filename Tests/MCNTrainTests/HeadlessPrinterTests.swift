@@ -18,4 +18,17 @@ final class HeadlessPrinterTests: XCTestCase {
         let batch = line(["loss_con": 1.5])
         XCTAssertTrue(batch.contains("con 1.500  lr"), batch)
     }
+
+    /// The epoch reads as on the screen: counted from 1, out of the run's epochs.
+    func testEpochsCountFromOneOutOfTheRunsEpochs() {
+        func ep(step: Int, epoch: Int, total: Int, stepsPerEpoch: Int) -> String {
+            let line = HeadlessPrinter.stepLine(StepMetrics(step: step, epoch: epoch, values: [:], clipsPerSecond: 1, dataWaitSeconds: 0,
+                                                            stepSeconds: 1), total: total, stepsPerEpoch: stepsPerEpoch, eta: nil)
+            return String(line.split(separator: " ", omittingEmptySubsequences: true)[2...3].joined(separator: " "))
+        }
+        XCTAssertEqual(ep(step: 1, epoch: 0, total: 200, stepsPerEpoch: 12), "ep 1/17")
+        XCTAssertEqual(ep(step: 13, epoch: 1, total: 200, stepsPerEpoch: 12), "ep 2/17")
+        XCTAssertEqual(ep(step: 200, epoch: 16, total: 200, stepsPerEpoch: 12), "ep 17/17")
+        XCTAssertEqual(ep(step: 3, epoch: 0, total: 10, stepsPerEpoch: 0), "ep 1")
+    }
 }

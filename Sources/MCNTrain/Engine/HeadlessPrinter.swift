@@ -28,6 +28,7 @@ public struct ETAEstimator: Sendable {
 public struct HeadlessPrinter {
     public let every: Int
     private var total = 0
+    private var stepsPerEpoch = 0
     private var eta = ETAEstimator()
 
     public init(every: Int) { self.every = max(1, every) }
@@ -37,12 +38,13 @@ public struct HeadlessPrinter {
         switch event {
         case .started(let info):
             total = info.totalSteps
+            stepsPerEpoch = info.stepsPerEpoch
             let mode = info.mode.isEmpty ? info.method : "\(info.method) \(info.mode)"
             return ["run \(info.name) (\(info.runDirectory)): \(mode), \(info.backbone), \(info.totalSteps) steps, \(info.batchVideos) videos a batch, clips \(info.clipShape.map(String.init).joined(separator: "x"))"]
         case .step(let m):
             eta.add(stepSeconds: m.stepSeconds)
             guard m.step % every == 0 || m.step == total else { return [] }
-            return [Self.stepLine(m, total: total, eta: eta.secondsLeft(stepsLeft: total - m.step))]
+            return [Self.stepLine(m, total: total, stepsPerEpoch: stepsPerEpoch, eta: eta.secondsLeft(stepsLeft: total - m.step))]
         case .log(let level, let message), .logEntry(let level, let message, _):
             return ["[\(level.rawValue)] \(message)"]
         case .retrieval(let r):
@@ -56,10 +58,13 @@ public struct HeadlessPrinter {
         }
     }
 
-    static func stepLine(_ m: StepMetrics, total: Int, eta: Double?) -> String {
+    /// The epoch as the screen's header shows it: the step's epoch counted from 1, out of the run's
+    /// epochs when their length is known (the last step of a 17-epoch run reads ep 17/17).
+    static func stepLine(_ m: StepMetrics, total: Int, stepsPerEpoch: Int = 0, eta: Double?) -> String {
         let v = m.values
         func f(_ k: String, _ fmt: String = "%.3f") -> String { v[k].map { String(format: fmt, $0) } ?? "-" }
-        var parts = [String(format: "step %\(String(total).count)d/%d", m.step, total), "ep \(m.epoch)"]
+        let epochs = stepsPerEpoch > 0 ? "/\((total + stepsPerEpoch - 1) / stepsPerEpoch)" : ""
+        var parts = [String(format: "step %\(String(total).count)d/%d", m.step, total), "ep \(m.epoch + 1)\(epochs)"]
         if v["loss_con_query"] != nil {
             parts.append("con S \(f("loss_con_support")) Q \(f("loss_con_query"))")
             // The contrastive baseline over its sets has no meta branch.

@@ -79,7 +79,10 @@ int mcn_read_key(unsigned int *out) {
 void mcn_clear_ok(void) { clearok(stdscr, TRUE); }
 
 static void on_quit_signal(int sig) {
-    if (quit_signal) {  // second request: the loop did not answer, restore and leave
+    // A hangup only asks: it may come twice at once (to the session's leader and to its foreground
+    // group), and leaving on the second would cost the run its checkpoint.
+    if (sig == SIGHUP) { if (!quit_signal) quit_signal = sig; return; }
+    if (quit_signal && quit_signal != SIGHUP) {  // a second Ctrl-C: the loop did not answer, restore and leave
         mcn_screen_close();
         _exit(128 + sig);
     }
@@ -95,7 +98,10 @@ void mcn_install_signal_handlers(void) {
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_quit_signal;
-    sigaction(SIGINT, &sa, NULL); sigaction(SIGTERM, &sa, NULL); sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL); sigaction(SIGTERM, &sa, NULL);
+    // Under nohup a hangup is ignored on purpose: leave it so.
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_crash_signal;
     sa.sa_flags = SA_RESETHAND;
     int crash[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};

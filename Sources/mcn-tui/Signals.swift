@@ -7,7 +7,9 @@ import Glibc
 /// Ctrl-C, SIGTERM and SIGHUP (the terminal or the SSH connection closed): the first asks for a
 /// clean stop (the engine checkpoints and exits); a further Ctrl-C or SIGTERM exits at once. A
 /// hangup only ever asks for the clean stop: it may come twice (to the session's leader and to its
-/// foreground group), and the second must not cost the checkpoint.
+/// foreground group), and the second must not cost the checkpoint (the screen's own handlers, in
+/// the CNcurses shim, do the same while it is open). A hangup ignored when the process started
+/// (`nohup`) stays ignored: the run goes on.
 enum StopSignals {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     nonisolated(unsafe) private static var stopAsked = false
@@ -19,7 +21,9 @@ enum StopSignals {
         keepRunningOnBrokenPipes()
         stopAsked = alreadyStopping
         let queue = DispatchQueue(label: "mcn.signals")
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        let before = signal(SIGHUP, SIG_IGN)
+        let hangupIgnored = unsafeBitCast(before, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        for sig in [SIGINT, SIGTERM] + (hangupIgnored ? [] : [SIGHUP]) {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             s.setEventHandler {

@@ -13,10 +13,12 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
         for event in RunHistory.events(directory: session.run.path, throughStep: engine.step) { engine.events.send(event) }
     }
     engine.start()
-    let exit = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
+    _ = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
     // The screen is gone; say what happens while the engine finishes its step and checkpoint.
     engine.commands.send(.stop)
-    if case .signal = exit { StopSignals.install(alreadyStopping: true) }  // a further Ctrl-C exits at once
+    // From here a Ctrl-C exits at once (without the checkpoint, as the line below says); a hangup
+    // changes nothing.
+    StopSignals.install(alreadyStopping: true)
     if engine.outcome == nil {
         printError("stopping: finishing the step and writing a checkpoint in \(session.run.path)/checkpoints … (Ctrl-C again exits without it)")
     }

@@ -294,6 +294,58 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertTrue(log.contains("warning no checkpoint to resume") || log.contains("no checkpoint to resume; starting from step 0"), log)
     }
 
+    /// The trainer's process id, from its lock on the run directory.
+    func trainerPID(_ runDir: String) throws -> pid_t {
+        let text = try String(contentsOfFile: RunDirectory(path: runDir).trainerLockPath, encoding: .utf8)
+        return try XCTUnwrap(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// The screen open (under `script`, a terminal of its own), the connection drops: two hangups at
+    /// once still stop the run with its checkpoint (the screen's handlers left on the second).
+    func testTwoHangupsOnTheScreenStopTheRunWithACheckpoint() throws {
+        let bin = try binary()
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to give the command a terminal") }
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        let command = ([bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")).filter { $0 != "--headless" }
+                       + ["--set", "run.checkpoint_every=100000"]).map { "'\($0)'" }.joined(separator: " ")
+        let p = try startTraining(script, ["-qec", "env TERM=xterm-256color \(command)", "/dev/null"], runDir: runDir, untilStep: 3)
+        let pid = try trainerPID(runDir)
+        kill(pid, SIGHUP)
+        usleep(5_000)   // delivered one after the other (pending signals of one kind merge), within a screen tick
+        kill(pid, SIGHUP)
+        p.waitUntilExit()
+        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
+        let stopped = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("stopped at step ") }, log)
+        let step = try XCTUnwrap(Int(stopped.split(separator: " ").last ?? ""))
+        XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log)
+    }
+
+    /// Under `nohup` a hangup is ignored on purpose: the run goes on (a SIGTERM then stops it cleanly).
+    func testUnderNohupAHangupIsIgnored() throws {
+        let bin = try binary()
+        let nohup = "/usr/bin/nohup"
+        guard FileManager.default.isExecutableFile(atPath: nohup) else { throw XCTSkip("no \(nohup)") }
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runDir = root + "/r"
+        let p = try startTraining(nohup, [bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")), runDir: runDir, untilStep: 2)
+        let pid = try trainerPID(runDir)
+        kill(pid, SIGHUP)
+        let before = MetricsLog.readRows(path: runDir + "/metrics.jsonl").map(\.step).max() ?? 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && (MetricsLog.readRows(path: runDir + "/metrics.jsonl").map(\.step).max() ?? 0) < before + 3 {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTAssertTrue(p.isRunning, "a hangup under nohup does not stop the run")
+        kill(pid, SIGTERM)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertTrue(try String(contentsOfFile: runDir + "/train.log", encoding: .utf8).contains("stopped at step "))
+    }
+
     func testBadConfigValueIsRefusedBeforeTraining() throws {
         let bin = try binary()
         let (status, out) = try run(bin, ["train", "--headless", "--set", "optim.lr=abc"])

@@ -27,6 +27,12 @@ public enum EngineState: String, Sendable, Codable {
 
 /// Fixed facts about a run, sent once when it starts.
 public struct RunInfo: Sendable, Codable, Equatable {
+    /// Epochs a run of `totalSteps` takes, the last one maybe partial (nil when the epoch's length
+    /// is not known).
+    public static func epochs(totalSteps: Int, stepsPerEpoch: Int) -> Int? {
+        stepsPerEpoch > 0 ? (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch : nil
+    }
+
     public var name: String
     public var runDirectory: String
     /// "mcn" or "contrastive".

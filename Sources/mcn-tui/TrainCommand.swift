@@ -34,8 +34,8 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(runHeadless(session))
         }
         // Keys come from standard input: without a terminal there, the screen could not be steered.
-        if isatty(STDIN_FILENO) == 0 {
-            printError("standard input is not a terminal: printing lines instead of the workbench")
+        if let problem = ScreenStreams.problem() {
+            printError("\(problem): printing lines instead of the workbench")
             throw ExitCode(runHeadless(session))
         }
         // A terminal the screen cannot use (an unknown TERM over SSH, a dumb one): the run goes on

@@ -15,6 +15,7 @@ final class RunHistoryTests: XCTestCase {
         try """
         \(t) info    training 10 steps: sample-data
         \(t) info    checkpoint written: \(dir)/checkpoints/step-00000006.safetensors
+        \(t) info    checkpoint written: \(dir)/checkpoints/step-00000008.safetensors
         \(t) info    paused at step 8
 
         """.write(toFile: dir + "/train.log", atomically: true, encoding: .utf8)
@@ -32,8 +33,8 @@ final class RunHistoryTests: XCTestCase {
     func testALongFileIsReadFromItsTail() throws {
         let path = NSTemporaryDirectory() + "mcn-history-tail-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try ((1...100).map { "line \($0)" }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertEqual(RunHistory.tailLines(path, limit: 20), ["line 99", "line 100"], "the partial line at the cut is dropped")
+        try ((1...100).map { "line \($0)" }.joined(separator: "\n") + "\n{\"step\":10").write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(RunHistory.tailLines(path, limit: 30), ["line 99", "line 100"], "the partial lines at the cut and at the end are dropped")
         XCTAssertEqual(RunHistory.tailLines(path).count, 100)
     }
 }

@@ -291,7 +291,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(config.optim.lr, 0.005)
         XCTAssertEqual(config.model.width, 0.25)
         let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
-        XCTAssertTrue(log.contains("warning no checkpoint to resume") || log.contains("no checkpoint to resume; starting from step 0"), log)
+        XCTAssertTrue(log.contains("no checkpoint to resume; starting from step 0 with the run's config.toml"), log)
     }
 
     /// The trainer's process id, from its lock on the run directory.
@@ -344,6 +344,34 @@ final class TrainCommandEndToEndTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
         XCTAssertTrue(try String(contentsOfFile: runDir + "/train.log", encoding: .utf8).contains("stopped at step "))
+    }
+
+    /// Ways around "one run a directory" that resuming offered: a run whose checkpoints are all
+    /// unreadable would start over on top of them, and another run's checkpoint resumed into a
+    /// directory holding a run would cut its metrics at a foreign step. Both refused, nothing written.
+    func testResumingNeverStartsAnotherRunOverOne() throws {
+        let bin = try binary()
+        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = root + "/cache"
+        for name in ["a", "b"] {
+            let (status, out) = try run(bin, try args(root + "/" + name, steps: 5, cache: cache))
+            XCTAssertEqual(status, 0, out)
+        }
+        let b = root + "/b"
+        let metrics = try String(contentsOfFile: b + "/metrics.jsonl", encoding: .utf8)
+        let (other, otherOut) = try run(bin, try args(b, steps: 8, cache: cache) + ["--resume", root + "/a/checkpoints/last"])
+        XCTAssertNotEqual(other, 0, otherOut)
+        XCTAssertTrue(otherOut.contains("\(b): already holds a run"), otherOut)
+
+        let h = try FileHandle(forUpdating: URL(fileURLWithPath: RunDirectory(path: b).checkpointFiles(step: 5).parameters))
+        try h.truncate(atOffset: 100)
+        try h.close()
+        let (unreadable, unreadableOut) = try run(bin, try args(b, steps: 8, cache: cache) + ["--resume", "auto"])
+        XCTAssertNotEqual(unreadable, 0, unreadableOut)
+        XCTAssertTrue(unreadableOut.contains("\(b): none of its checkpoints can be read"), unreadableOut)
+        XCTAssertTrue(unreadableOut.contains("warning: "), "the reason comes first: \(unreadableOut)")
+        XCTAssertEqual(try String(contentsOfFile: b + "/metrics.jsonl", encoding: .utf8), metrics, "nothing written")
     }
 
     func testBadConfigValueIsRefusedBeforeTraining() throws {

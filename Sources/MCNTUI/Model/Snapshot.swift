@@ -61,8 +61,8 @@ public struct Snapshot: Sendable, Equatable {
 
     /// The run's epochs, the last one maybe partial (nil when its length or epoch size is unknown).
     public var totalEpochs: Int? {
-        guard let total = totalSteps, let spe = run?.stepsPerEpoch, spe > 0 else { return nil }
-        return (total + spe - 1) / spe
+        guard let total = totalSteps, let spe = run?.stepsPerEpoch else { return nil }
+        return RunInfo.epochs(totalSteps: total, stepsPerEpoch: spe)
     }
 
     /// Steps still to run at the recent pace, in seconds.

@@ -27,6 +27,8 @@ public struct RunDirectoryFollower {
     private var logState: EngineState?
     private var lastGrowth = Date()
     private var reportedState: EngineState?
+    /// Files that grew this recently belong to a live trainer, lock or no lock.
+    static let growthWithoutLockSeconds: Double = 10
     /// With nothing new for this long, and train.log not saying otherwise, the run is shown as finished.
     public var quietSeconds: Double = 120
 
@@ -91,6 +93,10 @@ public struct RunDirectoryFollower {
         let state: EngineState
         switch (logState, trainerRunning) {
         case (.finished?, _), (.error?, _): state = logState!
+        // No trainer holds the lock, but the files still grow: a lock this machine cannot see (a run
+        // directory on NFS without shared locks, or sshfs, written from another host).
+        case (_, false?) where now.timeIntervalSince(lastGrowth) <= Self.growthWithoutLockSeconds:
+            state = logState == .paused ? .paused : .running
         case (_, false?): state = .interrupted
         case (.paused?, _): state = .paused
         case (_, true?): state = .running

@@ -21,7 +21,9 @@ public enum RunHistory {
             }
         }
         for line in tailLines(dir.appendingPathComponent("train.log")) {
-            if let l = TrainLogLine(line) { out += l.events }
+            guard let l = TrainLogLine(line) else { continue }
+            // Checkpoints after the one resumed from are not the run's any more (a resume from an older one).
+            out += l.events.filter { if case .checkpointSaved(let s, _) = $0 { return s <= last } else { return true } }
         }
         return out
     }
@@ -44,8 +46,9 @@ public enum RunHistory {
         let start = size > UInt64(limit) ? size - UInt64(limit) : 0
         try? h.seek(toOffset: start)
         guard var data = try? h.readToEnd() else { return [] }
-        // Started inside a line: that line is not whole.
+        // Started inside a line, or ended inside one (a torn last line): those lines are not whole.
         if start > 0, let nl = data.firstIndex(of: 0x0A) { data = data[(nl + 1)...] }
+        if let lastNewline = data.lastIndex(of: 0x0A) { data = data[...lastNewline] } else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

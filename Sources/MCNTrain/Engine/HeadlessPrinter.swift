@@ -63,7 +63,7 @@ public struct HeadlessPrinter {
     static func stepLine(_ m: StepMetrics, total: Int, stepsPerEpoch: Int = 0, eta: Double?) -> String {
         let v = m.values
         func f(_ k: String, _ fmt: String = "%.3f") -> String { v[k].map { String(format: fmt, $0) } ?? "-" }
-        let epochs = stepsPerEpoch > 0 ? "/\((total + stepsPerEpoch - 1) / stepsPerEpoch)" : ""
+        let epochs = RunInfo.epochs(totalSteps: total, stepsPerEpoch: stepsPerEpoch).map { "/\($0)" } ?? ""
         var parts = [String(format: "step %\(String(total).count)d/%d", m.step, total), "ep \(m.epoch + 1)\(epochs)"]
         if v["loss_con_query"] != nil {
             parts.append("con S \(f("loss_con_support")) Q \(f("loss_con_query"))")

@@ -145,7 +145,10 @@ public final class TrainingEngine: @unchecked Sendable {
 
     /// Handles the commands waiting; returns false when the run must stop.
     private func handleCommands(paused: inout Bool) throws -> Bool {
-        for c in commands.drain() {
+        let waiting = commands.drain()
+        // A stop taken with an evaluation in one batch: the evaluation would not see it coming.
+        let stopping = waiting.contains(where: \.isStop)
+        for c in waiting {
             switch c {
             case .pause:
                 if !paused { paused = true; events.send(.state(.paused)); say(.info, "paused at step \(step)") }
@@ -156,7 +159,8 @@ public final class TrainingEngine: @unchecked Sendable {
                 events.send(.state(paused ? .paused : .running))
             case .evaluateNow:
                 // Pressed again before the first was taken: one evaluation of this step.
-                if lastEvaluatedStep != step { evaluate() }
+                if lastEvaluatedStep == step { say(.info, "step \(step) is evaluated already") }
+                else if !stopping { evaluate() }
                 events.send(.state(paused ? .paused : .running))
             case .stop:
                 say(.info, "stopping at step \(step)")
@@ -181,7 +185,7 @@ public final class TrainingEngine: @unchecked Sendable {
             if every.monitorEvery > 0 && step % every.monitorEvery == 0 { monitors() }
             if every.evalEvery > 0 && step % every.evalEvery == 0 && step < totalSteps { evaluate(); events.send(.state(.running)) }
         }
-        if lastCheckpointStep != step && !checkpoint() {
+        if lastCheckpointStep != step && !checkpoint(last: true) {
             // The run ends without the state it reached: say so as its ending (exit status 1).
             throw FileError("step \(step): the last checkpoint could not be written; "
                             + (lastCheckpointStep >= 0 ? "the newest one is step \(lastCheckpointStep)" : "there is none"))
@@ -257,10 +261,11 @@ public final class TrainingEngine: @unchecked Sendable {
     }
 
     /// Writes a checkpoint of the current state (never of a non-finite one); false when it was not
-    /// written. A failure to write (a full disk) is said and training goes on: the previous
-    /// checkpoint stays the newest, and the next one (or `c`) tries again.
+    /// written. A failure to write (a full disk) is said; before the run's last checkpoint, training
+    /// goes on: the previous checkpoint stays the newest, and the next one (or `c`) tries again.
+    /// `last`: the run's last checkpoint, after which nothing goes on.
     @discardableResult
-    public func checkpoint() -> Bool {
+    public func checkpoint(last: Bool = false) -> Bool {
         guard theta.allFinite() && buffers.allFinite() else {
             say(.error, "step \(step): parameters are not finite; checkpoint refused")
             return false
@@ -271,7 +276,7 @@ public final class TrainingEngine: @unchecked Sendable {
             return true
         } catch {
             let newest = lastCheckpointStep >= 0 ? "the newest is still step \(lastCheckpointStep)" : "there is none yet"
-            say(.error, "checkpoint at step \(step) not written: \(error); \(newest), training goes on (c tries again)")
+            say(.error, "checkpoint at step \(step) not written: \(error); \(newest)" + (last ? "" : ", training goes on (c tries again)"))
             return false
         }
     }
@@ -292,9 +297,9 @@ public final class TrainingEngine: @unchecked Sendable {
     private func evaluate() {
         guard let evaluator else { say(.warning, "no evaluation data: retrieval skipped"); return }
         events.send(.state(.evaluating))
-        lastEvaluatedStep = step
         do {
             let r = try evaluator.retrieval(network: network, theta: theta, buffers: buffers, step: step)
+            lastEvaluatedStep = step
             events.send(.retrieval(r))
             var row: [String: Double] = [:]
             for (k, v) in r.recall { row["R@\(k)"] = v }
@@ -326,6 +331,8 @@ public final class TrainingEngine: @unchecked Sendable {
             guard !m.isEmpty else { return }
             events.send(.monitors(step: step, m))
             record(MetricsRow(step: step, epoch: data.position.epoch, kind: .monitor, values: m))
+        } catch is DatasetEvaluator.EvaluationStopped {
+            // The run is stopping: no figures from part of the videos.
         } catch {
             say(.warning, "monitors failed: \(error)")
         }

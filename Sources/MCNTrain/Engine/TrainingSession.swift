@@ -63,6 +63,10 @@ public struct TrainingSession {
             if how == "auto" {
                 resume = RunDirectory(path: runPath!).latestValidCheckpoint(warn: warn)
                 if resume == nil {
+                    // Starting over would truncate the run's metrics and mix new checkpoints with its own.
+                    if !RunDirectory(path: runPath!).checkpointSteps().isEmpty {
+                        throw FileError("\(runPath!): none of its checkpoints can be read (see above); to start over, give another --run-dir")
+                    }
                     let how = FileManager.default.fileExists(atPath: "\(runPath!)/config.toml") ? " with the run's config.toml" : ""
                     warn("\(runPath!): no checkpoint to resume; starting from step 0\(how)")
                 }
@@ -70,7 +74,8 @@ public struct TrainingSession {
                 resume = try RunDirectory.checkpoint(at: how, warn: warn)
                 if runPath == nil {
                     // checkpoints/step-N.* lives in <run>/checkpoints
-                    runPath = ((resume!.files.directory as NSString).deletingLastPathComponent as String)
+                    let dir = (resume!.files.directory as NSString).deletingLastPathComponent as String
+                    runPath = dir.isEmpty ? "." : dir
                 }
             }
         }
@@ -88,14 +93,15 @@ public struct TrainingSession {
         if config.run.name.isEmpty { try config.set("run.name=\((run.path as NSString).lastPathComponent)") }
         // One trainer a run, and a new run never over an old one: refused here, before any work, when
         // the directory is there; a directory made meanwhile is checked again when it is locked below.
-        let fresh = r.resume == nil
-        let earlyLock = run.exists ? try lockRun(run, fresh: fresh) : nil
+        // Resuming another run's checkpoint into this directory starts a run here as much as no resume.
+        let fresh = r.resume == nil || resume.map { !sameDirectory($0.files.directory, run.checkpointsPath) } ?? false
+        let earlyLock = run.exists ? try lockRun(run, fresh: fresh, warn: warn) : nil
         BLAS.setThreads(config.optim.blasThreads)
 
         let dataset = try openDataset(config)
         try checkBatch(config, trainVideos: dataset.train.count, source: config.data.dir)
         let data = try openTrainingData(config, dataset: dataset)
-        let lock = try earlyLock ?? lockRun(run, fresh: fresh)
+        let lock = try earlyLock ?? lockRun(run, fresh: fresh, warn: warn)
         let engine = try TrainingEngine(config: config, run: run, data: data, resume: resume)
         engine.runLock = lock
         engine.setupWarnings = setupWarnings(config, dataset: dataset)
@@ -108,10 +114,16 @@ public struct TrainingSession {
         return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
     }
 
+    static func sameDirectory(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
     /// Takes the trainer's lock on the run directory; a fresh run is refused where a run was
     /// started before (its metrics would be truncated and its checkpoints mixed with the new ones).
-    static func lockRun(_ run: RunDirectory, fresh: Bool) throws -> RunLock {
+    static func lockRun(_ run: RunDirectory, fresh: Bool, warn: (String) -> Void) throws -> RunLock {
         let lock = try run.lockForTraining()
+        if !lock.isHeld { warn("\(run.path): this file system has no locks; a second trainer of this run would not be refused") }
         if fresh && run.holdsRun {
             let steps = run.checkpointSteps()
             let what = steps.last.map { "a run (checkpoint at step \($0))" } ?? "a run"
@@ -147,7 +159,7 @@ public struct TrainingSession {
         return names.compactMap { n -> (String, Date)? in
             let p = "\(root)/\(n)"
             guard let d = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date,
-                  fm.fileExists(atPath: "\(p)/checkpoints") else { return nil }
+                  fm.fileExists(atPath: "\(p)/checkpoints"), RunDirectory(path: p).holdsRun else { return nil }
             return (p, d)
         }.max { $0.1 < $1.1 }?.0
     }

@@ -72,6 +72,7 @@ public final class DatasetEvaluator: RunEvaluator {
     public func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double] {
         let ex = extractor(network, theta, buffers, clips: 2, thumbnails: false)
         let g = ex.extract(monitorGallery), q = ex.extract(monitorQueries)
+        if g.stopped || q.stopped { throw EvaluationStopped() }
         guard g.items.count > 1, g.dim > 0 else { return [:] }
         var m: [String: Double] = [:]
         m["knn_top1"] = Monitors.knnTop1(features: g.features, labels: g.items.map(\.label), dim: g.dim)

@@ -56,12 +56,19 @@ public final class MetricsLog: @unchecked Sendable {
         try MetricsLog.writeAll(jsonlFD, row.jsonLine + "\n", path: jsonlPath)
         let known = Set(columns)
         if row.values.keys.contains(where: { !known.contains($0) && !MetricsRow.reservedKeys.contains($0) }) {
-            // A new value name: rewrite the CSV with the wider header from the JSON lines.
+            // A new value name: rewrite the CSV with the wider header from the JSON lines. When that
+            // fails (a full disk), the CSV keeps its columns and this row's cells in them, so its rows
+            // stay those of metrics.jsonl; the wider header waits for the next new name.
             let rows = MetricsLog.readRows(path: jsonlPath)
-            columns = MetricsLog.columns(for: rows)
+            let wider = MetricsLog.columns(for: rows)
+            do {
+                try AtomicFile.write(MetricsLog.csv(rows, columns: wider), to: csvPath)
+            } catch {
+                try? MetricsLog.writeAll(csvFD, MetricsLog.csvLine(row, columns: columns), path: csvPath)
+                throw error
+            }
+            columns = wider
             Glibc.close(csvFD)
-            csvFD = -1
-            try AtomicFile.write(MetricsLog.csv(rows, columns: columns), to: csvPath)
             csvFD = try MetricsLog.openAppend(csvPath)
         } else {
             try MetricsLog.writeAll(csvFD, MetricsLog.csvLine(row, columns: columns), path: csvPath)

@@ -7,9 +7,9 @@ import Glibc
 /// The trainer writes rows in step order, each line starting with its step (`{"step":12,…` and
 /// `12,…`), so that is a prefix of each file found by reading the steps alone, and cutting the files
 /// there keeps the earlier rows byte for byte without decoding them (decoding 100,000 rows took
-/// ~15 s). Files this reading cannot vouch for (a line it cannot read the step of, steps out of
-/// order, a CSV whose rows do not match the JSON lines, a quoted header) give nil: the caller then
-/// rewrites them from the rows it decodes.
+/// ~15 s). Files this reading cannot vouch for (a line it cannot read the step of, a JSON line that
+/// does not end its object, steps out of order, a CSV whose rows' steps are not the JSON lines', a
+/// quoted header) give nil: the caller then rewrites them from the rows it decodes.
 struct MetricsResumeCut {
     /// Bytes of each file to keep.
     let jsonlBytes: Int
@@ -25,7 +25,7 @@ struct MetricsResumeCut {
         guard !header.contains("\""), header.hasPrefix("step,epoch") else { return nil }
         guard let j = Self.prefix(jsonl, from: jsonl.startIndex, upTo: step, stepAt: Self.jsonStep),
               let c = Self.prefix(csv, from: headerEnd + 1, upTo: step, stepAt: Self.csvStep),
-              j.rows == c.rows else { return nil }
+              j.steps == c.steps else { return nil }
         jsonlBytes = j.bytes
         csvBytes = c.bytes
         columns = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -38,27 +38,26 @@ struct MetricsResumeCut {
     }
 
     /// The complete lines from `start` whose steps are ≤ `step` (a torn last line is not complete):
-    /// how many, and the byte offset after them; nil when a line's step cannot be read or steps go
-    /// back.
+    /// their steps, and the byte offset after them; nil when a line's step cannot be read or steps
+    /// go back.
     private static func prefix(_ data: Data, from start: Data.Index, upTo step: Int,
-                               stepAt: (Data.SubSequence) -> Int?) -> (rows: Int, bytes: Int)? {
-        var rows = 0, end = start, previous = Int.min
+                               stepAt: (Data.SubSequence) -> Int?) -> (steps: [Int], bytes: Int)? {
+        var steps: [Int] = [], end = start
         var lineStart = start
         while let nl = data[lineStart...].firstIndex(of: 0x0A) {
-            guard let s = stepAt(data[lineStart..<nl]), s >= previous else { return nil }
+            guard let s = stepAt(data[lineStart..<nl]), s >= (steps.last ?? Int.min) else { return nil }
             if s > step { break }
-            previous = s
-            rows += 1
+            steps.append(s)
             end = nl + 1
             lineStart = nl + 1
         }
-        return (rows, end - data.startIndex)
+        return (steps, end - data.startIndex)
     }
 
-    /// `{"step":12,…`: the step of a line `MetricsRow.jsonLine` wrote.
+    /// `{"step":12,…}`: the step of a whole line `MetricsRow.jsonLine` wrote.
     static func jsonStep(_ line: Data.SubSequence) -> Int? {
         let head = Array(#"{"step":"#.utf8)
-        guard line.starts(with: head) else { return nil }
+        guard line.starts(with: head), line.last == UInt8(ascii: "}") else { return nil }
         return digits(line.dropFirst(head.count), endingWith: [UInt8(ascii: ","), UInt8(ascii: "}")])
     }
 

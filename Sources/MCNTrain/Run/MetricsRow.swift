@@ -36,8 +36,8 @@ public struct MetricsRow: Sendable, Equatable {
 
     /// Parses a line written by `jsonLine` (nil for a torn or foreign line). `null` reads as NaN.
     public init?(jsonLine line: Substring) {
-        // JSONDecoder, not JSONSerialization: on Linux the latter reads some numbers an ulp off,
-        // and a resume writes the rows it keeps back.
+        // JSONDecoder, not JSONSerialization: on Linux the latter reads some numbers an ulp off, and
+        // rows read are written back (a resume that cannot cut the files, a CSV given a new column).
         guard let row = try? JSONDecoder().decode(MetricsRow.self, from: Data(line.utf8)) else { return nil }
         self = row
     }

@@ -95,7 +95,7 @@ public struct RunDirectory: Sendable, Equatable {
             let who = Int(holder).map { "process \($0)" } ?? "another process"
             throw FileError("\(path): \(who) is training this run; wait for it or stop it, or give another --run-dir")
         }
-        lock.record("\(getpid())\n")
+        if lock.isHeld { lock.record("\(getpid())\n") }
         return lock
     }
 
@@ -158,15 +158,16 @@ public struct RunDirectory: Sendable, Equatable {
         meta.step = step
         meta.parametersFile = (files.parameters as NSString).lastPathComponent
         meta.optimizerFile = optimizer == nil ? nil : (files.optimizer as NSString).lastPathComponent
-        // A checkpoint that fails half-way (a full disk) leaves none of its files behind, unless a
-        // complete one of this step was there before (each file is replaced atomically).
-        let replacing = FileManager.default.fileExists(atPath: files.meta)
+        // A checkpoint that fails half-way (a full disk) leaves none of its files behind. One of the
+        // same step written before loses its description first (the mark of a complete checkpoint),
+        // so new parameters never pass for complete beside its old optimiser state.
+        try? FileManager.default.removeItem(atPath: files.meta)
         do {
             try parameters.write(to: files.parameters)
             if let optimizer { try optimizer.write(to: files.optimizer) } else { try? FileManager.default.removeItem(atPath: files.optimizer) }
             try AtomicFile.write(meta.encoded(), to: files.meta)
         } catch {
-            if !replacing { for p in [files.meta, files.parameters, files.optimizer] { try? FileManager.default.removeItem(atPath: p) } }
+            for p in [files.meta, files.parameters, files.optimizer] { try? FileManager.default.removeItem(atPath: p) }
             throw error
         }
         try AtomicFile.write(files.stem + "\n", to: lastPointerPath)

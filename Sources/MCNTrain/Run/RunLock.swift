@@ -14,10 +14,13 @@ import Glibc
 public final class RunLock: @unchecked Sendable {
     public let path: String
     private let fd: Int32
+    /// False where the file system has no locks (some FUSE and CIFS mounts): nothing is refused there.
+    public let isHeld: Bool
 
-    private init(path: String, fd: Int32) {
+    private init(path: String, fd: Int32, isHeld: Bool = true) {
         self.path = path
         self.fd = fd
+        self.isHeld = isHeld
     }
 
     deinit { close(fd) }
@@ -36,12 +39,16 @@ public final class RunLock: @unchecked Sendable {
         }
         for attempt in 0..<5 {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return RunLock(path: path, fd: fd) }
+            if Self.unsupported.contains(errno) { return RunLock(path: path, fd: fd, isHeld: false) }
             guard errno == EWOULDBLOCK || errno == EINTR else { close(fd); throw FileError.posix("locking", path) }
             if attempt < 4 { usleep(20_000) }
         }
         close(fd)
         return nil
     }
+
+    /// What flock says on file systems without locks.
+    static let unsupported: Set<Int32> = [ENOLCK, EOPNOTSUPP, ENOSYS, EINVAL]
 
     /// Replaces the file's text (the holder's process id, for the message another process gives).
     func record(_ text: String) {

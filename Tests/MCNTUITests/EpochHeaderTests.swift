@@ -68,15 +68,9 @@ final class EpochHeaderTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let run = RunDirectory(path: root)
         // 3 steps an epoch (the synthetic data), 2 epochs.
-        let engine = try Fixtures.tinyEngine(run: run, ["run.epochs=2", "run.checkpoint_every=0"])
-        engine.runLoop()
-        var live = SnapshotBuilder()
-        live.apply(engine.events.drain())
-        var view = SnapshotBuilder()
-        var f = RunDirectoryFollower(directory: run.path)
-        view.apply(f.poll())
-        XCTAssertEqual(live.snapshot().step, 6)
-        XCTAssertEqual(epoch(header(live.snapshot())), "ep 2/2")
-        XCTAssertEqual(epoch(header(view.snapshot(), readOnly: true)), "ep 2/2")
+        let (live, view) = try Fixtures.liveAndViewed(run: run, ["run.epochs=2", "run.checkpoint_every=0"])
+        XCTAssertEqual(live.step, 6)
+        XCTAssertEqual(epoch(header(live)), "ep 2/2")
+        XCTAssertEqual(epoch(header(view, readOnly: true)), "ep 2/2")
     }
 }

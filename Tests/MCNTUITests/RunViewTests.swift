@@ -111,14 +111,7 @@ final class RunViewTests: XCTestCase {
         let root = NSTemporaryDirectory() + "mcn-view-tasks-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let run = RunDirectory(path: root)
-        let engine = try Fixtures.tinyEngine(run: run, ["run.steps=10", "run.checkpoint_every=0"])
-        engine.runLoop()
-        var live = SnapshotBuilder()
-        live.apply(engine.events.drain())
-        var view = SnapshotBuilder()
-        var f = RunDirectoryFollower(directory: run.path)
-        view.apply(f.poll())
-        let (l, v) = (live.snapshot(), view.snapshot())
+        let (l, v) = try Fixtures.liveAndViewed(run: run, ["run.steps=10", "run.checkpoint_every=0"])
         XCTAssertEqual(l.tasks.count, 2); XCTAssertEqual(l.tasksStep, 10)
         XCTAssertEqual(v.tasks, l.tasks); XCTAssertEqual(v.tasksStep, l.tasksStep)
         XCTAssertEqual(v.series["inner_drop"]?.values.count, 1, "measured on step 10")

@@ -244,24 +244,17 @@ final class TrainCommandEndToEndTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .exit)
         XCTAssertEqual(p.terminationStatus, 0)
-        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
-        let stopped = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("stopped at step ") })
-        let step = try XCTUnwrap(Int(stopped.split(separator: " ").last ?? ""))
-        XCTAssertGreaterThanOrEqual(step, 3)
-        XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log)
+        try assertStoppedWithItsCheckpoint(runDir)
     }
 
     /// On a terminal the screen cannot use (a TERM this machine's terminfo lacks, as over SSH from a
     /// newer terminal), the run trains as lines instead of ending with ncurses' "Error opening
     /// terminal". `script` gives the command a terminal of its own.
     func testAnUnusableTerminalTrainsAsLines() throws {
-        let bin = try binary()
-        let script = "/usr/bin/script"
-        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to give the command a terminal") }
+        let (bin, script) = (try binary(), try scriptBinary())
         let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let command = ([bin] + (try args(root + "/r", steps: 3, cache: root + "/cache")).filter { $0 != "--headless" })
-            .map { "'\($0)'" }.joined(separator: " ")
+        let command = shellCommand([bin] + (try args(root + "/r", steps: 3, cache: root + "/cache")).filter { $0 != "--headless" })
         let (status, out) = try run(script, ["-qec", "env TERM=no-such-terminal \(command)", "/dev/null"])
         XCTAssertEqual(status, 0, out)
         XCTAssertTrue(out.contains("TERM=no-such-terminal: this machine's terminfo has no such terminal"), out)
@@ -294,6 +287,24 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertTrue(log.contains("no checkpoint to resume; starting from step 0 with the run's config.toml"), log)
     }
 
+    /// The run's train.log says it stopped at a step, and that step's checkpoint is its newest.
+    func assertStoppedWithItsCheckpoint(_ runDir: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
+        let stopped = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("stopped at step ") }, log, file: file, line: line)
+        let step = try XCTUnwrap(Int(stopped.split(separator: " ").last ?? ""), file: file, line: line)
+        XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log, file: file, line: line)
+    }
+
+    /// `script` (util-linux), which gives a command a terminal of its own; skips where it is missing.
+    func scriptBinary() throws -> String {
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to give the command a terminal") }
+        return script
+    }
+
+    /// `mcn-tui ARGS` as one shell word list, for `script -c`.
+    func shellCommand(_ words: [String]) -> String { words.map { "'\($0)'" }.joined(separator: " ") }
+
     /// The trainer's process id, from its lock on the run directory.
     func trainerPID(_ runDir: String) throws -> pid_t {
         let text = try String(contentsOfFile: RunDirectory(path: runDir).trainerLockPath, encoding: .utf8)
@@ -303,24 +314,19 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// The screen open (under `script`, a terminal of its own), the connection drops: two hangups at
     /// once still stop the run with its checkpoint (the screen's handlers left on the second).
     func testTwoHangupsOnTheScreenStopTheRunWithACheckpoint() throws {
-        let bin = try binary()
-        let script = "/usr/bin/script"
-        guard FileManager.default.isExecutableFile(atPath: script) else { throw XCTSkip("no \(script) to give the command a terminal") }
+        let (bin, script) = (try binary(), try scriptBinary())
         let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runDir = root + "/r"
-        let command = ([bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")).filter { $0 != "--headless" }
-                       + ["--set", "run.checkpoint_every=100000"]).map { "'\($0)'" }.joined(separator: " ")
+        let command = shellCommand([bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")).filter { $0 != "--headless" }
+                                   + ["--set", "run.checkpoint_every=100000"])
         let p = try startTraining(script, ["-qec", "env TERM=xterm-256color \(command)", "/dev/null"], runDir: runDir, untilStep: 3)
         let pid = try trainerPID(runDir)
         kill(pid, SIGHUP)
         usleep(5_000)   // delivered one after the other (pending signals of one kind merge), within a screen tick
         kill(pid, SIGHUP)
         p.waitUntilExit()
-        let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
-        let stopped = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("stopped at step ") }, log)
-        let step = try XCTUnwrap(Int(stopped.split(separator: " ").last ?? ""))
-        XCTAssertEqual(RunDirectory(path: runDir).checkpointSteps().last, step, log)
+        try assertStoppedWithItsCheckpoint(runDir)
     }
 
     /// Under `nohup` a hangup is ignored on purpose: the run goes on (a SIGTERM then stops it cleanly).

@@ -61,4 +61,19 @@ final class ReadOnlyPanelsTests: XCTestCase {
         rows = panel(s, UIState(readOnly: true))
         XCTAssertTrue(rows[2].hasPrefix("│knn_top1"), rows[2])
     }
+
+    /// Live: an evaluation from the run's files (a resumed run's history) says how to get neighbours,
+    /// and an evaluation under way says so instead of "no evaluation yet".
+    func testLiveRetrievalFromTheFilesAndUnderWay() {
+        var s = viewed()
+        s.state = .running
+        let fromFiles = ScreenRenderer.render(s, UIState(), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(fromFiles.contains("read from the run's files, which keep R@k only: e evaluates now"), fromFiles)
+        var fresh = SnapshotBuilder()
+        fresh.apply(.started(Fixtures.generator.runInfo))
+        fresh.apply(.state(.evaluating))
+        let underWay = ScreenRenderer.render(fresh.snapshot(), UIState(), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(underWay.contains("│ evaluating …"), underWay)
+        XCTAssertFalse(underWay.contains("no evaluation yet"), underWay)
+    }
 }

@@ -189,6 +189,16 @@ final class TrainingEngineTests: XCTestCase {
         XCTAssertEqual(retrievals.count, 1)
     }
 
+    /// A stop asked for during an evaluation is taken when it ends, before another step.
+    func testAStopDuringAnEvaluationIsTakenBeforeAnotherStep() throws {
+        let engine = try TrainingEngine(config: try config(["run.steps=10"]), run: RunDirectory(path: root + "/r"), data: data(), resume: nil)
+        engine.evaluator = StoppingEvaluator(commands: engine.commands)
+        engine.commands.send(.evaluateNow)
+        engine.runLoop()
+        XCTAssertEqual(engine.outcome, .finished(step: 0))
+        XCTAssertFalse(engine.events.drain().contains { if case .step = $0 { return true } else { return false } })
+    }
+
     func testNonFiniteLossPausesWithoutCheckpointingIt() throws {
         let run = RunDirectory(path: root + "/f")
         let cfg = try config(["run.steps=6", "optim.lr=1e30", "run.checkpoint_every=0"])
@@ -227,4 +237,17 @@ final class FixedEvaluator: RunEvaluator {
     }
 
     func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double] { ["knn_top1": 0.5] }
+}
+
+/// An evaluation during which the user asks the run to stop.
+final class StoppingEvaluator: RunEvaluator {
+    let commands: MessageChannel<EngineCommand>
+    init(commands: MessageChannel<EngineCommand>) { self.commands = commands }
+
+    func retrieval(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> RetrievalSummary {
+        commands.send(.stop)
+        return RetrievalSummary(step: step, recall: [1: 0.25], queries: [], thumbnails: [:])
+    }
+
+    func monitors(network: MCNNetwork, theta: Slab, buffers: Slab, step: Int) throws -> [String: Double] { [:] }
 }

@@ -12,7 +12,9 @@ public enum RetrievalPanel {
         let t = ctx.theme, g = ctx.glyphs
         guard inner.height >= 3, inner.width >= 30 else { return }
         guard let r = s.retrieval else {
-            b.text("no evaluation yet" + (KeyTable.canSteer(ui, state: s.state) ? ": press e" : ""), x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
+            let what = s.state == .evaluating ? "evaluating …"
+                : "no evaluation yet" + (KeyTable.canSteer(ui, state: s.state) ? ": press e" : "")
+            b.text(what, x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
             return
         }
         // Row 0: R@k.
@@ -24,8 +26,9 @@ public enum RetrievalPanel {
         }
         // The run's files keep R@k, not the neighbour lists (MetricsLineParser): nothing to browse.
         guard !r.queries.isEmpty else {
+            // Live, such an evaluation is one from before a resume (RunHistory).
             let why = ui.readOnly ? "the neighbours are only shown live: the run's files keep R@k"
-                                  : "this evaluation has no queries"
+                                  : "read from the run's files, which keep R@k only: e evaluates now, with neighbours"
             for (i, row) in TextFit.wrap(why, width: max(1, inner.width - 1)).prefix(max(0, inner.height - 2)).enumerated() {
                 b.text(row, x: inner.x + 1, y: inner.y + 2 + i, style: t[.dim], clip: inner)
             }

@@ -170,6 +170,8 @@ public final class TrainingEngine: @unchecked Sendable {
                 say(.info, "base learning rate set to \(lr)")
             }
         }
+        // A stop asked for while these ran (a long evaluation): taken now, not after one more step.
+        if commands.contains(where: \.isStop) { return try handleCommands(paused: &paused) }
         return true
     }
 

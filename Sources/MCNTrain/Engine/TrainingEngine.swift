@@ -244,8 +244,11 @@ public final class TrainingEngine: @unchecked Sendable {
                                       dataWaitSeconds: batch.waitSeconds, stepSeconds: stepSeconds)))
         let tasks = out.tasks.map { TaskLoss(video: batch.videoNames[$0.video], metaLoss: $0.loss, pairAccuracy: $0.accuracy) }
         if !tasks.isEmpty { events.send(.tasks(step: step, tasks)) }
-        // The row keeps the tasks too, so `mcn-tui view` shows what the screen showed.
-        if logging { record(MetricsRow(step: step, epoch: batch.epoch, kind: .step, values: values, tasks: tasks)) }
+        // The row keeps the tasks too, so `mcn-tui view` shows what the screen showed: every 10th step
+        // and the last (with 8 tasks they are half a row; logged every step, they doubled a long
+        // run's metrics.jsonl for a panel that shows the latest).
+        let keepTasks = step % 10 == 0 || step == totalSteps || config.run.logEvery >= 10
+        if logging { record(MetricsRow(step: step, epoch: batch.epoch, kind: .step, values: values, tasks: keepTasks ? tasks : [])) }
         emitSystem(decodeSeconds: batch.waitSeconds)
         return true
     }

@@ -31,4 +31,15 @@ final class HeadlessPrinterTests: XCTestCase {
         XCTAssertEqual(ep(step: 200, epoch: 16, total: 200, stepsPerEpoch: 12), "ep 17/17")
         XCTAssertEqual(ep(step: 3, epoch: 0, total: 10, stepsPerEpoch: 0), "ep 1")
     }
+
+    /// Clips a second as the screen's header gives them: averaged over recent steps.
+    func testClipsPerSecondIsAveragedLikeTheScreens() {
+        var printer = HeadlessPrinter(every: 1)
+        func step(_ n: Int, clips: Double) -> String {
+            printer.lines(for: .step(StepMetrics(step: n, epoch: 0, values: [:], clipsPerSecond: clips, dataWaitSeconds: 0,
+                                                 stepSeconds: 1))).joined()
+        }
+        XCTAssertTrue(step(1, clips: 100).contains("100.0 clips/s"))
+        XCTAssertTrue(step(2, clips: 200).contains("110.0 clips/s"))
+    }
 }

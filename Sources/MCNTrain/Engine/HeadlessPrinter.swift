@@ -30,6 +30,9 @@ public struct HeadlessPrinter {
     private var total = 0
     private var stepsPerEpoch = 0
     private var eta = ETAEstimator()
+    /// Clips a second averaged over recent steps as the screen's header does (one step's rate
+    /// swings with the loader and the machine).
+    private var clipsPerSecond: Double?
 
     public init(every: Int) { self.every = max(1, every) }
 
@@ -43,8 +46,12 @@ public struct HeadlessPrinter {
             return ["run \(info.name) (\(info.runDirectory)): \(mode), \(info.backbone), \(info.totalSteps) steps, \(info.batchVideos) videos a batch, clips \(info.clipShape.map(String.init).joined(separator: "x"))"]
         case .step(let m):
             eta.add(stepSeconds: m.stepSeconds)
+            if m.clipsPerSecond.isFinite, m.clipsPerSecond >= 0 {
+                clipsPerSecond = clipsPerSecond.map { $0 + (1 - eta.smoothing) * (m.clipsPerSecond - $0) } ?? m.clipsPerSecond
+            }
             guard m.step % every == 0 || m.step == total else { return [] }
-            return [Self.stepLine(m, total: total, stepsPerEpoch: stepsPerEpoch, eta: eta.secondsLeft(stepsLeft: total - m.step))]
+            return [Self.stepLine(m, total: total, stepsPerEpoch: stepsPerEpoch, clipsPerSecond: clipsPerSecond,
+                                  eta: eta.secondsLeft(stepsLeft: total - m.step))]
         case .log(let level, let message), .logEntry(let level, let message, _):
             return ["[\(level.rawValue)] \(message)"]
         case .retrieval(let r):
@@ -60,7 +67,8 @@ public struct HeadlessPrinter {
 
     /// The epoch as the screen's header shows it: the step's epoch counted from 1, out of the run's
     /// epochs when their length is known (the last step of a 17-epoch run reads ep 17/17).
-    static func stepLine(_ m: StepMetrics, total: Int, stepsPerEpoch: Int = 0, eta: Double?) -> String {
+    static func stepLine(_ m: StepMetrics, total: Int, stepsPerEpoch: Int = 0, clipsPerSecond: Double? = nil,
+                         eta: Double?) -> String {
         let v = m.values
         func f(_ k: String, _ fmt: String = "%.3f") -> String { v[k].map { String(format: fmt, $0) } ?? "-" }
         let epochs = RunInfo.epochs(totalSteps: total, stepsPerEpoch: stepsPerEpoch).map { "/\($0)" } ?? ""
@@ -76,7 +84,7 @@ public struct HeadlessPrinter {
             parts.append("con \(f("loss_con"))")
         }
         parts.append("lr \(f("lr", "%.4g"))")
-        parts.append(String(format: "%.1f clips/s", m.clipsPerSecond))
+        parts.append(String(format: "%.1f clips/s", clipsPerSecond ?? m.clipsPerSecond))
         parts.append(String(format: "wait %.0f%%", 100 * m.dataWaitSeconds / max(m.stepSeconds, 1e-9)))
         parts.append("ETA \(ETAEstimator.format(eta))")
         return parts.joined(separator: "  ")

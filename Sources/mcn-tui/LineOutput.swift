@@ -1,3 +1,5 @@
+import Foundation
+import MCNTrain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,12 +8,7 @@ import Glibc
 /// FileHandle.write traps when the write fails, and after an SSH hangup the terminal is gone
 /// (EIO): a trainer saying "stopping …" would die there before writing its checkpoint.
 func writeLine(_ s: String, to fd: Int32) {
-    let bytes = Array((s + "\n").utf8)
-    var done = 0
-    while done < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-        if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
-    }
+    try? FileSink(fd: fd, path: "").write(Data((s + "\n").utf8))
 }
 
 /// Writes a line to standard error.

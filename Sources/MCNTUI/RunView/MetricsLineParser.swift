@@ -150,15 +150,8 @@ struct MetricsLineObject: Decodable {
     var members: [String: JSONScalar] = [:]
     var tasks = Tasks.none
 
-    struct Key: CodingKey {
-        var stringValue: String
-        init?(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
-
     init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
+        let c = try decoder.container(keyedBy: JSONKey.self)
         for key in c.allKeys {
             if key.stringValue == "tasks" {
                 tasks = (try? c.decode(MetricsTasks.self, forKey: key)).map { .list($0.list) } ?? .malformed

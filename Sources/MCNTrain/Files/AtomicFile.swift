@@ -63,14 +63,16 @@ public enum AtomicFile {
     }
 }
 
-/// Where `AtomicFile.write(to:_:)` sends bytes.
+/// Whole writes to a file descriptor (write(2) until every byte is out): where
+/// `AtomicFile.write(to:_:)` sends bytes, and the metrics logs and command output append.
 public final class FileSink {
     let fd: Int32
     let path: String
     /// Bytes written so far.
     public private(set) var count = 0
 
-    init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+    /// Writes to `fd`, which it does not close; `path` names the file in errors.
+    public init(fd: Int32, path: String) { self.fd = fd; self.path = path }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard var p = bytes.baseAddress else { return }

@@ -121,18 +121,13 @@ public final class MetricsLog: @unchecked Sendable {
     /// Appends `text`; when that fails part-way (a full disk), the file is cut back to where it
     /// was, so a torn line does not merge with the next one written once there is room again.
     static func writeAll(_ fd: Int32, _ text: String, path: String) throws {
-        let bytes = Array(text.utf8)
         let start = lseek(fd, 0, SEEK_END)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let failure = FileError.posix("write", path)
-                if start >= 0 && off > 0 { _ = ftruncate(fd, start) }
-                throw failure
-            }
-            off += n
+        let sink = FileSink(fd: fd, path: path)
+        do {
+            try sink.write(Data(text.utf8))
+        } catch {
+            if start >= 0 && sink.count > 0 { _ = ftruncate(fd, start) }
+            throw error
         }
     }
 }

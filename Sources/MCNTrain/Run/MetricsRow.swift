@@ -47,24 +47,16 @@ public struct MetricsRow: Sendable, Equatable {
 }
 
 extension MetricsRow: Decodable {
-    struct Key: CodingKey {
-        var stringValue: String
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.init(stringValue) }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
-
     /// Throws for a member that is not what `jsonLine` writes there (a kind it does not know, a
     /// value that is not a number or `null`).
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
+        let c = try decoder.container(keyedBy: JSONKey.self)
         var values: [String: Double] = [:]
         for key in c.allKeys where !Self.reservedKeys.contains(key.stringValue) {
             values[key.stringValue] = try MetricsTasks.number(c, key)
         }
-        self.init(step: try c.decode(Int.self, forKey: Key("step")), epoch: try c.decode(Int.self, forKey: Key("epoch")),
-                  kind: try c.decodeIfPresent(Kind.self, forKey: Key("kind")), values: values,
-                  tasks: try c.decodeIfPresent(MetricsTasks.self, forKey: Key("tasks"))?.list ?? [])
+        self.init(step: try c.decode(Int.self, forKey: JSONKey("step")), epoch: try c.decode(Int.self, forKey: JSONKey("epoch")),
+                  kind: try c.decodeIfPresent(Kind.self, forKey: JSONKey("kind")), values: values,
+                  tasks: try c.decodeIfPresent(MetricsTasks.self, forKey: JSONKey("tasks"))?.list ?? [])
     }
 }

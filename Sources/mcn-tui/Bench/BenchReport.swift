@@ -1,4 +1,5 @@
 import Foundation
+import MCNTrain
 
 /// One benchmark figure: a value, its unit, and (where there is one) its ratio to a reference
 /// measured in the same run.
@@ -12,21 +13,13 @@ struct BenchMeasurement: Encodable {
     var extra: [String: Double] = [:]
 
     func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: DynamicKey.self)
-        try c.encode(name, forKey: DynamicKey("name"))
-        try c.encode(value, forKey: DynamicKey("value"))
-        try c.encode(unit, forKey: DynamicKey("unit"))
-        try c.encode(ratio, forKey: DynamicKey("ratio"))
-        try c.encode(vs, forKey: DynamicKey("vs"))
-        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: DynamicKey(k)) }
-    }
-
-    private struct DynamicKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.encode(name, forKey: JSONKey("name"))
+        try c.encode(value, forKey: JSONKey("value"))
+        try c.encode(unit, forKey: JSONKey("unit"))
+        try c.encode(ratio, forKey: JSONKey("ratio"))
+        try c.encode(vs, forKey: JSONKey("vs"))
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: JSONKey(k)) }
     }
 }
 

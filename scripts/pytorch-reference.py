@@ -6,12 +6,19 @@ Builds R3D-tiny and R(2+1)D-tiny (widths 16-32-64-128, one BasicBlock a stage) a
 issue 3 (contrastive, first-order and second-order MCN), in the default and channels_last_3d
 layouts. Prints one JSON line per figure in the `mcn-tui bench --json` format:
   {"name": "pytorch.step.r3d-tiny.first-order.default", "value": 0.18, "unit": "s", ...}
-Usage: python3 scripts/pytorch-reference.py [--quick] [--threads 2] [--only TEXT]
+Usage: python3 scripts/pytorch-reference.py [--quick] [--threads 2] [--only TEXT] [--paired-flops F]
+
+With --paired-flops F (the backbone pass's FLOPs as `mcn-tui bench` counts them), each backbone
+figure is also given as a share of the workbench's reference product, measured the way `bench
+--only paired` measures ours: rounds of the system OpenBLAS's 1024^3 cblas_sgemm (best of 3; the
+library `mcn-tui` opens, OPENBLAS_CORETYPE as `mcn-tui bench` passes it) then the pass (best of 2),
+the median of the rounds' ratios: {"name": "pytorch.paired.backbone.r3d-tiny.train.default",
+"value": 0.61, "unit": "of sgemm", ...}.
 
 OpenMP threads wait passively unless OMP_WAIT_POLICY says otherwise: on a machine shared with
 other work, spinning OpenMP barriers make PyTorch 10x slower; on an idle one it changes little.
 """
-import argparse, json, os, time
+import argparse, ctypes, json, os, time
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch
 import torch.nn as nn
@@ -127,13 +134,55 @@ def best_time(fn, iters, warmup=1):
     return best
 
 
+def openblas_product(threads):
+    """The reference product of `mcn-tui bench`: C = A B at 1024^3 by cblas_sgemm of the system's
+    OpenBLAS on `threads` threads; (product, core name), or None when the library cannot be opened."""
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")   # as mcn-tui: idle workers sleep at once
+    try:
+        blas = ctypes.CDLL(os.environ.get("MCN_BLAS_LIBRARY", "libopenblas.so.0"))
+    except OSError:
+        return None
+    blas.openblas_set_num_threads(threads)
+    blas.openblas_get_corename.restype = ctypes.c_char_p
+    p, i, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+    blas.cblas_sgemm.argtypes = [i, i, i, i, i, i, f, p, i, p, i, f, p, i]
+    n = 1024
+    a, b, c = torch.full((n, n), 0.5), torch.full((n, n), 0.25), torch.zeros(n, n)
+    row_major, no_trans = 101, 111
+
+    def product():
+        blas.cblas_sgemm(row_major, no_trans, no_trans, n, n, n, 1.0, a.data_ptr(), n, b.data_ptr(), n, 0.0,
+                         c.data_ptr(), n)
+    return product, blas.openblas_get_corename().decode()
+
+
+def paired_ratio(pass_fn, flops, product, rounds):
+    """Median over rounds of (pass GFLOP/s, best of 2) / (sgemm GFLOP/s, best of 3), with the
+    medians of both figures and the lowest and highest ratio."""
+    product()
+    pass_fn()
+    ratios, passes, products = [], [], []
+    for _ in range(rounds):
+        s = best_time(product, 3, warmup=0)
+        t = best_time(pass_fn, 2, warmup=0)
+        products.append(2.0 * 1024 ** 3 / s / 1e9)
+        passes.append(flops / t / 1e9)
+        ratios.append(passes[-1] / products[-1])
+    mid = lambda v: sorted(v)[len(v) // 2]
+    return {"value": mid(ratios), "pass_gflops": mid(passes), "sgemm_gflops": mid(products),
+            "lowest": min(ratios), "highest": max(ratios)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="", help="run only figures whose name contains this text")
+    ap.add_argument("--paired-flops", type=float, default=0,
+                    help="the backbone pass's FLOPs: also give it as a share of sgemm, in pairs")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    reference = openblas_product(args.threads) if args.paired_flops > 0 else None
     torch.manual_seed(1)
     iters = 2 if args.quick else 5
     clips = torch.randn(16, 3, 8, 64, 64)
@@ -152,6 +201,12 @@ def main():
                 seconds = best_time(fn, iters)
                 print(json.dumps({"name": name, "value": seconds, "unit": "s", "threads": args.threads,
                                   "torch": torch.__version__}), flush=True)
+                if reference and name.startswith("pytorch.backbone."):
+                    product, core = reference
+                    figure = paired_ratio(fn, args.paired_flops, product, 5 if args.quick else 11)
+                    print(json.dumps({"name": name.replace("pytorch.", "pytorch.paired.", 1), "unit": "of sgemm",
+                                      **figure, "threads": args.threads, "torch": torch.__version__,
+                                      "blas_core": core}), flush=True)
 
 
 if __name__ == "__main__":

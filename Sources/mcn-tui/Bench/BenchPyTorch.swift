@@ -5,8 +5,10 @@ import MCNTrain
 
 /// `pytorch.*`: scripts/pytorch-reference.py (the same networks and steps in PyTorch) run beside
 /// our own figures in the same process run, one network at a time, so each ratio compares
-/// measurements taken minutes apart. Runs only when asked for (`--only pytorch`: it takes minutes);
-/// skipped with one line when `import torch` fails.
+/// measurements taken minutes apart. Both backbone passes are also given as a share of sgemm
+/// measured in pairs (`PairedRatio`; the script calls the same OpenBLAS with the same core), the
+/// issue's own scale. Runs only when asked for (`--only pytorch`: it takes minutes); skipped with
+/// one line when `import torch` fails.
 let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
     guard !options.only.isEmpty else { report.comment("pytorch: side-by-side figures with --only pytorch"); return }
     guard let script = pytorchScript() else {
@@ -18,15 +20,20 @@ let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
     var rng = RNG(seed: 5)
     let clips = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
     for name in BenchNetworks.names where options.wants("pytorch.\(name)") {
-        var args = [script, "--threads", "\(options.threads)", "--only", ".\(name)."]
+        let flops = BenchNetworks.trainFlops(BenchNetworks.convGeometries(BenchNetworks.make(name), input: clips))
+        var args = [script, "--threads", "\(options.threads)", "--only", ".\(name).",
+                    "--paired-flops", "\(flops)"]
         if options.quick { args.append("--quick") }
-        guard let out = runPython(args) else { report.comment("pytorch: the script failed for \(name)"); continue }
+        guard let out = runPython(args, environment: BLAS.core.isEmpty ? [:] : ["OPENBLAS_CORETYPE": BLAS.core]) else {
+            report.comment("pytorch: the script failed for \(name)"); continue
+        }
         var torch: [String: Double] = [:]
         for line in out.split(separator: "\n") {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let n = obj["name"] as? String, let v = obj["value"] as? Double else { continue }
             torch[n] = v
-            report.record(n, v, unit: "s")
+            let numbers = obj.compactMapValues { $0 as? Double }.filter { $0.key != "value" && $0.key != "threads" }
+            report.record(n, v, unit: obj["unit"] as? String ?? "s", extra: numbers)
         }
         // Ours, right after, and the ratios (our seconds over PyTorch's: below 1 is faster).
         var ours: [(String, Double)] = [("backbone.\(name).train", backboneTrainSeconds(name, clips, quick: options.quick))]
@@ -38,6 +45,15 @@ let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
             }
             report.record("ours.\(figure)", seconds, unit: "s", extra: extra)
         }
+        // Our pass's paired share of sgemm over PyTorch's (above 1: we get more of the same sgemm).
+        let paired = PairedRatio.ofPass(name, clips, quick: options.quick)
+        var extra: [String: Double] = [:]
+        for layout in ["default", "channels-last"] {
+            if let r = torch["pytorch.paired.backbone.\(name).train.\(layout)"], r > 0 {
+                extra["times_pytorch_\(layout.replacingOccurrences(of: "-", with: "_"))"] = paired.value / r
+            }
+        }
+        paired.record(as: "ours.paired.backbone.\(name).train", in: report, extra: extra)
     }
 }
 
@@ -60,11 +76,13 @@ func pytorchScript() -> String? {
     return fm.fileExists(atPath: p) ? p : nil
 }
 
-/// Runs python3 with `args`; its standard output, or nil when it could not run or failed.
-func runPython(_ args: [String]) -> String? {
+/// Runs python3 with `args` and `environment` added to ours; its standard output, or nil when it
+/// could not run or failed.
+func runPython(_ args: [String], environment: [String: String] = [:]) -> String? {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["python3"] + args
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice

@@ -99,34 +99,51 @@ let profileSuite = BenchSuite(prefix: "profile") { report, options in
     }
 }
 
-/// `paired.backbone.<net>.train`: the training pass as a share of sgemm, measured in pairs: each
-/// round times the reference product (best of 3 calls) and then the pass (best of 2), and the
-/// value is the median over rounds of the pair's ratio. On this shared VM the sgemm figure of one
-/// run swings 120–160 GFLOP/s minute to minute, so a ratio to one sgemm measurement taken before
-/// the backbone's moves with it; a pair sees the same minute. Runs only when asked for (`--only
-/// paired`).
+/// `paired.backbone.<net>.train`: the training pass as a share of sgemm, measured in pairs (see
+/// `PairedRatio`). Runs only when asked for (`--only paired`).
 let pairedSuite = BenchSuite(prefix: "paired") { report, options in
     guard options.only.contains(where: { $0.hasPrefix("paired") }) else { return }
-    let rounds = options.quick ? 5 : 11
     var rng = RNG(seed: 4)
     let input = Tensor.randn(BenchNetworks.clipShape, rng: &rng)
-    withSgemmReference { product in
-        for name in BenchNetworks.names where options.wants("paired.backbone.\(name).train") {
-            let inst = BenchNetworks.make(name)
-            let flops = BenchNetworks.trainFlops(BenchNetworks.convGeometries(inst, input: input))
+    for name in BenchNetworks.names where options.wants("paired.backbone.\(name).train") {
+        PairedRatio.ofPass(name, input, quick: options.quick).record(as: "paired.backbone.\(name).train", in: report)
+    }
+}
+
+/// A pass as a share of sgemm, measured in pairs: each round times the reference product (best of
+/// 3 calls) and then the pass (best of 2), and the value is the median over rounds of the pair's
+/// ratio. On this shared VM the sgemm figure of one run swings 120–290 GFLOP/s minute to minute, so
+/// a ratio to one sgemm measurement taken before the pass moves with it; a pair sees the same minute.
+/// scripts/pytorch-reference.py measures PyTorch's pass the same way (`--paired-flops`).
+struct PairedRatio {
+    let ratios: [Double], passes: [Double], products: [Double]
+
+    static func rounds(quick: Bool) -> Int { quick ? 5 : 11 }
+
+    /// Our training pass of the network `name` on `input` (clips: [16, 3, 8, 64, 64]).
+    static func ofPass(_ name: String, _ input: Tensor, quick: Bool) -> PairedRatio {
+        let inst = BenchNetworks.make(name)
+        let flops = BenchNetworks.trainFlops(BenchNetworks.convGeometries(inst, input: input))
+        return withSgemmReference { product in
             product()
             BenchNetworks.trainingPass(inst, input)
             var ratios: [Double] = [], passes: [Double] = [], products: [Double] = []
-            for _ in 0..<rounds {
+            for _ in 0..<rounds(quick: quick) {
                 let s = benchTime(warmup: 0, minSeconds: 0, maxIters: 3) { product() }
                 let p = benchTime(warmup: 0, minSeconds: 0, maxIters: 2) { BenchNetworks.trainingPass(inst, input) }
                 products.append(sgemmReferenceFlops / s / 1e9)
                 passes.append(flops / p / 1e9)
                 ratios.append(passes.last! / products.last!)
             }
-            report.record("paired.backbone.\(name).train", median(ratios), unit: "of sgemm",
-                          extra: ["pass_gflops": median(passes), "sgemm_gflops": median(products),
-                                  "lowest": ratios.min()!, "highest": ratios.max()!])
+            return PairedRatio(ratios: ratios, passes: passes, products: products)
         }
+    }
+
+    var value: Double { median(ratios) }
+
+    func record(as name: String, in report: BenchReport, extra: [String: Double] = [:]) {
+        report.record(name, value, unit: "of sgemm",
+                      extra: extra.merging(["pass_gflops": median(passes), "sgemm_gflops": median(products),
+                                            "lowest": ratios.min()!, "highest": ratios.max()!]) { a, _ in a })
     }
 }

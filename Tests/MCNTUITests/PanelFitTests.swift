@@ -197,4 +197,20 @@ final class PanelFitTests: XCTestCase {
             XCTAssertTrue((0..<h).contains { screen.rowText($0).contains("│\(label) ") }, "\(w) columns\n\(screen.textDump())")
         }
     }
+
+    /// At 80 columns the Retrieval panel (46 wide inside) showed R@1 to R@20 and cut R@50 off.
+    func testRecallRowShowsEveryKAtEveryWidth() {
+        var s = Fixtures.snapshot
+        s.retrieval = RetrievalSummary(step: 79, recall: [1: 0.229, 5: 0.458, 10: 0.667, 20: 0.833, 50: 1.0],
+                                       queries: [], thumbnails: [:])
+        func row(_ width: Int) -> String {
+            var b = ScreenBuffer(width: width, height: 6)
+            RetrievalPanel.render(s, UIState(), into: &b, rect: b.bounds, ctx)
+            return b.rowText(1)
+        }
+        XCTAssertTrue(row(120).contains("R@1 22.9%  R@5 45.8%  R@10 66.7%  R@20 83.3%  R@50 100.0%"), row(120))
+        XCTAssertTrue(row(56).contains("R@1 22.9% R@5 45.8% R@10 66.7% R@20 83.3% R@50 100.0%"), row(56))
+        XCTAssertTrue(row(48).contains("R@ 1:22.9 5:45.8 10:66.7 20:83.3 50:100.0%"), row(48))
+        for w in 44...130 { XCTAssertTrue(row(w).contains("100.0%"), "\(w) columns: \(row(w))") }
+    }
 }

@@ -6,6 +6,25 @@ import MCNTrain
 public enum RetrievalPanel {
     public static let ks = [1, 5, 10, 20, 50]
 
+    /// The R@k row as (dim label, value) pieces: `R@1 22.9%  R@5 45.8%  …` where it fits in `width`,
+    /// else with single spaces, else `R@ 1:22.9 5:45.8 … %`; the first wording that shows every k.
+    static func recallRow(_ recall: [Int: Double], width: Int) -> [(String, String)] {
+        let present = ks.compactMap { k in recall[k].map { (k, $0) } }
+        let value = { (v: Double) in String(format: "%.1f", v * 100) }
+        let wordings: [[(String, String)]] = [
+            present.map { ("R@\($0.0) ", value($0.1) + "%  ") },
+            present.map { ("R@\($0.0) ", value($0.1) + "% ") },
+            present.enumerated().map { i, e in
+                ((i == 0 ? "R@ " : " ") + "\(e.0):", value(e.1) + (i == present.count - 1 ? "%" : ""))
+            },
+        ]
+        // Its length without the trailing spaces, which need not fit.
+        let length = { (row: [(String, String)]) in
+            row.map { $0.0 + $0.1 }.joined().reversed().drop { $0 == " " }.count
+        }
+        return wordings.first { length($0) <= width } ?? wordings[wordings.count - 1]
+    }
+
     public static func render(_ s: Snapshot, _ ui: UIState, into b: inout ScreenBuffer, rect: Rect, _ ctx: RenderContext) {
         let title = PanelID.retrieval.title + (s.retrieval.map { " @\($0.step)" } ?? "")
         let inner = ctx.frame(&b, rect, title: title, focused: ui.focus == .retrieval, key: 3)
@@ -17,12 +36,11 @@ public enum RetrievalPanel {
             b.text(what, x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
             return
         }
-        // Row 0: R@k.
+        // Row 0: R@k, in the widest wording that shows every k (an 80-column screen cut R@50 off).
         var x = inner.x
-        for k in ks {
-            guard let v = r.recall[k] else { continue }
-            x = b.text("R@\(k) ", x: x, y: inner.y, style: t[.dim], clip: inner)
-            x = b.text(Format.percent(v, digits: 1) + "  ", x: x, y: inner.y, style: t[.good].adding(.bold), clip: inner)
+        for (label, value) in recallRow(r.recall, width: inner.width) {
+            x = b.text(label, x: x, y: inner.y, style: t[.dim], clip: inner)
+            x = b.text(value, x: x, y: inner.y, style: t[.good].adding(.bold), clip: inner)
         }
         // The run's files keep R@k, not the neighbour lists (MetricsLineParser): nothing to browse.
         guard !r.queries.isEmpty else {

@@ -188,4 +188,7 @@ public enum EngineEvent: Sendable, Equatable {
     case logEntry(LogLevel, String, step: Int?)
     case finished(step: Int)
     case failed(String)
+    /// A run's results.json as the eval commands left it (the viewer reads it; the engine never
+    /// sends it).
+    case savedResults(RunResults)
 }

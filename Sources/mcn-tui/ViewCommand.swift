@@ -49,7 +49,7 @@ struct ScreenArguments: ParsableArguments {
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
-        abstract: "The workbench screen, read-only, on a run directory (follows metrics.jsonl as it grows)."
+        abstract: "The workbench screen, read-only, on a run directory (follows metrics.jsonl as it grows, and shows what mcn-tui eval wrote into results.json)."
     )
 
     @Argument(help: "The run directory (runs/<name>).")

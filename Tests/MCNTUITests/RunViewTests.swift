@@ -376,4 +376,50 @@ final class RunViewTests: XCTestCase {
         let frame = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark)
         XCTAssertTrue(frame.rowText(0).contains("ucf-mcn")); XCTAssertTrue(frame.rowText(0).contains("VIEW"))
     }
+
+    /// `view` showed only the evaluations made during training: what `mcn-tui eval` wrote into the
+    /// run's results.json afterwards was not on the screen.
+    func testViewShowsWhatTheEvalCommandsWrote() throws {
+        let dir = try runDirectory(["metrics.jsonl": #"{"kind":"eval","step":79,"epoch":6,"R@1":0.229}"# + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = RunDirectory(path: dir.path)
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        XCTAssertNil(b.snapshot().savedResults)
+        let protocolOf = { (step: Double) -> [String: ResultValue] in
+            ["feature": .string("gap"), "clips": .number(10), "format": .string("ucf101"), "split": .number(1), "step": .number(step)]
+        }
+        var results = RunResults(retrieval: ["R@1": 0.1875, "R@5": 0.5729, "R@10": 0.6979, "R@20": 0.8958, "R@50": 1])
+        results.retrievalProtocol = protocolOf(200)
+        try results.write(to: run.resultsPath)
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().savedResults, results)
+        XCTAssertEqual(f.poll(), [], "unchanged: not read again")
+        // A probe evaluated later is picked up.
+        results.probe = ["top1": 0.302, "top5": 0.635]
+        results.probeProtocol = protocolOf(200)
+        try results.write(to: run.resultsPath)
+        b.apply(f.poll())
+        let s = b.snapshot()
+        XCTAssertEqual(s.savedResults?.probe?["top1"], 0.302)
+        let text = ScreenRenderer.render(s, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(text.contains("│R@1 22.9%"), text)
+        XCTAssertTrue(text.contains("│eval retrieval @200 · gap · 10 clips · ucf101 split 1"), text)
+        XCTAssertTrue(text.contains("│R@1 18.8%  R@5 57.3%  R@10 69.8%  R@20 89.6%  R@50 100.0%"), text)
+        XCTAssertTrue(text.contains("│eval probe @200 · gap · 10 clips · ucf101 split 1"), text)
+        XCTAssertTrue(text.contains("│top-1 30.2%  top-5 63.5%"), text)
+        // With no evaluation during training, the panel shows them instead of "no evaluation yet".
+        var none = s
+        none.retrieval = nil
+        let alone = ScreenRenderer.render(none, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
+        XCTAssertTrue(alone.contains("│eval retrieval @200"), alone)
+        XCTAssertFalse(alone.contains("no evaluation yet"), alone)
+        // A file that is not a results file: one warning naming it.
+        try "{ not json".write(toFile: run.resultsPath, atomically: true, encoding: .utf8)
+        let events = f.poll()
+        XCTAssertEqual(events.count, 1)
+        guard case .logEntry(.warning, let message, _)? = events.first else { return XCTFail("\(events)") }
+        XCTAssertTrue(message.hasPrefix(run.resultsPath + ": not a valid results file"), message)
+    }
 }

@@ -41,6 +41,8 @@ public struct Snapshot: Sendable, Equatable {
     public var tasks: [TaskLoss] = []
     public var tasksStep: Int?
     public var retrieval: RetrievalSummary?
+    /// What `mcn-tui eval` wrote into the run's results.json (`view` reads it).
+    public var savedResults: RunResults?
     public var monitors: [String: Double] = [:]
     public var monitorsStep: Int?
     public var system: SystemStats?

@@ -53,6 +53,8 @@ public struct SnapshotBuilder: Sendable {
         case .failed(let message):
             current.failure = message; current.state = .error
             appendLog(.error, message, step: current.step)
+        case .savedResults(let results):
+            current.savedResults = results
         }
     }
 

@@ -30,7 +30,9 @@ public enum RetrievalPanel {
         let inner = ctx.frame(&b, rect, title: title, focused: ui.focus == .retrieval, key: 3)
         let t = ctx.theme, g = ctx.glyphs
         guard inner.height >= 3, inner.width >= 30 else { return }
+        let saved = s.savedResults.map { SavedResultsRows.rows($0, width: inner.width) } ?? []
         guard let r = s.retrieval else {
+            if !saved.isEmpty { _ = drawSaved(saved, into: &b, from: inner.y, inner, ctx); return }
             let what = s.state == .evaluating ? "evaluating …"
                 : "no evaluation yet" + (KeyTable.canSteer(ui, state: s.state) ? ": press e" : "")
             b.text(what, x: inner.x + 1, y: inner.y + 1, style: t[.dim], clip: inner)
@@ -44,11 +46,13 @@ public enum RetrievalPanel {
         }
         // The run's files keep R@k, not the neighbour lists (MetricsLineParser): nothing to browse.
         guard !r.queries.isEmpty else {
+            // `mcn-tui eval`'s figures first, then why there is nothing to browse.
+            let y = drawSaved(saved, into: &b, from: inner.y + 2, inner, ctx) + (saved.isEmpty ? 0 : 1)
             // Live, such an evaluation is one from before a resume (RunHistory).
             let why = ui.readOnly ? "the neighbours are only shown live: the run's files keep R@k"
                                   : "read from the run's files, which keep R@k only: e evaluates now, with neighbours"
-            for (i, row) in TextFit.wrap(why, width: max(1, inner.width - 1)).prefix(max(0, inner.height - 2)).enumerated() {
-                b.text(row, x: inner.x + 1, y: inner.y + 2 + i, style: t[.dim], clip: inner)
+            for (i, row) in TextFit.wrap(why, width: max(1, inner.width - 1)).prefix(max(0, inner.maxY - y)).enumerated() {
+                b.text(row, x: inner.x + 1, y: y + i, style: t[.dim], clip: inner)
             }
             return
         }
@@ -98,5 +102,23 @@ public enum RetrievalPanel {
             b.text(String(format: "%+.2f", n.similarity), x: cx + barPart, y: y, style: t[.normal], clip: nb)
             b.set(nb.maxX - 1, y, n.hit ? g.hit : g.miss, t[n.hit ? .good : .bad])
         }
+    }
+
+    /// Draws the rows from row y down (as many as fit); returns the row after the last drawn.
+    private static func drawSaved(_ rows: [SavedResultsRows], into b: inout ScreenBuffer, from y: Int, _ inner: Rect,
+                                  _ ctx: RenderContext) -> Int {
+        let t = ctx.theme
+        var y = y
+        for row in rows where y + 1 < inner.maxY {
+            b.text(TextFit.atBoundary(row.heading, width: inner.width, ellipsis: ctx.glyphs.ellipsis) ?? "",
+                   x: inner.x, y: y, style: t[.dim], clip: inner)
+            var x = inner.x
+            for (label, value) in row.figures {
+                x = b.text(label, x: x, y: y + 1, style: t[.dim], clip: inner)
+                x = b.text(value, x: x, y: y + 1, style: t[.good].adding(.bold), clip: inner)
+            }
+            y += 2
+        }
+        return y
     }
 }

@@ -14,6 +14,8 @@ import MCNTrain
 /// A run resumed while it is followed says so in train.log (`resumed at step S of N`, N the new
 /// length): the run's info is sent again with that length and start (`.started`), ahead of the
 /// poll's steps, which all come after it.
+///
+/// results.json, which the eval commands write, is read again whenever its date or size changes.
 public struct RunDirectoryFollower {
     public let directory: String
     private var started = false
@@ -27,6 +29,8 @@ public struct RunDirectoryFollower {
     private var logState: EngineState?
     private var lastGrowth = Date()
     private var reportedState: EngineState?
+    /// results.json's modification date and size when last read (nil: not there).
+    private var resultsStamp: [Double]?
     /// Files that grew this recently belong to a live trainer, lock or no lock.
     static let growthWithoutLockSeconds: Double = 10
     /// With nothing new for this long, and train.log not saying otherwise, the run is shown as finished.
@@ -83,6 +87,7 @@ public struct RunDirectoryFollower {
             // Before this poll's steps: the trainer logs its start before it writes a step of it.
             out.insert(.started(restarted), at: head)
         }
+        out += resultsEvents()
         newLog += laterLog
         for line in newLog {
             out += line.events
@@ -114,6 +119,21 @@ public struct RunDirectoryFollower {
             out.append(.state(state)); reportedState = state
         }
         return out
+    }
+
+    /// results.json's figures when the file changed since the last poll, or one warning naming it
+    /// when it cannot be read (the eval commands replace it whole, so this is not a half-written one).
+    private mutating func resultsEvents() -> [EngineEvent] {
+        let path = RunDirectory(path: directory).resultsPath
+        let stamp = (try? FileManager.default.attributesOfItem(atPath: path)).map {
+            [($0[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0, Double(($0[.size] as? Int) ?? 0)]
+        }
+        guard stamp != resultsStamp else { return [] }
+        resultsStamp = stamp
+        guard stamp != nil else { return [] }
+        do { return [.savedResults(try RunResults.read(path: path))] } catch {
+            return [.logEntry(.warning, "\(error)", step: nil)]
+        }
     }
 
     /// The run's info with the length and start a (re)started trainer gave in `lines`, or nil when

@@ -422,4 +422,29 @@ final class RunViewTests: XCTestCase {
         guard case .logEntry(.warning, let message, _)? = events.first else { return XCTFail("\(events)") }
         XCTAssertTrue(message.hasPrefix(run.resultsPath + ": not a valid results file"), message)
     }
+
+    /// `view` worked out a run's epoch length from the wording of the dataset summary (training
+    /// videos ÷ batch, the loader's rule written twice); the engine now says it in train.log.
+    func testTheEpochLengthComesFromTheEnginesLine() throws {
+        let t = "2026-11-28T12:44:01.499Z"
+        let start = try XCTUnwrap(TrainLogLine("\(t) info    training 200 steps, 11 steps an epoch: /data: ucf101 split 1, 12 classes, 192 train / 96 test videos"))
+        XCTAssertEqual(start.runLength?.totalSteps, 200)
+        XCTAssertEqual(start.runLength?.datasetSummary, "/data: ucf101 split 1, 12 classes, 192 train / 96 test videos")
+        XCTAssertEqual(start.stepsPerEpoch, 11)
+        XCTAssertNil(start.step, "a total is not a step")
+        let resumed = try XCTUnwrap(TrainLogLine("\(t) info    resumed at step 100 of 300, 11 steps an epoch"))
+        XCTAssertEqual(resumed.runLength?.totalSteps, 300); XCTAssertEqual(resumed.stepsPerEpoch, 11); XCTAssertEqual(resumed.step, 100)
+        // Logs from before: no epoch length in the line; the summary's videos give it (192 / 16).
+        let old = try XCTUnwrap(TrainLogLine("\(t) info    training 200 steps: /data: ucf101 split 1, 12 classes, 192 train / 96 test videos"))
+        XCTAssertEqual(old.runLength?.totalSteps, 200); XCTAssertNil(old.stepsPerEpoch)
+        XCTAssertNil(TrainLogLine("\(t) info    warning: 3 steps an epoch, surely")?.stepsPerEpoch, "not a run-length line")
+        var config = RunConfig()
+        try config.set("optim.batch_videos=16")
+        let dir = try runDirectory(["config.toml": config.toml()])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertEqual(RunConfigReader.runInfo(directory: dir.path, log: [old]).0.stepsPerEpoch, 12)
+        // The engine's figure wins over the rule (here it differs: the loader's own count).
+        XCTAssertEqual(RunConfigReader.runInfo(directory: dir.path, log: [start]).0.stepsPerEpoch, 11)
+        XCTAssertEqual(RunConfigReader.runInfo(directory: dir.path, log: [start, resumed]).0.stepsPerEpoch, 11)
+    }
 }

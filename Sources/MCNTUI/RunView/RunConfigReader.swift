@@ -56,14 +56,16 @@ public enum RunConfigReader {
         return (info, epochs, nil)
     }
 
-    /// What train.log adds to the header: the engine's dataset summary, total steps and start step
-    /// (`training N steps: SUMMARY` from step 0, `resumed at step S of N`; the latest counts), and
-    /// the steps per epoch of a run given in `epochs`.
+    /// What train.log adds to the header: the engine's dataset summary, total steps, start step and
+    /// steps an epoch (`training N steps, E steps an epoch: SUMMARY` from step 0, `resumed at step S
+    /// of N, E steps an epoch`; the latest counts). Logs from before the engine gave the epoch's
+    /// length: worked out from `run.epochs`, or from the summary's training videos.
     static func amend(_ info: inout RunInfo, epochs: Int, log lines: [TrainLogLine]) {
         for line in lines where line.level == .info {
             guard let (total, summary) = line.runLength else { continue }
             info.totalSteps = total
             if let summary { info.datasetSummary = summary; info.startStep = 0 } else { info.startStep = line.step ?? 0 }
+            if let e = line.stepsPerEpoch { info.stepsPerEpoch = e }
         }
         if info.stepsPerEpoch == 0, epochs > 0, info.totalSteps > 0, info.totalSteps % epochs == 0 {
             info.stepsPerEpoch = info.totalSteps / epochs

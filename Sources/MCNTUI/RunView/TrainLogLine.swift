@@ -66,15 +66,26 @@ public struct TrainLogLine: Sendable, Equatable {
     public var runLength: (totalSteps: Int, datasetSummary: String?)? {
         let m = message
         if m.hasPrefix("training ") {
-            // The number is read after "training " (a line "training steps: …" has none).
+            // `training N steps: SUMMARY`, or with `, E steps an epoch` before the colon. The number
+            // is read after "training " (a line "training steps: …" has none).
             let rest = m.dropFirst("training ".count)
-            guard let colon = rest.range(of: " steps: "), let n = Int(rest[..<colon.lowerBound]) else { return nil }
+            guard let colon = rest.range(of: ": "), let n = Self.leadingNumber(rest),
+                  rest[..<colon.lowerBound].hasPrefix("\(n) steps") else { return nil }
             return (n, String(rest[colon.upperBound...]))
         }
         if m.hasPrefix("resumed at step "), let of = m.range(of: " of "), let n = Self.leadingNumber(m[of.upperBound...]) {
             return (n, nil)
         }
         return nil
+    }
+
+    /// The steps an epoch of a line that gives the run's length (`training N steps, E steps an
+    /// epoch: …`, `resumed at step S of N, E steps an epoch`); nil for other lines and for logs
+    /// from before the engine said it.
+    public var stepsPerEpoch: Int? {
+        guard runLength != nil, let r = message.range(of: " steps an epoch"),
+              let comma = message[..<r.lowerBound].range(of: ", ", options: .backwards) else { return nil }
+        return Int(message[comma.upperBound..<r.lowerBound]).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// `2026-11-27T09:49:22.759Z`.

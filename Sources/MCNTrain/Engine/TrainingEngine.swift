@@ -131,7 +131,10 @@ public final class TrainingEngine: @unchecked Sendable {
             clipShape: [config.data.clipFrames, config.data.clipSize, config.data.clipSize],
             datasetSummary: data.summary, baseLearningRate: baseLR)
         events.send(.started(info))
-        say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps)" : "training \(totalSteps) steps: \(data.summary)")
+        // The epoch's length is said for `view`, which reads it back (TrainLogLine.stepsPerEpoch).
+        let epoch = "\(max(1, data.stepsPerEpoch)) steps an epoch"
+        say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps), \(epoch)"
+                            : "training \(totalSteps) steps, \(epoch): \(data.summary)")
         say(.info, "\(network.params.count) parameters, BLAS \(BLAS.summary)")
         if let note = BLAS.coreNote { say(.info, note) }
         for w in setupWarnings { say(.warning, w) }

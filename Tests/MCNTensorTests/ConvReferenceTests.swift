@@ -443,7 +443,7 @@ final class ConvReferenceTests: XCTestCase {
             ([2, 3, 4, 130, 66], [5, 3, 3, 7, 7], (1, 2, 2), (1, 3, 3)),    // blocked stride-2 stem, odd sizes (row shift: 2 phases)
             ([1, 2, 8, 70, 50], [2, 2, 2, 5, 3], (1, 3, 2), (0, 2, 1)),     // blocked, kh 5 stride 3: a shift with fewer phases
             ([2, 2, 9, 67, 41], [3, 2, 1, 2, 4], (2, 3, 1), (0, 0, 2)),     // blocked, kh 2 < sh 3, even kernel
-        ]
+        ] + Self.smallPlanes
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
@@ -455,6 +455,15 @@ final class ConvReferenceTests: XCTestCase {
             }
         }
     }
+
+    /// Output rows of ≤ 8 (vol2col and col2vol through a table of each tap's reads, Vol2col.c):
+    /// the deep layers' shapes, strided, and kernels reaching wholly into the padding.
+    static let smallPlanes: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+        ([4, 3, 2, 8, 8], [5, 3, 1, 3, 3], (1, 1, 1), (0, 1, 1)),       // 8×8 planes, transposed-conv dX
+        ([4, 3, 2, 8, 8], [6, 3, 1, 3, 3], (1, 2, 2), (0, 1, 1)),       // 4×4 outputs of stride 2, col2vol dX
+        ([2, 2, 3, 4, 4], [3, 2, 1, 5, 5], (1, 1, 1), (0, 3, 1)),       // taps wholly in the padding
+        ([3, 2, 2, 3, 7], [2, 2, 2, 2, 3], (1, 2, 3), (1, 1, 2)),       // odd sizes and strides
+    ]
 
     /// Backward (dW, and dX by both of its paths) against direct loops, on shapes that take the
     /// chunked, the blocked, the pointwise and the transposed-convolution paths, with one and with
@@ -475,7 +484,7 @@ final class ConvReferenceTests: XCTestCase {
             ([2, 3, 5, 67, 37], [4, 3, 3, 3, 5], (1, 1, 1), (1, 1, 2)),     // blocked stride 1, odd sizes: transposed-conv dX
             ([3, 4, 8, 32, 32], [5, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),     // 1024 columns a sample, stride 2: row shift, col2vol dX
             ([3, 4, 4, 16, 16], [5, 4, 3, 3, 3], (1, 1, 1), (1, 1, 1)),     // 1024 columns a sample, stride 1 (layer2's conv2)
-        ]
+        ] + Self.smallPlanes
         for (xs, ws, s, p) in cases {
             let x = Tensor.randn(xs, rng: &rng), w = Tensor.randn(ws, rng: &rng)
             let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)

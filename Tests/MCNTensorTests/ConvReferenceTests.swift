@@ -170,6 +170,8 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 12, 7, 4, 4], [8, 12, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
         ([2, 8, 5, 8, 8], [12, 8, 3, 1, 1], (1, 1, 1), (0, 0, 0)),
         ([2, 4, 3, 16, 16], [4, 4, 3, 1, 1], (1, 1, 1), (2, 0, 0)),
+        ([2, 4, 11, 4, 8], [4, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),       // an odd number of planes
+        ([2, 8, 1, 4, 4], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),        // one plane: two taps in the padding
     ]
 
     /// The temporal F(2, 3) (TemporalWinograd) against the six loops, forward and input gradient,

@@ -35,11 +35,15 @@ struct ScreenArguments: ParsableArguments {
     func workbenchOptions(readOnly: Bool) throws -> WorkbenchOptions {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         do {
+            let utf8 = NcursesBackend.localeIsUTF8
             let (theme, glyphSet, colour) = try WorkbenchOptions.resolve(
                 themeName: theme, themeSearchDirectories: Self.themeDirectories, noColor: noColor, ascii: ascii,
-                glyphs: glyphs, utf8Locale: NcursesBackend.localeIsUTF8)
-            return WorkbenchOptions(theme: theme, glyphs: glyphSet, colour: colour, vimKeys: vimKeys,
-                                    readOnly: readOnly, quitConfirmSteps: quitConfirmSteps)
+                glyphs: glyphs, utf8Locale: utf8)
+            var options = WorkbenchOptions(theme: theme, glyphs: glyphSet, colour: colour, vimKeys: vimKeys,
+                                           readOnly: readOnly, quitConfirmSteps: quitConfirmSteps)
+            options.notes = WorkbenchOptions.asciiNote(utf8Locale: utf8, ascii: ascii,
+                                                       environment: ProcessInfo.processInfo.environment).map { [$0] } ?? []
+            return options
         } catch let e as ThemeError {
             throw ValidationError(e.description)
         }
@@ -88,5 +92,7 @@ struct ViewCommand: ParsableCommand {
         }
         RunDirectoryFollower.follow(directory: runDir, into: events)
         try Workbench.run(events: events, commands: commands, options: options)
+        // Said in the screen's log too, where it may have scrolled away.
+        for note in options.notes { printError("note: \(note)") }
     }
 }

@@ -54,6 +54,21 @@ final class ThemeTests: XCTestCase {
                                                     glyphs: "block", utf8Locale: true).1.plot, .block)
     }
 
+    /// An uninstalled LANG (common over SSH) turned the screen to ASCII without a word.
+    func testASCIIForTheLocaleIsSaidInTheLog() {
+        XCTAssertNil(WorkbenchOptions.asciiNote(utf8Locale: true, ascii: false, environment: [:]))
+        XCTAssertNil(WorkbenchOptions.asciiNote(utf8Locale: false, ascii: true, environment: [:]), "--ascii: asked for")
+        let note = WorkbenchOptions.asciiNote(utf8Locale: false, ascii: false, environment: ["LANG": "de_DE.UTF-8", "LC_ALL": ""])
+        XCTAssertEqual(note, "drawing in ASCII: the locale (LANG=de_DE.UTF-8) is not UTF-8 or not installed here "
+                       + "(`locale -a` lists those that are; C.UTF-8 always is)")
+        XCTAssertTrue(WorkbenchOptions.asciiNote(utf8Locale: false, ascii: false, environment: [:])?.contains("(LANG unset)") ?? false)
+        var options = WorkbenchOptions()
+        options.notes = [note!]
+        let loop = ScreenLoop(options: options)
+        XCTAssertEqual(loop.builder.snapshot().logs.map(\.text), [note!])
+        XCTAssertEqual(loop.builder.snapshot().logs.first?.level, .warning)
+    }
+
     func testColourMapping() {
         let p = ColorMapper(depth: .palette256)
         XCTAssertEqual(p.number(.none), -1)

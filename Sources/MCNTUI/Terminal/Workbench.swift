@@ -43,6 +43,7 @@ public struct ScreenLoop {
     public init(options: WorkbenchOptions) {
         self.options = options
         ui = UIState(readOnly: options.readOnly, vimKeys: options.vimKeys)
+        for note in options.notes { builder.apply(.logEntry(.warning, note, step: nil)) }
     }
 
     public struct Tick {

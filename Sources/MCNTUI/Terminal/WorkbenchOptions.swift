@@ -15,6 +15,8 @@ public struct WorkbenchOptions: Sendable {
     /// steps arrive several times a second and every redraw wakes a thread that competes with the
     /// two BLAS threads for the same two cores.
     public var dataRedrawSeconds: Double
+    /// Said in the screen's log when it opens (such as why it draws in ASCII).
+    public var notes: [String] = []
 
     public init(theme: Theme = .dark, glyphs: GlyphSet = .unicode, colour: Bool = true, vimKeys: Bool = false,
                 readOnly: Bool = false, quitConfirmSteps: Int = 100, idleRedrawSeconds: Double = 1,
@@ -43,5 +45,16 @@ public struct WorkbenchOptions: Sendable {
         }
         if ascii || !utf8Locale { resolution = .ascii }
         return (theme, GlyphSet.forResolution(resolution), colour)
+    }
+
+    /// Why the screen draws in ASCII when nobody asked for it: the locale's character set is not
+    /// UTF-8, most often a LANG that the machine has not installed (over SSH from another system).
+    public static func asciiNote(utf8Locale: Bool, ascii: Bool, environment: [String: String]) -> String? {
+        guard !utf8Locale, !ascii else { return nil }
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { key in
+            environment[key].flatMap { $0.isEmpty ? nil : "\(key)=\($0)" }
+        }.first ?? "LANG unset"
+        return "drawing in ASCII: the locale (\(locale)) is not UTF-8 or not installed here "
+            + "(`locale -a` lists those that are; C.UTF-8 always is)"
     }
 }

@@ -191,4 +191,7 @@ public enum EngineEvent: Sendable, Equatable {
     /// A run's results.json as the eval commands left it (the viewer reads it; the engine never
     /// sends it).
     case savedResults(RunResults)
+    /// The viewer reads a run's metrics again from the start (a resume rewrote the file shorter):
+    /// what is summed over rows starts over.
+    case metricsRestarted
 }

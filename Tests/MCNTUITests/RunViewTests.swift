@@ -314,6 +314,29 @@ final class RunViewTests: XCTestCase {
         XCTAssertEqual(c.snapshot().step, 130)
     }
 
+    /// A resume cuts metrics.jsonl back to its checkpoint, so an open `view` reads the file again
+    /// from the start: its elapsed time and step count had counted the rows twice.
+    func testARewrittenMetricsFileIsCountedOnce() throws {
+        let row = { (n: Int) in #"{"step":\#(n),"epoch":0,"kind":"step","loss_total":1,"step_seconds":0.5,"clips_per_s":40}"# }
+        let dir = try runDirectory(["metrics.jsonl": (1...60).map(row).joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = RunDirectoryFollower(directory: dir.path)
+        var b = SnapshotBuilder()
+        b.apply(f.poll())
+        XCTAssertEqual(b.snapshot().trainSeconds, 30, accuracy: 1e-9)
+        // Killed at 60, resumed from its checkpoint at 40: the file is cut back, then grows again.
+        try ((1...40).map(row) + (41...45).map(row)).joined(separator: "\n").appending("\n")
+            .write(to: dir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+        let events = f.poll()
+        XCTAssertEqual(events.first, .metricsRestarted)
+        b.apply(events)
+        let s = b.snapshot()
+        XCTAssertEqual(s.step, 45)
+        XCTAssertEqual(s.stepsSeen, 45)
+        XCTAssertEqual(s.trainSeconds, 22.5, accuracy: 1e-9, "45 steps of 0.5 s, not 60 + 45")
+        XCTAssertEqual(s.series["loss_total"]?.steps.count, 45)
+    }
+
     /// Without an ending in train.log (no log, or a killed trainer), a long quiet reads as finished.
     func testQuietFilesFallBackToFinished() throws {
         let dir = try runDirectory(["metrics.jsonl": #"{"step":1,"epoch":0,"loss":3}"# + "\n"])

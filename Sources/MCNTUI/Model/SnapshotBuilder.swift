@@ -55,6 +55,10 @@ public struct SnapshotBuilder: Sendable {
             appendLog(.error, message, step: current.step)
         case .savedResults(let results):
             current.savedResults = results
+        case .metricsRestarted:
+            // The rows that follow are counted again (the curves take the rewind themselves).
+            current.trainSeconds = 0; current.stepsSeen = 0
+            current.clipsPerSecond = 0; current.dataWaitShare = 0; current.secondsPerStep = 0
         }
     }
 

@@ -80,7 +80,10 @@ public struct RunDirectoryFollower {
             if let newest = dates.max() { lastGrowth = newest }
         }
         let head = out.count
+        let restarts = metrics.restarts
         let newMetrics = metrics.readNewLines()
+        // A resume cut the file back to its checkpoint: its rows come again from the start.
+        if metrics.restarts != restarts { out.append(.metricsRestarted) }
         for (n, line) in newMetrics { out += metricsParser.parse(line, file: metrics.path, lineNumber: n) }
         let laterLog = log.readNewLines().compactMap { TrainLogLine($0.1) }
         if let restarted = restartedInfo(laterLog) {
@@ -167,6 +170,8 @@ struct LineTail {
     private var offset: UInt64 = 0
     private var partial = Data()
     private var lineNumber = 0
+    /// How many times the file was read again from its start (it had shrunk).
+    private(set) var restarts = 0
 
     init(path: String) { self.path = path }
 
@@ -174,7 +179,7 @@ struct LineTail {
         guard let h = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? h.close() }
         let size = (try? h.seekToEnd()) ?? 0
-        if size < offset { offset = 0; partial.removeAll(); lineNumber = 0 }
+        if size < offset { offset = 0; partial.removeAll(); lineNumber = 0; restarts += 1 }
         guard size > offset else { return [] }
         try? h.seek(toOffset: offset)
         guard let data = try? h.read(upToCount: Int(size - offset)) else { return [] }

@@ -60,7 +60,7 @@ public struct HeadlessPrinter {
             return ["monitors at step \(step): " + m.keys.sorted().map { String(format: "%@ %.3f", $0, m[$0]!) }.joined(separator: "  ")]
         case .failed(let message):
             return ["error: \(message)"]
-        case .state, .tasks, .checkpointSaved, .system, .finished, .savedResults:
+        case .state, .tasks, .checkpointSaved, .system, .finished, .savedResults, .metricsRestarted:
             return []
         }
     }

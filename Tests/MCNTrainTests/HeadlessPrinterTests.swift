@@ -42,4 +42,16 @@ final class HeadlessPrinterTests: XCTestCase {
         XCTAssertTrue(step(1, clips: 100).contains("100.0 clips/s"))
         XCTAssertTrue(step(2, clips: 200).contains("110.0 clips/s"))
     }
+
+    /// One way of saying a duration, for the headless lines and the screen's header (the header's
+    /// `ETA 16:56` read as a time of day).
+    func testDurationsReadTheSameEverywhere() {
+        XCTAssertEqual(DurationText.format(nil), "--")
+        XCTAssertEqual(DurationText.format(-.infinity), "--")
+        XCTAssertEqual(DurationText.format(-3), "--")
+        XCTAssertEqual(DurationText.format(44.6), "45s")
+        XCTAssertEqual(DurationText.format(1016), "16m56s")
+        XCTAssertEqual(DurationText.format(3725), "1h02m")
+        XCTAssertEqual(DurationText.format(1e20), "277777777h46m")
+    }
 }

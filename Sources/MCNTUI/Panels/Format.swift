@@ -1,4 +1,5 @@
 import Foundation
+import MCNTrain
 
 /// Short number, time and size formats for panels.
 public enum Format {
@@ -26,14 +27,8 @@ public enum Format {
         return String(format: "%.3f", v)
     }
 
-    /// `1:02:03`, `4:05` (m:ss) or `--` when unknown.
-    public static func duration(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite, s >= 0 else { return "--" }
-        let t = Int(s.rounded())
-        let h = t / 3600, m = t / 60 % 60, sec = t % 60
-        if h > 99 { return "\(h)h" }
-        return h > 0 ? String(format: "%d:%02d:%02d", h, m, sec) : String(format: "%d:%02d", m, sec)
-    }
+    /// `1h02m`, `3m12s`, `45s` or `--` when unknown, as the headless lines say it (DurationText).
+    public static func duration(_ seconds: Double?) -> String { DurationText.format(seconds) }
 
     public static func bytes(_ b: Int) -> String {
         let d = Double(b)

@@ -12,11 +12,15 @@ public struct ETAEstimator: Sendable {
     }
 
     public func secondsLeft(stepsLeft: Int) -> Double? { average.map { $0 * Double(max(0, stepsLeft)) } }
+}
 
-    /// `1h02m`, `3m12s`, `45s`, or `--` when unknown.
+/// A run's durations as the headless lines and the screen's header both say them: `1h02m`,
+/// `3m12s`, `45s`, or `--` when unknown. (The screen said `16:56`, which reads as a time of day
+/// after "ETA", and the headless lines `16m56s`.)
+public enum DurationText {
     public static func format(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite else { return "--" }
-        let t = Int(s.rounded())
+        guard let s = seconds, s.isFinite, s >= 0 else { return "--" }
+        let t = Int(min(s, 1e12).rounded())
         if t >= 3600 { return String(format: "%dh%02dm", t / 3600, (t % 3600) / 60) }
         if t >= 60 { return String(format: "%dm%02ds", t / 60, t % 60) }
         return "\(t)s"
@@ -86,7 +90,7 @@ public struct HeadlessPrinter {
         parts.append("lr \(f("lr", "%.4g"))")
         parts.append(String(format: "%.1f clips/s", clipsPerSecond ?? m.clipsPerSecond))
         parts.append(String(format: "wait %.0f%%", 100 * m.dataWaitSeconds / max(m.stepSeconds, 1e-9)))
-        parts.append("ETA \(ETAEstimator.format(eta))")
+        parts.append("ETA \(DurationText.format(eta))")
         return parts.joined(separator: "  ")
     }
 }

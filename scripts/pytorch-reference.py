@@ -140,24 +140,24 @@ def openblas_product(threads):
     os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")   # as mcn-tui: idle workers sleep at once
     try:
         blas = ctypes.CDLL(os.environ.get("MCN_BLAS_LIBRARY", "libopenblas.so.0"))
-    except OSError:
+        set_threads, corename, sgemm = blas.openblas_set_num_threads, blas.openblas_get_corename, blas.cblas_sgemm
+    except (OSError, AttributeError):   # not there, or a CBLAS that is not OpenBLAS
         return None
-    blas.openblas_set_num_threads(threads)
-    blas.openblas_get_corename.restype = ctypes.c_char_p
+    set_threads(threads)
+    corename.restype = ctypes.c_char_p
     p, i, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-    blas.cblas_sgemm.argtypes = [i, i, i, i, i, i, f, p, i, p, i, f, p, i]
+    sgemm.argtypes = [i, i, i, i, i, i, f, p, i, p, i, f, p, i]
     n = 1024
     a, b, c = torch.full((n, n), 0.5), torch.full((n, n), 0.25), torch.zeros(n, n)
     row_major, no_trans = 101, 111
 
     def product():
-        blas.cblas_sgemm(row_major, no_trans, no_trans, n, n, n, 1.0, a.data_ptr(), n, b.data_ptr(), n, 0.0,
-                         c.data_ptr(), n)
-    return product, blas.openblas_get_corename().decode()
+        sgemm(row_major, no_trans, no_trans, n, n, n, 1.0, a.data_ptr(), n, b.data_ptr(), n, 0.0, c.data_ptr(), n)
+    return product, corename().decode()
 
 
 def paired_ratio(pass_fn, flops, product, rounds):
-    """Median over rounds of (pass GFLOP/s, best of 2) / (sgemm GFLOP/s, best of 3), with the
+    """The same measurement as `PairedRatio` in Sources/mcn-tui/Bench/BenchTensor.swift. Median over rounds of (pass GFLOP/s, best of 2) / (sgemm GFLOP/s, best of 3), with the
     medians of both figures and the lowest and highest ratio."""
     product()
     pass_fn()

@@ -188,9 +188,9 @@ public enum EngineEvent: Sendable, Equatable {
     case logEntry(LogLevel, String, step: Int?)
     case finished(step: Int)
     case failed(String)
-    /// A run's results.json as the eval commands left it (the viewer reads it; the engine never
-    /// sends it).
-    case savedResults(RunResults)
+    /// A run's results.json as the eval commands left it, nil when it is gone or cannot be read
+    /// (the viewer reads it; the engine never sends it).
+    case savedResults(RunResults?)
     /// The viewer reads a run's metrics again from the start (a resume rewrote the file shorter):
     /// what is summed over rows starts over.
     case metricsRestarted

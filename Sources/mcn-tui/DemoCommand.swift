@@ -46,6 +46,7 @@ struct DemoCommand: ParsableCommand {
             guard parts.count == 2 else { throw ValidationError("--dump takes WIDTHxHEIGHT, e.g. 120x40") }
             var builder = SnapshotBuilder()
             builder.apply(gen.history(steps: dumpSteps))
+            builder.apply(ScreenLoop.noteEvents(options.notes))
             let ui = UIState(readOnly: false, vimKeys: options.vimKeys)
             let frame = ScreenRenderer.render(builder.snapshot(), ui, width: parts[0], height: parts[1], options.renderContext)
             print(frame.textDump(), terminator: "")
@@ -56,5 +57,6 @@ struct DemoCommand: ParsableCommand {
         SyntheticEngine(events: events, commands: commands, generator: gen, stepsPerSecond: stepsPerSecond,
                         checkpointDirectory: checkpointDir).start()
         try Workbench.run(events: events, commands: commands, options: options)
+        screen.sayNotes(options)
     }
 }

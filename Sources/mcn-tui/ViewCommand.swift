@@ -32,6 +32,12 @@ struct ScreenArguments: ParsableArguments {
         return dirs
     }
 
+    /// The options' notes on standard error, once the screen has closed: the screen's log said them,
+    /// but they may have scrolled away there.
+    func sayNotes(_ options: WorkbenchOptions) {
+        for note in options.notes { printError("note: \(note)") }
+    }
+
     func workbenchOptions(readOnly: Bool) throws -> WorkbenchOptions {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         do {
@@ -79,6 +85,7 @@ struct ViewCommand: ParsableCommand {
             var follower = RunDirectoryFollower(directory: runDir)
             var builder = SnapshotBuilder()
             builder.apply(follower.poll())
+            builder.apply(ScreenLoop.noteEvents(options.notes))
             let frame = ScreenRenderer.render(builder.snapshot(), UIState(readOnly: true, vimKeys: options.vimKeys),
                                               width: size.width, height: size.height, options.renderContext)
             print(frame.textDump(), terminator: "")
@@ -92,7 +99,6 @@ struct ViewCommand: ParsableCommand {
         }
         RunDirectoryFollower.follow(directory: runDir, into: events)
         try Workbench.run(events: events, commands: commands, options: options)
-        // Said in the screen's log too, where it may have scrolled away.
-        for note in options.notes { printError("note: \(note)") }
+        screen.sayNotes(options)
     }
 }

@@ -14,7 +14,7 @@ func runWorkbench(_ session: TrainingSession, screen: ScreenArguments) throws ->
     }
     engine.start()
     _ = try Workbench.run(events: engine.events, commands: engine.commands, options: options)
-    for note in options.notes { printError("note: \(note)") }
+    screen.sayNotes(options)
     // The screen is gone; say what happens while the engine finishes its step and checkpoint.
     engine.commands.send(.stop)
     // From here a Ctrl-C exits at once (without the checkpoint, as the line below says); a hangup

@@ -438,12 +438,22 @@ final class RunViewTests: XCTestCase {
         let alone = ScreenRenderer.render(none, UIState(readOnly: true), width: 120, height: 40, Fixtures.dark).textDump()
         XCTAssertTrue(alone.contains("│eval retrieval @200"), alone)
         XCTAssertFalse(alone.contains("no evaluation yet"), alone)
-        // A file that is not a results file: one warning naming it.
+        // A file that is not a results file: its old figures go, with one warning naming it.
         try "{ not json".write(toFile: run.resultsPath, atomically: true, encoding: .utf8)
         let events = f.poll()
-        XCTAssertEqual(events.count, 1)
-        guard case .logEntry(.warning, let message, _)? = events.first else { return XCTFail("\(events)") }
+        XCTAssertEqual(events.count, 2)
+        XCTAssertEqual(events.first, .savedResults(nil))
+        guard case .logEntry(.warning, let message, _)? = events.last else { return XCTFail("\(events)") }
         XCTAssertTrue(message.hasPrefix(run.resultsPath + ": not a valid results file"), message)
+        // Written again, then removed: shown, then gone.
+        try results.write(to: run.resultsPath)
+        XCTAssertEqual(f.poll(), [.savedResults(results)])
+        try FileManager.default.removeItem(atPath: run.resultsPath)
+        XCTAssertEqual(f.poll(), [.savedResults(nil)])
+        XCTAssertEqual(f.poll(), [])
+        // Figures without any protocol are shown under a plain heading.
+        let bare = SavedResultsRows.rows(RunResults(probe: ["top1": 0.5]), width: 60)
+        XCTAssertEqual(bare.map(\.heading), ["eval probe"])
     }
 
     /// `view` worked out a run's epoch length from the wording of the dataset summary (training

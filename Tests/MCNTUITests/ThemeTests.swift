@@ -62,11 +62,19 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(note, "drawing in ASCII: the locale (LANG=de_DE.UTF-8) is not UTF-8 or not installed here "
                        + "(`locale -a` lists those that are; C.UTF-8 always is)")
         XCTAssertTrue(WorkbenchOptions.asciiNote(utf8Locale: false, ascii: false, environment: [:])?.contains("(LANG unset)") ?? false)
+        // Said after the first events (a run's history, read first, had scrolled it out of sight),
+        // or after a second without any.
         var options = WorkbenchOptions()
         options.notes = [note!]
-        let loop = ScreenLoop(options: options)
-        XCTAssertEqual(loop.builder.snapshot().logs.map(\.text), [note!])
-        XCTAssertEqual(loop.builder.snapshot().logs.first?.level, .warning)
+        var loop = ScreenLoop(options: options)
+        _ = loop.tick(events: [], key: nil, width: 120, height: 40)
+        XCTAssertEqual(loop.builder.snapshot().logs, [])
+        _ = loop.tick(events: [.log(.info, "training 12 steps")], key: nil, width: 120, height: 40)
+        XCTAssertEqual(loop.builder.snapshot().logs.map(\.text), ["training 12 steps", note!])
+        XCTAssertEqual(loop.builder.snapshot().logs.last?.level, .warning)
+        var quiet = ScreenLoop(options: options)
+        for _ in 0..<ScreenLoop.notesWaitTicks { _ = quiet.tick(events: [], key: nil, width: 120, height: 40) }
+        XCTAssertEqual(quiet.builder.snapshot().logs.map(\.text), [note!])
     }
 
     func testColourMapping() {

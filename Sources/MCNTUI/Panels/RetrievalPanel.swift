@@ -10,7 +10,7 @@ public enum RetrievalPanel {
     /// else with single spaces, else `R@ 1:22.9 5:45.8 … %`; the first wording that shows every k.
     static func recallRow(_ recall: [Int: Double], width: Int) -> [(String, String)] {
         let present = ks.compactMap { k in recall[k].map { (k, $0) } }
-        let value = { (v: Double) in String(format: "%.1f", v * 100) }
+        let value = { (v: Double) in v.isFinite ? String(format: "%.1f", v * 100) : "--" }
         let wordings: [[(String, String)]] = [
             present.map { ("R@\($0.0) ", value($0.1) + "%  ") },
             present.map { ("R@\($0.0) ", value($0.1) + "% ") },

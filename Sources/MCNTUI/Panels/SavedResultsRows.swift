@@ -14,8 +14,9 @@ struct SavedResultsRows {
 
     static func rows(_ r: RunResults, width: Int) -> [SavedResultsRows] {
         RunResults.figureSections.compactMap { section in
-            guard let f = r.figures(section), let p = r.protocolOf(section) else { return nil }
-            return SavedResultsRows(heading: heading(section, p), figures: figures(section, f, width: width))
+            guard let f = r.figures(section) else { return nil }
+            return SavedResultsRows(heading: heading(section, r.protocolOf(section) ?? [:]),
+                                    figures: figures(section, f, width: width))
         }
     }
 

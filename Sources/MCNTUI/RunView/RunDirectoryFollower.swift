@@ -124,18 +124,20 @@ public struct RunDirectoryFollower {
         return out
     }
 
-    /// results.json's figures when the file changed since the last poll, or one warning naming it
-    /// when it cannot be read (the eval commands replace it whole, so this is not a half-written one).
+    /// results.json's figures when the file changed since the last poll: nil when it went away, and
+    /// nil with one warning naming it when it cannot be read (the eval commands replace it whole, so
+    /// this is not a half-written one). Figures no longer in the file are not left on the screen.
     private mutating func resultsEvents() -> [EngineEvent] {
         let path = RunDirectory(path: directory).resultsPath
         let stamp = (try? FileManager.default.attributesOfItem(atPath: path)).map {
             [($0[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0, Double(($0[.size] as? Int) ?? 0)]
         }
         guard stamp != resultsStamp else { return [] }
+        let seenBefore = resultsStamp != nil
         resultsStamp = stamp
-        guard stamp != nil else { return [] }
+        guard stamp != nil else { return seenBefore ? [.savedResults(nil)] : [] }
         do { return [.savedResults(try RunResults.read(path: path))] } catch {
-            return [.logEntry(.warning, "\(error)", step: nil)]
+            return [.savedResults(nil), .logEntry(.warning, "\(error)", step: nil)]
         }
     }
 

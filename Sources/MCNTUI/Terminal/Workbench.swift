@@ -39,11 +39,21 @@ public struct ScreenLoop {
     private var frozen: Snapshot?
     private var lastDrawn: (version: Int, ui: UIState, width: Int, height: Int)?
     private var lastDrawTime = Date.distantPast
+    /// `options.notes`, said in the log after the first events (so that a run's history, read
+    /// first, does not scroll them out of sight), or after `notesWaitTicks` ticks without any.
+    private var pendingNotes: [String]
+    private var ticks = 0
+    static let notesWaitTicks = 10
 
     public init(options: WorkbenchOptions) {
         self.options = options
         ui = UIState(readOnly: options.readOnly, vimKeys: options.vimKeys)
-        for note in options.notes { builder.apply(.logEntry(.warning, note, step: nil)) }
+        pendingNotes = options.notes
+    }
+
+    /// How the screen's log says notes (also for `--dump` frames).
+    public static func noteEvents(_ notes: [String]) -> [EngineEvent] {
+        notes.map { .logEntry(.warning, $0, step: nil) }
     }
 
     public struct Tick {
@@ -56,6 +66,11 @@ public struct ScreenLoop {
     /// new data when `dataRedrawSeconds` passed since the last frame, and anyway after `idleRedrawSeconds`.
     public mutating func tick(events: [EngineEvent], key: Key?, width: Int, height: Int, now: Date = Date()) -> Tick {
         builder.apply(events)
+        ticks += 1
+        if !pendingNotes.isEmpty, !events.isEmpty || ticks >= Self.notesWaitTicks {
+            builder.apply(Self.noteEvents(pendingNotes))
+            pendingNotes = []
+        }
         var commands: [EngineCommand] = []
         var current = builder.snapshot()
         if let key, key != .resize {

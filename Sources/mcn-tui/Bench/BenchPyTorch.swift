@@ -34,6 +34,12 @@ let pytorchSuite = BenchSuite(prefix: "pytorch") { report, options in
             torch[n] = v
             let numbers = obj.compactMapValues { $0 as? Double }.filter { $0.key != "value" && $0.key != "threads" }
             report.record(n, v, unit: obj["unit"] as? String ?? "s", extra: numbers)
+            if let core = obj["blas_core"] as? String, core.caseInsensitiveCompare(BLAS.core) != .orderedSame {
+                report.comment("pytorch: its sgemm ran OpenBLAS's \(core) kernels, ours \(BLAS.core): the paired figures compare unlike references")
+            }
+        }
+        if !torch.keys.contains(where: { $0.hasPrefix("pytorch.paired.") }) {
+            report.comment("pytorch: no paired figures (python3 could not call OpenBLAS's cblas_sgemm through ctypes)")
         }
         // Ours, right after, and the ratios (our seconds over PyTorch's: below 1 is faster).
         var ours: [(String, Double)] = [("backbone.\(name).train", backboneTrainSeconds(name, clips, quick: options.quick))]

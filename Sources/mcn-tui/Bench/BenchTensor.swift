@@ -114,7 +114,7 @@ let pairedSuite = BenchSuite(prefix: "paired") { report, options in
 /// 3 calls) and then the pass (best of 2), and the value is the median over rounds of the pair's
 /// ratio. On this shared VM the sgemm figure of one run swings 120–290 GFLOP/s minute to minute, so
 /// a ratio to one sgemm measurement taken before the pass moves with it; a pair sees the same minute.
-/// scripts/pytorch-reference.py measures PyTorch's pass the same way (`--paired-flops`).
+/// scripts/pytorch-reference.py measures PyTorch's pass the same way (`paired_ratio`, `--paired-flops`).
 struct PairedRatio {
     let ratios: [Double], passes: [Double], products: [Double]
 

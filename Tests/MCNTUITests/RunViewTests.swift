@@ -452,8 +452,29 @@ final class RunViewTests: XCTestCase {
         XCTAssertEqual(f.poll(), [.savedResults(nil)])
         XCTAssertEqual(f.poll(), [])
         // Figures without any protocol are shown under a plain heading.
-        let bare = SavedResultsRows.rows(RunResults(probe: ["top1": 0.5]), width: 60)
+        let bare = SavedResultsRows.rows(RunResults(probe: ["top1": 0.5]), run: nil, width: 60)
         XCTAssertEqual(bare.map(\.heading), ["eval probe"])
+        // What sets an evaluation apart from the run's own checkpoints is in its heading.
+        let info = RunInfo(name: "r", runDirectory: dir.path, method: "mcn", mode: "first-order", backbone: "r3d-tiny",
+                           totalSteps: 200, stepsPerEpoch: 12, startStep: 0, batchVideos: 16, clipShape: [8, 64, 64],
+                           datasetSummary: "")
+        let random: [String: ResultValue] = ["feature": .string("gap"), "clips": .number(10), "step": .string("random"),
+                                             "backbone": .string("r2plus1d-tiny"), "clip_frames": .number(16),
+                                             "clip_size": .number(112), "centre": .bool(true)]
+        XCTAssertEqual(SavedResultsRows.heading("retrieval", random, run: info),
+                       "eval retrieval · random weights · gap · 10 clips · r2plus1d-tiny · 16×112 · centred")
+        XCTAssertEqual(SavedResultsRows.heading("retrieval", protocolOf(200).merging(
+                           ["backbone": .string("r3d-tiny"), "clip_frames": .number(8), "clip_size": .number(64),
+                            "centre": .bool(false)]) { a, _ in a }, run: info),
+                       "eval retrieval @200 · gap · 10 clips · ucf101 split 1", "the run's own: nothing added")
+        // Rows that do not fit: how many more there are.
+        var small = s
+        small.savedResults = RunResults(retrieval: ["R@1": 0.1], probe: ["top1": 0.5], finetune: ["top1": 0.6])
+        small.retrieval = nil
+        var frame = ScreenBuffer(width: 60, height: 6)
+        RetrievalPanel.render(small, UIState(readOnly: true), into: &frame, rect: frame.bounds, Fixtures.dark)
+        XCTAssertTrue(frame.textDump().contains("│+2 more"), frame.textDump())
+        XCTAssertTrue(frame.textDump().contains("│eval retrieval"), frame.textDump())
     }
 
     /// `view` worked out a run's epoch length from the wording of the dataset summary (training

@@ -30,7 +30,7 @@ public enum RetrievalPanel {
         let inner = ctx.frame(&b, rect, title: title, focused: ui.focus == .retrieval, key: 3)
         let t = ctx.theme, g = ctx.glyphs
         guard inner.height >= 3, inner.width >= 30 else { return }
-        let saved = s.savedResults.map { SavedResultsRows.rows($0, width: inner.width) } ?? []
+        let saved = s.savedResults.map { SavedResultsRows.rows($0, run: s.run, width: inner.width) } ?? []
         guard let r = s.retrieval else {
             if !saved.isEmpty { _ = drawSaved(saved, into: &b, from: inner.y, inner, ctx); return }
             let what = s.state == .evaluating ? "evaluating …"
@@ -104,12 +104,15 @@ public enum RetrievalPanel {
         }
     }
 
-    /// Draws the rows from row y down (as many as fit); returns the row after the last drawn.
+    /// Draws the rows from row y down, as many as fit, with `+N more` under them when some do not;
+    /// returns the row after the last drawn.
     private static func drawSaved(_ rows: [SavedResultsRows], into b: inout ScreenBuffer, from y: Int, _ inner: Rect,
                                   _ ctx: RenderContext) -> Int {
         let t = ctx.theme
+        let lines = max(0, inner.maxY - y)
+        let shown = 2 * rows.count <= lines ? rows.count : max(0, (lines - 1) / 2)
         var y = y
-        for row in rows where y + 1 < inner.maxY {
+        for row in rows.prefix(shown) {
             b.text(TextFit.atBoundary(row.heading, width: inner.width, ellipsis: ctx.glyphs.ellipsis) ?? "",
                    x: inner.x, y: y, style: t[.dim], clip: inner)
             var x = inner.x
@@ -118,6 +121,10 @@ public enum RetrievalPanel {
                 x = b.text(value, x: x, y: y + 1, style: t[.good].adding(.bold), clip: inner)
             }
             y += 2
+        }
+        if shown < rows.count, y < inner.maxY {
+            b.text("+\(rows.count - shown) more", x: inner.x, y: y, style: t[.dim], clip: inner)
+            y += 1
         }
         return y
     }

@@ -12,19 +12,32 @@ struct SavedResultsRows {
     /// (dim label, value) pieces, as `RetrievalPanel.recallRow` gives them.
     let figures: [(String, String)]
 
-    static func rows(_ r: RunResults, width: Int) -> [SavedResultsRows] {
+    /// `run`: the run the file belongs to, whose backbone and clips a heading need not repeat.
+    static func rows(_ r: RunResults, run: RunInfo?, width: Int) -> [SavedResultsRows] {
         RunResults.figureSections.compactMap { section in
             guard let f = r.figures(section) else { return nil }
-            return SavedResultsRows(heading: heading(section, r.protocolOf(section) ?? [:]),
+            return SavedResultsRows(heading: heading(section, r.protocolOf(section) ?? [:], run: run),
                                     figures: figures(section, f, width: width))
         }
     }
 
-    /// `eval retrieval @200 · gap · 10 clips · ucf101 split 1`: the parts the protocol has.
-    static func heading(_ section: String, _ p: [String: ResultValue]) -> String {
+    /// `eval retrieval @200 · gap · 10 clips · ucf101 split 1`: the parts the protocol has, and
+    /// what sets it apart from the run's own training (random weights, another backbone or clip
+    /// size, centred features), so that such an evaluation written into the run does not read as
+    /// one of its checkpoints.
+    static func heading(_ section: String, _ p: [String: ResultValue], run: RunInfo?) -> String {
         let split = p["split"].map { " split \($0)" } ?? ""
-        let how = [p["feature"].map { "\($0)" }, p["clips"].map { "\($0) clips" }, p["format"].map { "\($0)\(split)" }]
-        return (["eval \(section)" + (p["step"].map { " @\($0)" } ?? "")] + how.compactMap { $0 }).joined(separator: " · ")
+        let step = p["step"].map { $0 == .string("random") ? " · random weights" : " @\($0)" } ?? ""
+        var parts = ["eval \(section)" + step]
+        parts += [p["feature"].map { "\($0)" }, p["clips"].map { "\($0) clips" }, p["format"].map { "\($0)\(split)" }]
+            .compactMap { $0 }
+        if let b = p["backbone"], let run, !run.backbone.isEmpty, "\(b)" != run.backbone { parts.append("\(b)") }
+        if case .number(let frames)? = p["clip_frames"], case .number(let size)? = p["clip_size"], let run,
+           run.clipShape.count == 3, [Int(frames), Int(size)] != [run.clipShape[0], run.clipShape[1]] {
+            parts.append("\(Int(frames))×\(Int(size))")
+        }
+        if p["centre"] == .bool(true) { parts.append("centred") }
+        return parts.joined(separator: " · ")
     }
 
     static func figures(_ section: String, _ f: [String: Double], width: Int) -> [(String, String)] {

@@ -49,7 +49,7 @@ struct EvalFinetuneCommand: ParsableCommand {
             config.clips = model.config.eval.clips
             config.seed = UInt64(model.config.run.seed)
             config.warmupSteps = min(config.warmupSteps, steps / 10)
-            let aug = fineTuneAugmentation(model.config, datasetRoot: dataset.root, colourJitter: colourJitter)
+            let aug = fineTuneAugmentation(model.config, dataset: dataset, colourJitter: colourJitter)
             let c = model.config.data
             printError("finetune: \(model.source), clips \(c.clipFrames)×\(c.clipSize)×\(c.clipSize)")
             let tuner = try FineTuner(network: model.network, theta: model.theta, buffers: model.buffers, dataset: dataset,

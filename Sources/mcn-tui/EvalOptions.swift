@@ -50,6 +50,13 @@ struct EvalModelOptions: ParsableArguments {
 
     var isRandom: Bool { randomInit || checkpoint == "random" }
 
+    /// `--random-init` beside a checkpoint named two models (the checkpoint was ignored in silence).
+    func validate() throws {
+        if randomInit, let checkpoint, checkpoint != "random" {
+            throw ValidationError("--random-init and --checkpoint \(checkpoint) name two models: give one")
+        }
+    }
+
     /// The config values these flags set (after --set; errors name the flag).
     var flags: [FlagSetting] {
         [data.map { FlagSetting("data", $0, key: "data.dir") },

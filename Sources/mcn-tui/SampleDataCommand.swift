@@ -29,12 +29,20 @@ struct SampleDataCommand: ParsableCommand {
     @Option(help: "MPEG-4 quantiser: 2 (best) ... 31 (smallest files).")
     var quality: Int = SampleDataGenerator().quality
 
+    @Flag(help: "Write into a folder that is not empty and holds no sample dataset (its UCF101 split lists are replaced).")
+    var force = false
+
     func run() throws {
         var g = SampleDataGenerator(seed: seed, hard: hard)
         guard groups >= 2, testGroups >= 1, testGroups < groups, clipsPerGroup >= 1 else {
             throw ValidationError("need groups ≥ 2, 1 ≤ test-groups < groups and clips-per-group ≥ 1")
         }
         guard (2...31).contains(quality) else { throw ValidationError("--quality must be 2 ... 31, not \(quality)") }
+        // A real dataset's (or a run's) folder would get the sample's classInd and split-1 lists.
+        guard force || SampleDataGenerator.canWrite(into: out) else {
+            printError("error: \(out): not empty and not a sample dataset (its ucfTrainTestlist would be replaced); give a new or empty folder, or --force")
+            throw ExitCode(2)
+        }
         g.groups = groups
         g.clipsPerGroup = clipsPerGroup
         g.testGroups = testGroups

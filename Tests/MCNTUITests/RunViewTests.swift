@@ -492,6 +492,7 @@ final class RunViewTests: XCTestCase {
         let old = try XCTUnwrap(TrainLogLine("\(t) info    training 200 steps: /data: ucf101 split 1, 12 classes, 192 train / 96 test videos"))
         XCTAssertEqual(old.runLength?.totalSteps, 200); XCTAssertNil(old.stepsPerEpoch)
         XCTAssertNil(TrainLogLine("\(t) info    warning: 3 steps an epoch, surely")?.stepsPerEpoch, "not a run-length line")
+        XCTAssertEqual(TrainLogLine("\(t) info    training 5 steps, 1 step an epoch: d")?.stepsPerEpoch, 1)
         var config = RunConfig()
         try config.set("optim.batch_videos=16")
         let dir = try runDirectory(["config.toml": config.toml()])

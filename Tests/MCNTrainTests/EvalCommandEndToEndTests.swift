@@ -70,4 +70,11 @@ final class EvalCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(r.err.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n").count, 1, r.err)
         XCTAssertTrue(r.err.contains("/nonexistent/step-00000001"), r.err)
     }
+
+    /// `--random-init` beside a checkpoint evaluated random weights and ignored the checkpoint.
+    func testRandomInitBesideACheckpointIsRefused() throws {
+        let r = try run(["eval", "probe", "--checkpoint", "/tmp/some-run", "--random-init"])
+        XCTAssertEqual(r.status, 64, r.err)
+        XCTAssertTrue(r.err.contains("--random-init and --checkpoint /tmp/some-run name two models: give one"), r.err)
+    }
 }

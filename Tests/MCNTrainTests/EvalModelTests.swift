@@ -118,7 +118,7 @@ final class EvalModelTests: XCTestCase {
         ft.steps = 4; ft.validateEvery = 2; ft.batchVideos = 2; ft.clips = 2; ft.validationFraction = 0.5; ft.warmupSteps = 0
         let tuner = try FineTuner(network: model.network, theta: model.theta, buffers: model.buffers, dataset: dataset,
                                   pipeline: try model.pipeline(), clipFrames: 4, clipSize: 16,
-                                  augmentation: fineTuneAugmentation(config, datasetRoot: dataset.root, colourJitter: 0), config: ft)
+                                  augmentation: fineTuneAugmentation(config, dataset: dataset, colourJitter: 0), config: ft)
         let r = try tuner.run()
         XCTAssertEqual(r.checks.map(\.step), [2, 4])
         XCTAssertEqual(r.testVideos, dataset.test.count)

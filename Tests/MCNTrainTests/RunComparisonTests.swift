@@ -51,15 +51,17 @@ final class RunComparisonTests: XCTestCase {
             if name == "b" { try config.set("method.method=contrastive") }
             try run.writeConfig(config)
             let retrieval: [String: EvalJSON] = ["clips": .number(clips), "feature": .string(name == "a" ? "conv5-maxpool" : "gap"), "step": .number(40)]
-            let probe: [String: EvalJSON] = ["clips": .number(10), "feature": .string("gap"), "step": .number(40)]
+            // b's probe ran later, after a resume: another step.
+            let probe: [String: EvalJSON] = ["clips": .number(10), "feature": .string("gap"), "step": .number(name == "b" ? 50 : 40)]
             try EvalResultsFile.update(run.resultsPath, sections: ["retrieval": ["R@1": .number(0.25)], "retrieval_protocol": .object(retrieval), "protocol": .object(retrieval)])
             try EvalResultsFile.update(run.resultsPath, sections: ["probe": ["top1": .number(0.5)], "probe_protocol": .object(probe), "protocol": .object(probe)])
         }
         let c = try RunComparison.load(runs: ["a", "b"], root: root)
         let md = c.markdown()
         XCTAssertTrue(md.contains("| a | mcn first-order | 40 | "), md)
-        XCTAssertTrue(md.contains("| b | contrastive (sets) | 40 | "), md)
-        XCTAssertTrue(md.contains("| conv5-maxpool | 25.0 |"), md)
+        // A row names each kind's step and feature where they differ (it showed the retrieval's for all).
+        XCTAssertTrue(md.contains("| b | contrastive (sets) | 40 (probe 50) | "), md)
+        XCTAssertTrue(md.contains("| conv5-maxpool (probe gap) | 25.0 |"), md)
         XCTAssertEqual(c.protocolDifferences, ["retrieval: clips (2 vs 10)", "retrieval: feature (conv5-maxpool vs gap)"])
     }
 

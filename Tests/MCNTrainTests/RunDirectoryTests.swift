@@ -105,4 +105,16 @@ final class RunDirectoryTests: XCTestCase {
         }
         XCTAssertEqual(meta.configHash, RunConfig().hash)
     }
+
+    /// Evaluation needs the weights, not the optimiser state (often deleted: it is as large as
+    /// them); resuming training still needs it.
+    func testACheckpointWithoutItsOptimiserStateServesEvaluation() throws {
+        let run = RunDirectory(path: try temporaryDirectory() + "/r")
+        for s in [10, 20] { try save(run, step: s) }
+        try FileManager.default.removeItem(atPath: run.checkpointFiles(step: 20).optimizer)
+        XCTAssertEqual(try RunDirectory.checkpoint(at: run.path, optimizer: false).meta.step, 20)
+        XCTAssertEqual(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 20).parameters, optimizer: false).meta.step, 20)
+        XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 20).parameters))
+        XCTAssertEqual(run.latestValidCheckpoint()?.meta.step, 10, "a resume falls back to one it can continue")
+    }
 }

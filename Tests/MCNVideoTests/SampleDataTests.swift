@@ -69,4 +69,28 @@ final class SampleDataTests: XCTestCase {
         XCTAssertEqual(loader.stats.skippedVideos, 0)
         XCTAssertEqual(loader.stats.shortVideos, 0)
     }
+
+    /// `sample-data --out` into a real dataset's folder replaced its classInd and split-1 lists.
+    func testSampleDataWritesOnlyWhereNothingIsLost() throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "mcn-sample-out-\(UUID().uuidString)"
+        defer { try? fm.removeItem(atPath: root) }
+        XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/new"), "missing")
+        try fm.createDirectory(atPath: root + "/empty", withIntermediateDirectories: true)
+        XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/empty"))
+        try fm.createDirectory(atPath: root + "/ucf/ucfTrainTestlist", withIntermediateDirectories: true)
+        try "1 ApplyEyeMakeup\r\n2 Archery\r\n".write(toFile: root + "/ucf/ucfTrainTestlist/classInd.txt", atomically: true, encoding: .utf8)
+        XCTAssertFalse(SampleDataGenerator.canWrite(into: root + "/ucf"), "a real dataset")
+        try fm.createDirectory(atPath: root + "/run", withIntermediateDirectories: true)
+        try "[run]\n".write(toFile: root + "/run/config.toml", atomically: true, encoding: .utf8)
+        XCTAssertFalse(SampleDataGenerator.canWrite(into: root + "/run"), "a run directory")
+        try fm.createDirectory(atPath: root + "/sample/ucfTrainTestlist", withIntermediateDirectories: true)
+        try "1 MoveLeft\r\n2 MoveRight\r\n3 MoveUp\r\n".write(toFile: root + "/sample/ucfTrainTestlist/classInd.txt", atomically: true, encoding: .utf8)
+        XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/sample"), "a sample dataset written before")
+        // The sample data is told by its classes, wherever it lies (fine-tuning's crops, training's flip note).
+        XCTAssertTrue(SampleDataGenerator.isSampleData(classNames: SampleDataGenerator.classNames.reversed()))
+        XCTAssertTrue(SampleDataGenerator.isSampleData(classNames: ["MoveUp", "MoveLeft", "MoveRight"]))
+        XCTAssertFalse(SampleDataGenerator.isSampleData(classNames: ["MoveLeft", "Archery"]))
+        XCTAssertFalse(SampleDataGenerator.isSampleData(classNames: []))
+    }
 }

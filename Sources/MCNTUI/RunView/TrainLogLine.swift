@@ -83,9 +83,11 @@ public struct TrainLogLine: Sendable, Equatable {
     /// epoch: …`, `resumed at step S of N, E steps an epoch`); nil for other lines and for logs
     /// from before the engine said it.
     public var stepsPerEpoch: Int? {
-        guard runLength != nil, let r = message.range(of: " steps an epoch"),
-              let comma = message[..<r.lowerBound].range(of: ", ", options: .backwards) else { return nil }
-        return Int(message[comma.upperBound..<r.lowerBound]).flatMap { $0 > 0 ? $0 : nil }
+        guard runLength != nil, let r = message.range(of: " an epoch") else { return nil }
+        var before = message[..<r.lowerBound]
+        for unit in [" steps", " step"] where before.hasSuffix(unit) { before = before.dropLast(unit.count); break }
+        guard let comma = before.range(of: ", ", options: .backwards) else { return nil }
+        return Int(before[comma.upperBound...]).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// `2026-11-27T09:49:22.759Z`.

@@ -132,7 +132,8 @@ public final class TrainingEngine: @unchecked Sendable {
             datasetSummary: data.summary, baseLearningRate: baseLR)
         events.send(.started(info))
         // The epoch's length is said for `view`, which reads it back (TrainLogLine.stepsPerEpoch).
-        let epoch = "\(max(1, data.stepsPerEpoch)) steps an epoch"
+        let perEpoch = max(1, data.stepsPerEpoch)
+        let epoch = perEpoch == 1 ? "1 step an epoch" : "\(perEpoch) steps an epoch"
         say(.info, step > 0 ? "resumed at step \(step) of \(totalSteps), \(epoch)"
                             : "training \(totalSteps) steps, \(epoch): \(data.summary)")
         say(.info, "\(network.params.count) parameters, BLAS \(BLAS.summary)")

@@ -137,7 +137,7 @@ public struct TrainingSession {
     /// action videos.
     static func setupWarnings(_ config: RunConfig, dataset: VideoDataset) -> [String] {
         guard !config.data.flip, dataset.format == .ucf101 || dataset.format == .hmdb51,
-              Set(dataset.classNames) != Set(SampleDataGenerator.classNames) else { return [] }
+              !SampleDataGenerator.isSampleData(classNames: dataset.classNames) else { return [] }
         return ["data.flip is off (the default, for the sample data's mirrored motions); on \(dataset.format.rawValue) the usual recipe flips: --set data.flip=true"]
     }
 

@@ -25,7 +25,7 @@ public struct EvalModel {
     /// unless `runDir` is given.
     public static func load(checkpoint path: String, overrides: [String] = [], flags: [FlagSetting] = [], runDir: String? = nil,
                             warn: (String) -> Void = { _ in }) throws -> EvalModel {
-        let ckpt = try RunDirectory.checkpoint(at: path, warn: warn)
+        let ckpt = try RunDirectory.checkpoint(at: path, optimizer: false, warn: warn)
         let dir = ckpt.files.directory
         let runPath = (dir as NSString).lastPathComponent == "checkpoints" ? (dir as NSString).deletingLastPathComponent : dir
         var config: RunConfig

@@ -198,8 +198,10 @@ public final class FineTuner {
 /// The augmentation fine-tuning uses: the dataset's crop recipe (milder, and no flip, on the
 /// sample data, whose classes include mirrored motions) with `data.flip`, colour jitter (the
 /// pre-training strengths) with probability `colourJitter`, no grayscale and no blur.
-public func fineTuneAugmentation(_ config: RunConfig, datasetRoot: String, colourJitter: Float) -> AugmentationConfig {
-    var aug = datasetRoot.hasSuffix("sample-data") ? AugmentationConfig.sampleData : AugmentationConfig.standard
+public func fineTuneAugmentation(_ config: RunConfig, dataset: VideoDataset, colourJitter: Float) -> AugmentationConfig {
+    // By its classes, as training tells the sample data (a copy in another folder is the same data).
+    var aug = SampleDataGenerator.isSampleData(classNames: dataset.classNames) ? AugmentationConfig.sampleData
+                                                                                : AugmentationConfig.standard
     aug.flip = config.data.flip
     aug.jitterProbability = colourJitter
     aug.grayscaleProbability = 0

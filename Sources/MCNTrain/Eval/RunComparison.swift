@@ -55,18 +55,30 @@ public struct RunComparison: Sendable {
     static let runColumns = ["run", "method", "step", "backbone", "dataset", "split", "feature",
                              "R@1", "R@5", "R@10", "R@20", "R@50", "probe top-1", "probe top-5", "finetune top-1"]
 
-    /// One table row per run: protocol cells (of the retrieval figures, else of the first figures
-    /// it has), then figures in % with one decimal.
+    /// One table row per run: protocol cells, then figures in % with one decimal.
     func runCells(_ e: Entry) -> [String] {
         let p = RunResults.figureSections.lazy.compactMap { e.results?.protocolOf($0) }.first ?? [:]
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f", $0 * 100) } ?? "" }
         let random = p["step"]?.description == "random"
-        var cells = [e.name, random ? "random weights" : e.method, p["step"]?.description ?? "",
-                     p["backbone"]?.description ?? "", (p["dataset"] ?? p["data"])?.description ?? "",
-                     p["split"]?.description ?? "", p["feature"]?.description ?? ""]
+        var cells = [e.name, random ? "random weights" : e.method]
+        cells += ["step", "backbone", "dataset", "split", "feature"].map { protocolCell(e, $0) }
         for k in PublishedResults.ks { cells.append(pct(e.results?.retrieval?["R@\(k)"])) }
         cells += [pct(e.results?.probe?["top1"]), pct(e.results?.probe?["top5"]), pct(e.results?.finetune?["top1"])]
         return cells
+    }
+
+    /// A protocol cell of a run's row: the value its kinds of figures share, or the first kind's
+    /// with each other kind's where they differ (`40 (probe 50)`). A row showed the retrieval
+    /// figures' step and feature for a probe evaluated later, at another step or feature.
+    func protocolCell(_ e: Entry, _ key: String) -> String {
+        guard let results = e.results else { return "" }
+        let values = RunResults.figureSections.compactMap { section -> (String, String)? in
+            guard let p = results.protocolOf(section) else { return nil }
+            return (section, (p[key] ?? (key == "dataset" ? p["data"] : nil))?.description ?? "")
+        }
+        guard let first = values.first else { return "" }
+        let others = values.dropFirst().filter { $0.1 != first.1 }
+        return others.isEmpty ? first.1 : first.1 + " (" + others.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
     }
 
     /// The report as markdown.

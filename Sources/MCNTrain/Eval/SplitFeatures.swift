@@ -46,7 +46,9 @@ public struct SplitFeatures {
 /// evaluated is provenance, not protocol: see `evalSource`.
 public func evalProtocol(_ model: EvalModel, dataset: VideoDataset, extractor: FeatureExtractor) -> EvalJSON {
     [
-        "dataset": .string(dataset.root), "format": .string(dataset.format.rawValue), "split": EvalJSON(dataset.split),
+        // Absolute: `--checkpoint random` found the sample data as "sample-data", trained runs record
+        // it absolute, and `eval compare` called the two different datasets.
+        "dataset": .string(absolutePath(dataset.root)), "format": .string(dataset.format.rawValue), "split": EvalJSON(dataset.split),
         "clips": EvalJSON(extractor.clips), "clip_frames": EvalJSON(extractor.clipFrames),
         "clip_size": EvalJSON(extractor.clipSize), "crop": "centre", "clip_starts": "uniform",
         "feature": .string(extractor.feature.rawValue), "centre": .bool(model.config.eval.centre),

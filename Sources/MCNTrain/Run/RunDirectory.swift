@@ -202,25 +202,27 @@ public struct RunDirectory: Sendable, Equatable {
 
     /// Checks one checkpoint: the JSON parses and names this step, the parameter (and optimiser)
     /// files have valid safetensors headers whose offsets match the file sizes.
-    public static func verify(_ files: CheckpointFiles) throws -> CheckpointMeta {
+    /// `optimizer: false` (evaluation): the optimiser state need not be there (researchers often
+    /// drop it: it is as large as the weights); training's resume needs it.
+    public static func verify(_ files: CheckpointFiles, optimizer: Bool = true) throws -> CheckpointMeta {
         let meta = try CheckpointMeta.read(path: files.meta)
         guard meta.step == files.step else {
             throw FileError("\(files.meta): describes step \(meta.step), not \(files.step)")
         }
         let dir = files.directory
         _ = try SafeTensorsFile.readHeader(path: "\(dir)/\(meta.parametersFile)")
-        if let o = meta.optimizerFile { _ = try SafeTensorsFile.readHeader(path: "\(dir)/\(o)") }
+        if optimizer, let o = meta.optimizerFile { _ = try SafeTensorsFile.readHeader(path: "\(dir)/\(o)") }
         return meta
     }
 
     /// The newest checkpoint that verifies, for `--resume auto`. Each newer one that does not
     /// (truncated, corrupt, half-written) is reported through `warn` with its problem, and the
     /// previous one is tried. Nil when the run has no usable checkpoint.
-    public func latestValidCheckpoint(warn: (String) -> Void = { _ in }) -> VerifiedCheckpoint? {
+    public func latestValidCheckpoint(optimizer: Bool = true, warn: (String) -> Void = { _ in }) -> VerifiedCheckpoint? {
         for step in checkpointSteps().reversed() {
             let files = checkpointFiles(step: step)
             do {
-                return VerifiedCheckpoint(files: files, meta: try RunDirectory.verify(files))
+                return VerifiedCheckpoint(files: files, meta: try RunDirectory.verify(files, optimizer: optimizer))
             } catch {
                 warn("checkpoint \(files.stem) is unusable (\(error)); trying the previous one")
             }
@@ -232,13 +234,14 @@ public struct RunDirectory: Sendable, Equatable {
     /// .optim.safetensors file, its stem, a run's `checkpoints/last` (the checkpoint it names), or a
     /// run directory (its newest valid checkpoint). Throws a one-line error when the checkpoint does
     /// not verify.
-    public static func checkpoint(at path: String, warn: (String) -> Void = { _ in }) throws -> VerifiedCheckpoint {
+    public static func checkpoint(at path: String, optimizer: Bool = true,
+                                  warn: (String) -> Void = { _ in }) throws -> VerifiedCheckpoint {
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
         if exists, isDir.boolValue {
             let run = (path as NSString).lastPathComponent == "checkpoints"
                 ? RunDirectory(path: (path as NSString).deletingLastPathComponent) : RunDirectory(path: path)
-            guard let c = run.latestValidCheckpoint(warn: warn) else {
+            guard let c = run.latestValidCheckpoint(optimizer: optimizer, warn: warn) else {
                 throw FileError("\(path): no usable checkpoint in this run")
             }
             return c
@@ -253,7 +256,7 @@ public struct RunDirectory: Sendable, Equatable {
             guard CheckpointFiles.step(fromFileName: stem) ?? CheckpointFiles.step(fromFileName: stem + ".json") != nil else {
                 throw FileError("\(path): names \"\(stem.prefix(40))\", not a checkpoint (expected step-NNNNNNNN)")
             }
-            return try checkpoint(at: (dir.isEmpty ? "." : dir) + "/" + stem, warn: warn)
+            return try checkpoint(at: (dir.isEmpty ? "." : dir) + "/" + stem, optimizer: optimizer, warn: warn)
         }
         let name = (path as NSString).lastPathComponent
         guard let step = CheckpointFiles.step(fromFileName: name) ?? CheckpointFiles.step(fromFileName: name + ".json") else {
@@ -265,6 +268,6 @@ public struct RunDirectory: Sendable, Equatable {
         if !exists && !FileManager.default.fileExists(atPath: files.meta) {
             throw FileError("\(path): no such file or directory")
         }
-        return VerifiedCheckpoint(files: files, meta: try verify(files))
+        return VerifiedCheckpoint(files: files, meta: try verify(files, optimizer: optimizer))
     }
 }

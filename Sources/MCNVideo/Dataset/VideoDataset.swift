@@ -75,7 +75,7 @@ public struct VideoDataset: Sendable {
 
     /// One line: layout, split, classes, videos per split, missing and unreadable folders.
     public var summary: String {
-        var s = "\(root): \(format.rawValue) split \(split), \(classNames.count) classes, \(train.count) train / \(test.count) test videos"
+        var s = "\(root): \(format.rawValue) split \(split), \(classNames.count) class\(classNames.count == 1 ? "" : "es"), \(train.count) train / \(test.count) test videos"
         if let m = missingLine { s += "; " + m }
         if !unreadableFolders.isEmpty {
             s += "; \(unreadableFolders.count) unreadable folder(s): " + unreadableFolders.map(\.path).joined(separator: ", ")

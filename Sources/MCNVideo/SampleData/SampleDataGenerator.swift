@@ -41,6 +41,23 @@ public struct SampleDataGenerator: Sendable {
 
     public var videosPerClass: Int { groups * clipsPerGroup }
 
+    /// Whether a dataset's classes are the sample data's (all of them, or the first few that
+    /// `classCount` writes), wherever it was generated: the folder's name does not tell.
+    public static func isSampleData(classNames names: [String]) -> Bool {
+        !names.isEmpty && names.count <= classNames.count && Set(names) == Set(classNames.prefix(names.count))
+    }
+
+    /// Whether `dir` may be written into: missing, empty, or a sample dataset written before
+    /// (regenerating one is harmless); anything else would have its split lists replaced.
+    public static func canWrite(into dir: String) -> Bool {
+        let fm = FileManager.default
+        guard let entries = try? fm.contentsOfDirectory(atPath: dir), !entries.isEmpty else { return true }
+        let classInd = (dir as NSString).appendingPathComponent("ucfTrainTestlist/classInd.txt")
+        guard let text = try? String(contentsOfFile: classInd, encoding: .utf8) else { return false }
+        let names = text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").last.map(String.init) }
+        return isSampleData(classNames: names)
+    }
+
     /// The relative name of clip `clip` (0-based) of group `group` (0-based) of a class.
     public func relativeName(classIndex: Int, group: Int, clip: Int) -> String {
         let c = Self.classNames[classIndex]

@@ -49,9 +49,15 @@ final class BenchReport {
         record(name, value, unit: unit, note: note)
     }
 
-    /// A line of context (machine, threads) shown in the table and skipped in JSON mode.
+    /// A line of context (machine, threads, OpenBLAS's core): in the table, and on standard error in
+    /// JSON mode, where standard output holds only the figures (JSON files had lost the machine).
     func comment(_ text: String) {
-        if !json { emitLine("# \(text)") }
+        if json { printError("# \(text)") } else { emitLine("# \(text)") }
+    }
+
+    /// An extra figure with three significant digits (`seconds=0.00` hid a 3 ms call).
+    static func short(_ v: Double) -> String {
+        v != 0 && abs(v) < 100 ? String(format: "%.3g", v) : String(format: "%.2f", v)
     }
 
     private func emit(_ m: BenchMeasurement, note: String) {
@@ -63,7 +69,7 @@ final class BenchReport {
             let value = String(format: "%10.2f", m.value)
             let ratio = m.ratio.map { String(format: "%6.1f%% of %@", $0 * 100, m.vs ?? "") } ?? ""
             let extra = m.extra.sorted(by: { $0.key < $1.key })
-                .map { String(format: "%@=%.2f", $0.key, $0.value) }.joined(separator: " ")
+                .map { "\($0.key)=\(Self.short($0.value))" }.joined(separator: " ")
             let pad = m.name.padding(toLength: max(44, m.name.count), withPad: " ", startingAt: 0)
             emitLine("\(pad) \(value) \(m.unit.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ratio) \(extra) \(note)")
         }

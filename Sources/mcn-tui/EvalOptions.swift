@@ -92,6 +92,7 @@ struct EvalModelOptions: ParsableArguments {
     func openData(_ model: EvalModel) throws -> VideoDataset {
         let d = try openDataset(model.config)
         printError(d.summary)
+        if let leak = model.splitLeak(d) { printError("warning: \(leak)") }
         return d
     }
 

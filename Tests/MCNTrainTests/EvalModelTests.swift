@@ -130,6 +130,25 @@ final class EvalModelTests: XCTestCase {
         let json = FineTuneReport(result: r, config: ft, augmentation: "a", protocolJSON: [:]).json
         XCTAssertEqual(json["top1"]?.double, r.testTop1)
     }
+
+    /// Weights pre-trained on UCF101 split 1 evaluated on split 2 had split 2's test videos among
+    /// the videos they learned from, without a word.
+    func testAnotherSplitOfThePretrainingDataIsSaid() throws {
+        let ucf = try realData("ucf101")
+        var config = RunConfig()
+        try config.set("data.dir=\(ucf)"); try config.set("model.width=0.25")
+        var model = try EvalModel.random(config: config, runDir: NSTemporaryDirectory() + "unused")
+        try config.set("data.split=2")
+        let split2 = try openDataset(config)
+        XCTAssertNil(model.splitLeak(split2), "random weights learned from nothing")
+        model.pretrainedOn = (dir: ucf + "/.", split: 1)
+        let said = try XCTUnwrap(model.splitLeak(split2))
+        XCTAssertTrue(said.hasPrefix("these weights were pre-trained on split 1 of \(ucf); split 2's test videos"), said)
+        try config.set("data.split=1")
+        XCTAssertNil(model.splitLeak(try openDataset(config)), "the same split")
+        model.pretrainedOn = (dir: "/elsewhere", split: 1)
+        XCTAssertNil(model.splitLeak(split2), "other data")
+    }
 }
 
 /// An extraction asked to stop (the run is stopping during an evaluation) ends before the next video.

@@ -285,6 +285,10 @@ final class TrainCommandEndToEndTests: XCTestCase {
         XCTAssertEqual(config.model.width, 0.25)
         let log = try String(contentsOfFile: runDir + "/train.log", encoding: .utf8)
         XCTAssertTrue(log.contains("no checkpoint to resume; starting from step 0 with the run's config.toml"), log)
+        // A --run-dir with nothing there (a typo, often): said as such.
+        let (newStatus, newOut) = try run(bin, try args(root + "/typo", steps: 1, cache: root + "/cache") + ["--resume", "auto"])
+        XCTAssertEqual(newStatus, 0, newOut)
+        XCTAssertTrue(newOut.contains("\(root)/typo: no run there yet (is the path right?); starting a new one from step 0"), newOut)
     }
 
     /// The run's train.log says it stopped at a step, and that step's checkpoint is its newest.

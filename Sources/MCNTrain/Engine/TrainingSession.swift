@@ -68,7 +68,10 @@ public struct TrainingSession {
                         throw FileError("\(runPath!): none of its checkpoints can be read (see above); to start over, give another --run-dir")
                     }
                     let how = FileManager.default.fileExists(atPath: "\(runPath!)/config.toml") ? " with the run's config.toml" : ""
-                    warn("\(runPath!): no checkpoint to resume; starting from step 0\(how)")
+                    // A mistyped --run-dir reads as this too: say which it is.
+                    warn(FileManager.default.fileExists(atPath: runPath!)
+                         ? "\(runPath!): no checkpoint to resume; starting from step 0\(how)"
+                         : "\(runPath!): no run there yet (is the path right?); starting a new one from step 0")
                 }
             } else {
                 resume = try RunDirectory.checkpoint(at: how, warn: warn)

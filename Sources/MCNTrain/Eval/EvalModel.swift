@@ -16,8 +16,20 @@ public struct EvalModel {
     public let step: Int?
     /// Where results.json goes.
     public let run: RunDirectory
+    /// The data and split the weights were pre-trained on, before `--data`/`--split` (nil: random).
+    public var pretrainedOn: (dir: String, split: Int)? = nil
 
     public var isRandom: Bool { step == nil }
+
+    /// A warning when the evaluation's dataset is the one pre-training used but another split:
+    /// UCF101's and HMDB51's splits share videos, so that split's test videos are among the training
+    /// videos the weights learned from.
+    public func splitLeak(_ dataset: VideoDataset) -> String? {
+        guard let t = pretrainedOn, t.split != dataset.split, dataset.format == .ucf101 || dataset.format == .hmdb51,
+              TrainingSession.sameDirectory(t.dir, dataset.root) else { return nil }
+        return "these weights were pre-trained on split \(t.split) of \(dataset.root); split \(dataset.split)'s test videos "
+            + "are among split \(t.split)'s training videos, which they learned from (--split \(t.split) keeps them apart)"
+    }
 
     /// Loads a checkpoint (a checkpoint file or stem, or a run directory: its newest valid
     /// checkpoint) with the config recorded beside it; `overrides` (`key=value`), then `flags`, apply on top,
@@ -36,6 +48,7 @@ public struct EvalModel {
         } else {
             config = try RunConfig.load(file: "\(runPath)/config.toml", recorded: true)
         }
+        let pretrainedOn = (dir: config.data.dir, split: config.data.split)
         for o in overrides { try config.set(o) }
         for f in flags { try config.set(f.assignment, source: f.flag) }
         let network = try makeNetwork(config)
@@ -43,7 +56,7 @@ public struct EvalModel {
         try ModelState.load(network, theta: theta, buffers: buffers, from: ckpt.files.parameters)
         return EvalModel(config: config, network: network, theta: theta, buffers: buffers,
                          source: ckpt.files.parameters, step: ckpt.meta.step,
-                         run: RunDirectory(path: runDir ?? runPath))
+                         run: RunDirectory(path: runDir ?? runPath), pretrainedOn: pretrainedOn)
     }
 
     /// Random weights (the network's initialisation from `run.seed`) of the network `config`

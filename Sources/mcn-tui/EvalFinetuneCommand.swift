@@ -34,12 +34,21 @@ struct EvalFinetuneCommand: ParsableCommand {
     @Option(help: "Probability of colour jitter on a training clip (brightness, contrast, saturation 0.4, hue 0.1; 0: no colour changes).")
     var colourJitter: Float = 0.8
 
+    /// Each refusal names its flag and value (one list of every rule named none).
+    func validate() throws {
+        try refuseFirst([
+            (steps >= 1, "--steps \(steps)", "at least 1"),
+            (lr > 0 && lr.isFinite, "--lr \(lr)", "positive"),
+            (batchVideos >= 1, "--batch-videos \(batchVideos)", "at least 1"),
+            (weightDecay >= 0 && weightDecay.isFinite, "--weight-decay \(weightDecay)", "0 or more"),
+            ((0..<1).contains(validation), "--validation \(validation)", "in [0, 1)"),
+            (validateEvery >= 1, "--validate-every \(validateEvery)", "at least 1"),
+            ((0...1).contains(colourJitter), "--colour-jitter \(colourJitter)", "in [0, 1]"),
+        ])
+    }
+
     func run() throws {
         try runEval {
-            guard steps >= 1, lr > 0, batchVideos >= 1, weightDecay >= 0, (0..<1).contains(validation), validateEvery >= 1,
-                  (0...1).contains(colourJitter) else {
-                throw ValidationError("--steps, --batch-videos and --validate-every must be at least 1, --lr positive, --weight-decay not negative, --validation in [0, 1), --colour-jitter in [0, 1]")
-            }
             let model = try options.loadModel()
             let dataset = try options.openData(model)
             let pipeline = try model.pipeline(log: { printError($0) })

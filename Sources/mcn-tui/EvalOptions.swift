@@ -146,3 +146,9 @@ func skippedLine(_ skipped: [String]) -> String? {
     let shown = skipped.prefix(3).joined(separator: "; ")
     return "\(skipped.count) unreadable video\(skipped.count == 1 ? "" : "s") skipped: \(shown)\(skipped.count > 3 ? "; ..." : "")"
 }
+
+/// The first rule that does not hold, refused in one line naming its flag and value:
+/// `--validation 1.5: must be in [0, 1)`.
+func refuseFirst(_ rules: [(holds: Bool, flagAndValue: String, must: String)]) throws {
+    if let r = rules.first(where: { !$0.holds }) { throw ValidationError("\(r.flagAndValue): must be \(r.must)") }
+}

@@ -22,11 +22,17 @@ struct EvalProbeCommand: ParsableCommand {
     @Option(help: "Mini-batch size.")
     var batchSize = 64
 
+    func validate() throws {
+        try refuseFirst([
+            (epochs >= 1, "--epochs \(epochs)", "at least 1"),
+            (lr > 0 && lr.isFinite, "--lr \(lr)", "positive"),
+            (weightDecay >= 0 && weightDecay.isFinite, "--weight-decay \(weightDecay)", "0 or more"),
+            (batchSize >= 1, "--batch-size \(batchSize)", "at least 1"),
+        ])
+    }
+
     func run() throws {
         try runEval {
-            guard epochs >= 1, lr > 0, batchSize >= 1, weightDecay >= 0 else {
-                throw ValidationError("--epochs and --batch-size must be at least 1, --lr positive, --weight-decay not negative")
-            }
             let model = try options.loadModel()
             let dataset = try options.openData(model)
             let extractor = model.extractor(pipeline: try model.pipeline())

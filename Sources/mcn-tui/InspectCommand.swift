@@ -41,6 +41,7 @@ struct InspectCommand: ParsableCommand {
         if DatasetFormat(rawValue: format) == nil {
             throw ValidationError("--format must be one of auto, ucf101, hmdb51, folders (got \(format))")
         }
+        if clipFrames < 1 { throw ValidationError("--clip-frames must be 1 or more, not \(clipFrames)") }
     }
 
     func run() throws {

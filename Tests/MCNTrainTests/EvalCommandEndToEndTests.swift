@@ -60,8 +60,14 @@ final class EvalCommandEndToEndTests: XCTestCase {
         XCTAssertNotNil(try RunResults.read(path: root + "/random/results.json").finetune?["top1"])
 
         let bad = try run(["eval", "finetune", "--checkpoint", "random", "--data", data, "--colour-jitter", "1.5"])
-        XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.err.contains("--colour-jitter"), bad.err)
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.err.contains("--colour-jitter 1.5: must be in [0, 1]"), bad.err)
+        // The refusal names the flag at fault (it listed every rule), with the subcommand's usage.
+        let validation = try run(["eval", "finetune", "--checkpoint", "random", "--validation", "1.5"])
+        XCTAssertTrue(validation.err.contains("--validation 1.5: must be in [0, 1)"), validation.err)
+        XCTAssertTrue(validation.err.contains("mcn-tui eval finetune"), validation.err)
+        let probe = try run(["eval", "probe", "--checkpoint", "random", "--batch-size", "0"])
+        XCTAssertTrue(probe.err.contains("--batch-size 0: must be at least 1"), probe.err)
     }
 
     func testBadCheckpointIsOneLine() throws {

@@ -14,6 +14,9 @@ public struct ProbeReport {
     public let protocolJSON: EvalJSON
     public let skipped: [String]
     public let seconds: Double
+    /// Test videos whose class has no training video: no classifier can get them right (the
+    /// retrieval report says the same of its queries).
+    public let absentClassTests: Int
 
     public init(features f: SplitFeatures, dataset: VideoDataset, protocolJSON: EvalJSON,
                 config: LinearProbeConfig = LinearProbeConfig()) throws {
@@ -28,6 +31,8 @@ public struct ProbeReport {
         top5 = LinearProbe.topK(scores, classes: classes, labels: labels, k: 5)
         trainVideos = f.train.items.count
         testVideos = f.test.items.count
+        let trained = Set(f.train.items.map(\.label))
+        absentClassTests = labels.filter { !trained.contains($0) }.count
         classNames = dataset.classNames
         self.config = config
         self.protocolJSON = protocolJSON
@@ -42,6 +47,7 @@ public struct ProbeReport {
             "train_top1": EvalJSON(training.trainTop1), "final_train_loss": EvalJSON(training.finalLoss),
             "train_videos": EvalJSON(trainVideos), "test_videos": EvalJSON(testVideos),
             "classes": EvalJSON(classNames.count), "skipped_videos": EvalJSON(skipped.count),
+            "absent_class_tests": EvalJSON(absentClassTests),
         ]
     }
 
@@ -66,6 +72,9 @@ public struct ProbeReport {
         var s = "linear probe: \(trainVideos) training videos, \(testVideos) test videos, \(classNames.count) classes, \(config.epochs) epochs\n"
         s += String(format: "  top-1 %5.1f%%   top-5 %5.1f%%   (training top-1 %5.1f%%, final loss %.3f)\n",
                     100 * top1, 100 * top5, 100 * training.trainTop1, training.finalLoss)
+        if absentClassTests > 0 {
+            s += "\(absentClassTests) test video\(absentClassTests == 1 ? " has a class" : "s have classes") with no training video (counted as misses)\n"
+        }
         return s
     }
 }

@@ -15,7 +15,7 @@ struct EvalModelOptions: ParsableArguments {
     @Option(help: "Backbone preset for random weights (r3d-tiny, r2plus1d-tiny, r3d-18, r2plus1d-18).")
     var backbone: String?
 
-    @Option(help: "Seed of the random weights (and of the probe / fine-tuning).")
+    @Option(help: "Seed of the random weights, and of the probe and fine-tuning (for a checkpoint: its run's seed by default).")
     var seed: Int?
 
     @Option(help: "Dataset directory (default: the checkpoint's data.dir; for random weights, the sample data).")
@@ -51,9 +51,16 @@ struct EvalModelOptions: ParsableArguments {
     var isRandom: Bool { randomInit || checkpoint == "random" }
 
     /// `--random-init` beside a checkpoint named two models (the checkpoint was ignored in silence).
+    /// Refusals before anything runs (with the subcommand's usage).
     func validate() throws {
         if randomInit, let checkpoint, checkpoint != "random" {
             throw ValidationError("--random-init and --checkpoint \(checkpoint) name two models: give one")
+        }
+        if !isRandom {
+            guard checkpoint != nil else {
+                throw ValidationError("give --checkpoint PATH (a checkpoint or run directory) or --checkpoint random")
+            }
+            if backbone != nil { throw ValidationError("--backbone is for random weights; a checkpoint's backbone comes from its config") }
         }
     }
 
@@ -77,11 +84,10 @@ struct EvalModelOptions: ParsableArguments {
             model = try EvalModel.random(config: try RunConfig.load(file: nil, overrides: o + overrides, flags: random + flags),
                                          runDir: runDir)
         } else {
-            guard let checkpoint else {
-                throw ValidationError("give --checkpoint PATH (a checkpoint or run directory) or --checkpoint random")
-            }
-            if backbone != nil { throw ValidationError("--backbone is for random weights; a checkpoint's backbone comes from its config") }
-            model = try EvalModel.load(checkpoint: checkpoint, overrides: overrides, flags: flags, runDir: runDir,
+            guard let checkpoint else { throw ValidationError("give --checkpoint PATH or --checkpoint random") }
+            // --seed drives the probe's and fine-tuning's randomness for a checkpoint too (it was ignored).
+            let seeded = seed.map { [FlagSetting("seed", $0, key: "run.seed")] } ?? []
+            model = try EvalModel.load(checkpoint: checkpoint, overrides: overrides, flags: flags + seeded, runDir: runDir,
                                        warn: { printError("warning: \($0)") })
         }
         BLAS.setThreads(model.config.optim.blasThreads)

@@ -462,7 +462,7 @@ final class RunViewTests: XCTestCase {
                                              "backbone": .string("r2plus1d-tiny"), "clip_frames": .number(16),
                                              "clip_size": .number(112), "centre": .bool(true)]
         XCTAssertEqual(SavedResultsRows.heading("retrieval", random, run: info),
-                       "eval retrieval · random weights · gap · 10 clips · r2plus1d-tiny · 16×112 · centred")
+                       "eval retrieval · random weights · r2plus1d-tiny · 16×112 · centred · gap · 10 clips")
         XCTAssertEqual(SavedResultsRows.heading("retrieval", protocolOf(200).merging(
                            ["backbone": .string("r3d-tiny"), "clip_frames": .number(8), "clip_size": .number(64),
                             "centre": .bool(false)]) { a, _ in a }, run: info),

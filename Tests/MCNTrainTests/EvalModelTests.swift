@@ -141,13 +141,24 @@ final class EvalModelTests: XCTestCase {
         try config.set("data.split=2")
         let split2 = try openDataset(config)
         XCTAssertNil(model.splitLeak(split2), "random weights learned from nothing")
-        model.pretrainedOn = (dir: ucf + "/.", split: 1)
+        model.pretrainedOn = (dir: ucf + "/.", split: 1, seed: 1)
         let said = try XCTUnwrap(model.splitLeak(split2))
         XCTAssertTrue(said.hasPrefix("these weights were pre-trained on split 1 of \(ucf); split 2's test videos"), said)
         try config.set("data.split=1")
         XCTAssertNil(model.splitLeak(try openDataset(config)), "the same split")
-        model.pretrainedOn = (dir: "/elsewhere", split: 1)
+        model.pretrainedOn = (dir: "/elsewhere", split: 1, seed: 1)
         XCTAssertNil(model.splitLeak(split2), "other data")
+        // A folders dataset's split is drawn from its split number and the seed.
+        let hmdb = try realData("hmdb51")
+        var folders = RunConfig()
+        try folders.set("data.dir=\(hmdb)"); try folders.set("data.format=folders"); try folders.set("model.width=0.25")
+        try folders.set("run.seed=9")
+        var reseeded = try EvalModel.random(config: folders, runDir: NSTemporaryDirectory() + "unused")
+        reseeded.pretrainedOn = (dir: hmdb, split: 1, seed: 1)
+        let drawn = try openDataset(folders)
+        XCTAssertTrue(reseeded.splitLeak(drawn)?.contains("split 1 with seed 1") ?? false, "\(String(describing: reseeded.splitLeak(drawn)))")
+        reseeded.pretrainedOn = (dir: hmdb, split: 1, seed: 9)
+        XCTAssertNil(reseeded.splitLeak(drawn), "the same draw")
     }
 }
 

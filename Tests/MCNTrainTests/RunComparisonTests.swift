@@ -63,6 +63,18 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertTrue(md.contains("| b | contrastive (sets) | 40 (probe 50) | "), md)
         XCTAssertTrue(md.contains("| conv5-maxpool (probe gap) | 25.0 |"), md)
         XCTAssertEqual(c.protocolDifferences, ["retrieval: clips (2 vs 10)", "retrieval: feature (conv5-maxpool vs gap)"])
+
+        // A random-weights retrieval beside a trained probe in one run: the method says which is
+        // which (the row called both random); a kind whose protocol lacks a key says nothing of it.
+        let mixed = RunDirectory(root: root, name: "m")
+        try mixed.create()
+        try mixed.writeConfig(RunConfig())
+        try EvalResultsFile.update(mixed.resultsPath, sections: [
+            "retrieval": ["R@1": .number(0.1)], "retrieval_protocol": ["step": "random", "feature": "gap", "backbone": "r3d-tiny"],
+            "probe": ["top1": .number(0.4)], "probe_protocol": ["step": .number(40), "feature": "gap"],
+        ])
+        let row = try RunComparison.load(runs: ["m"], root: root).markdown()
+        XCTAssertTrue(row.contains("| m | mcn first-order (retrieval: random weights) | random (probe 40) | r3d-tiny | "), row)
     }
 
     func testJSONAndErrors() throws {

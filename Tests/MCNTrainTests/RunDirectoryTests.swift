@@ -115,6 +115,9 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.path, optimizer: false).meta.step, 20)
         XCTAssertEqual(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 20).parameters, optimizer: false).meta.step, 20)
         XCTAssertThrowsError(try RunDirectory.checkpoint(at: run.checkpointFiles(step: 20).parameters))
-        XCTAssertEqual(run.latestValidCheckpoint()?.meta.step, 10, "a resume falls back to one it can continue")
+        var warnings: [String] = []
+        XCTAssertEqual(run.latestValidCheckpoint { warnings.append($0) }?.meta.step, 10, "a resume falls back to one it can continue")
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertTrue(warnings[0].hasPrefix("checkpoint step-00000020 has no usable optimiser state"), warnings[0])
     }
 }

@@ -78,6 +78,8 @@ final class SampleDataTests: XCTestCase {
         XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/new"), "missing")
         try fm.createDirectory(atPath: root + "/empty", withIntermediateDirectories: true)
         XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/empty"))
+        try "".write(toFile: root + "/empty/.DS_Store", atomically: true, encoding: .utf8)
+        XCTAssertTrue(SampleDataGenerator.canWrite(into: root + "/empty"), "hidden files only")
         try fm.createDirectory(atPath: root + "/ucf/ucfTrainTestlist", withIntermediateDirectories: true)
         try "1 ApplyEyeMakeup\r\n2 Archery\r\n".write(toFile: root + "/ucf/ucfTrainTestlist/classInd.txt", atomically: true, encoding: .utf8)
         XCTAssertFalse(SampleDataGenerator.canWrite(into: root + "/ucf"), "a real dataset")

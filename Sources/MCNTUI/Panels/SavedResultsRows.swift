@@ -28,15 +28,16 @@ struct SavedResultsRows {
     static func heading(_ section: String, _ p: [String: ResultValue], run: RunInfo?) -> String {
         let split = p["split"].map { " split \($0)" } ?? ""
         let step = p["step"].map { $0 == .string("random") ? " · random weights" : " @\($0)" } ?? ""
+        // What sets it apart first: a narrow panel cuts the heading's end.
         var parts = ["eval \(section)" + step]
-        parts += [p["feature"].map { "\($0)" }, p["clips"].map { "\($0) clips" }, p["format"].map { "\($0)\(split)" }]
-            .compactMap { $0 }
         if let b = p["backbone"], let run, !run.backbone.isEmpty, "\(b)" != run.backbone { parts.append("\(b)") }
         if case .number(let frames)? = p["clip_frames"], case .number(let size)? = p["clip_size"], let run,
            run.clipShape.count == 3, [Int(frames), Int(size)] != [run.clipShape[0], run.clipShape[1]] {
             parts.append("\(Int(frames))×\(Int(size))")
         }
         if p["centre"] == .bool(true) { parts.append("centred") }
+        parts += [p["feature"].map { "\($0)" }, p["clips"].map { "\($0) clips" }, p["format"].map { "\($0)\(split)" }]
+            .compactMap { $0 }
         return parts.joined(separator: " · ")
     }
 

@@ -71,7 +71,7 @@ public struct TrainingSession {
                     // A mistyped --run-dir reads as this too: say which it is.
                     warn(FileManager.default.fileExists(atPath: runPath!)
                          ? "\(runPath!): no checkpoint to resume; starting from step 0\(how)"
-                         : "\(runPath!): no run there yet (is the path right?); starting a new one from step 0")
+                         : "\(runPath!): no run there yet\(r.runDir == nil ? "" : " (is the path right?)"); starting a new one from step 0")
                 }
             } else {
                 resume = try RunDirectory.checkpoint(at: how, warn: warn)

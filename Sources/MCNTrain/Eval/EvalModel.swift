@@ -16,17 +16,25 @@ public struct EvalModel {
     public let step: Int?
     /// Where results.json goes.
     public let run: RunDirectory
-    /// The data and split the weights were pre-trained on, before `--data`/`--split` (nil: random).
-    public var pretrainedOn: (dir: String, split: Int)? = nil
+    /// The data, split and seed the weights were pre-trained on, before `--data`/`--split`/`--seed`
+    /// (nil: random).
+    public var pretrainedOn: (dir: String, split: Int, seed: Int)? = nil
 
     public var isRandom: Bool { step == nil }
 
-    /// A warning when the evaluation's dataset is the one pre-training used but another split:
-    /// UCF101's and HMDB51's splits share videos, so that split's test videos are among the training
-    /// videos the weights learned from.
+    /// A warning when the evaluation's dataset is the one pre-training used but split another way:
+    /// UCF101's and HMDB51's splits share videos, and a folders dataset's split is drawn from its
+    /// split number and seed, so the test videos may be among the training videos the weights
+    /// learned from.
     public func splitLeak(_ dataset: VideoDataset) -> String? {
-        guard let t = pretrainedOn, t.split != dataset.split, dataset.format == .ucf101 || dataset.format == .hmdb51,
-              TrainingSession.sameDirectory(t.dir, dataset.root) else { return nil }
+        guard let t = pretrainedOn, TrainingSession.sameDirectory(t.dir, dataset.root) else { return nil }
+        if dataset.format == .folders {
+            guard t.split != dataset.split || t.seed != config.run.seed else { return nil }
+            return "these weights were pre-trained on \(dataset.root) split \(t.split) with seed \(t.seed); this evaluation's "
+                + "split \(dataset.split) with seed \(config.run.seed) draws its test videos from among the ones they learned from "
+                + "(--split \(t.split) --seed \(t.seed) keeps them apart)"
+        }
+        guard t.split != dataset.split, dataset.format == .ucf101 || dataset.format == .hmdb51 else { return nil }
         return "these weights were pre-trained on split \(t.split) of \(dataset.root); split \(dataset.split)'s test videos "
             + "are among split \(t.split)'s training videos, which they learned from (--split \(t.split) keeps them apart)"
     }
@@ -48,7 +56,7 @@ public struct EvalModel {
         } else {
             config = try RunConfig.load(file: "\(runPath)/config.toml", recorded: true)
         }
-        let pretrainedOn = (dir: config.data.dir, split: config.data.split)
+        let pretrainedOn = (dir: config.data.dir, split: config.data.split, seed: config.run.seed)
         for o in overrides { try config.set(o) }
         for f in flags { try config.set(f.assignment, source: f.flag) }
         let network = try makeNetwork(config)

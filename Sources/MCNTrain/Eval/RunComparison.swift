@@ -57,10 +57,15 @@ public struct RunComparison: Sendable {
 
     /// One table row per run: protocol cells, then figures in % with one decimal.
     func runCells(_ e: Entry) -> [String] {
-        let p = RunResults.figureSections.lazy.compactMap { e.results?.protocolOf($0) }.first ?? [:]
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f", $0 * 100) } ?? "" }
-        let random = p["step"]?.description == "random"
-        var cells = [e.name, random ? "random weights" : e.method]
+        // Random weights by each kind's step: a run can hold a random-weights retrieval beside a
+        // trained probe (the row called both random).
+        let randomKinds = RunResults.figureSections.filter { e.results?.protocolOf($0)?["step"]?.description == "random" }
+        let measured = RunResults.figureSections.filter { e.results?.protocolOf($0) != nil }
+        let method = randomKinds.isEmpty ? e.method
+            : randomKinds.count == measured.count ? "random weights"
+            : e.method + " (" + randomKinds.joined(separator: ", ") + ": random weights)"
+        var cells = [e.name, method]
         cells += ["step", "backbone", "dataset", "split", "feature"].map { protocolCell(e, $0) }
         for k in PublishedResults.ks { cells.append(pct(e.results?.retrieval?["R@\(k)"])) }
         cells += [pct(e.results?.probe?["top1"]), pct(e.results?.probe?["top5"]), pct(e.results?.finetune?["top1"])]
@@ -72,9 +77,10 @@ public struct RunComparison: Sendable {
     /// figures' step and feature for a probe evaluated later, at another step or feature.
     func protocolCell(_ e: Entry, _ key: String) -> String {
         guard let results = e.results else { return "" }
+        // Kinds whose protocol lacks the key are left out (they say nothing about it).
         let values = RunResults.figureSections.compactMap { section -> (String, String)? in
-            guard let p = results.protocolOf(section) else { return nil }
-            return (section, (p[key] ?? (key == "dataset" ? p["data"] : nil))?.description ?? "")
+            guard let p = results.protocolOf(section), let v = p[key] ?? (key == "dataset" ? p["data"] : nil) else { return nil }
+            return (section, v.description)
         }
         guard let first = values.first else { return "" }
         let others = values.dropFirst().filter { $0.1 != first.1 }

@@ -224,7 +224,14 @@ public struct RunDirectory: Sendable, Equatable {
             do {
                 return VerifiedCheckpoint(files: files, meta: try RunDirectory.verify(files, optimizer: optimizer))
             } catch {
-                warn("checkpoint \(files.stem) is unusable (\(error)); trying the previous one")
+                // Weights intact but the optimiser state gone (deleted to save space: eval needs only
+                // the weights) reads differently from a broken checkpoint.
+                if optimizer, (try? RunDirectory.verify(files, optimizer: false)) != nil {
+                    warn("checkpoint \(files.stem) has no usable optimiser state (\(error)): training cannot continue "
+                         + "from it; trying the previous one (eval still reads its weights)")
+                } else {
+                    warn("checkpoint \(files.stem) is unusable (\(error)); trying the previous one")
+                }
             }
         }
         return nil

@@ -9,9 +9,8 @@ public struct UCF101Splits: Sendable {
     /// (relative name, 0-based label from the class folder) for each testlist line.
     public var test: [(String, Int)]
 
-    /// Parses `listDir/classInd.txt`, `trainlist0N.txt` and `testlist0N.txt`.
-    public static func parse(listDir: String, split: Int) throws -> UCF101Splits {
-        let classFile = (listDir as NSString).appendingPathComponent("classInd.txt")
+    /// The class names of a classInd.txt (`<number> <class>` lines, numbered 1...N), in order.
+    public static func classNames(classFile: String) throws -> [String] {
         var names: [Int: String] = [:]
         for (n, line) in try readLines(classFile).enumerated() {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -23,7 +22,12 @@ public struct UCF101Splits: Sendable {
         guard !names.isEmpty, names.keys.sorted() == Array(1...names.count) else {
             throw VideoError(.dataset, path: classFile, "class numbers must run 1...N without gaps")
         }
-        let classNames = (1...names.count).map { names[$0]! }
+        return (1...names.count).map { names[$0]! }
+    }
+
+    /// Parses `listDir/classInd.txt`, `trainlist0N.txt` and `testlist0N.txt`.
+    public static func parse(listDir: String, split: Int) throws -> UCF101Splits {
+        let classNames = try classNames(classFile: (listDir as NSString).appendingPathComponent("classInd.txt"))
         // Labels of test lines come from the folder name; UCF101's own files differ in case.
         var byFolder: [String: Int] = [:]
         for (i, c) in classNames.enumerated() { byFolder[c.lowercased()] = i }

@@ -50,11 +50,11 @@ public struct SampleDataGenerator: Sendable {
     /// Whether `dir` may be written into: missing, empty, or a sample dataset written before
     /// (regenerating one is harmless); anything else would have its split lists replaced.
     public static func canWrite(into dir: String) -> Bool {
-        let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: dir), !entries.isEmpty else { return true }
+        // Hidden files (.DS_Store and the like) do not make a folder hold something.
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir),
+              entries.contains(where: { !$0.hasPrefix(".") }) else { return true }
         let classInd = (dir as NSString).appendingPathComponent("ucfTrainTestlist/classInd.txt")
-        guard let text = try? String(contentsOfFile: classInd, encoding: .utf8) else { return false }
-        let names = text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").last.map(String.init) }
+        guard let names = try? UCF101Splits.classNames(classFile: classInd) else { return false }
         return isSampleData(classNames: names)
     }
 

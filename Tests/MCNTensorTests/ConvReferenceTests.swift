@@ -174,6 +174,36 @@ final class ConvReferenceTests: XCTestCase {
         ([2, 8, 1, 4, 4], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),        // one plane: two taps in the padding
     ]
 
+    /// Kernels whose outer temporal taps read only padding (LiveTemporalTaps) against the six loops,
+    /// with the taps dropped and kept, on every path the reduced convolution takes.
+    func testLiveTemporalTapsMatchDirectLoops() {
+        let saved = LiveTemporalTaps.enabled
+        defer { LiveTemporalTaps.enabled = saved }
+        let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
+            ([2, 8, 1, 4, 4], [8, 8, 3, 3, 3], (1, 1, 1), (1, 1, 1)),      // R3D's layer4 at 8 frames: one tap of three
+            ([2, 4, 2, 8, 8], [8, 4, 3, 3, 3], (2, 2, 2), (1, 1, 1)),      // two planes, stride 2: two of three
+            ([2, 8, 1, 4, 4], [8, 8, 3, 1, 1], (1, 1, 1), (1, 0, 0)),      // R(2+1)D's temporal one
+            ([2, 3, 1, 5, 5], [4, 3, 5, 3, 3], (1, 1, 1), (2, 1, 1)),      // five taps over one plane
+        ]
+        for enabled in [true, false] {
+            LiveTemporalTaps.enabled = enabled
+            for (xs, ws, s, p) in cases {
+                let g = Conv3dGeometry(input: xs, weight: ws, stride: s, padding: p)
+                XCTAssertEqual(LiveTemporalTaps(g) != nil, enabled, g.label)
+            }
+            for split in [false, true] { with(split: split, rowShift: true, direct: true, winograd: true) {
+                forwardCases(cases)
+                backwardCases(cases)
+            } }
+        }
+        LiveTemporalTaps.enabled = true
+        let all = Conv3dGeometry(input: [2, 3, 3, 5, 5], weight: [4, 3, 3, 3, 3], stride: (1, 1, 1), padding: (1, 1, 1))
+        XCTAssertNil(LiveTemporalTaps(all), "every tap reads data somewhere")
+        let reduced = LiveTemporalTaps(Conv3dGeometry(input: [2, 3, 1, 5, 5], weight: [4, 3, 5, 3, 3], stride: (1, 1, 1), padding: (2, 1, 1)))
+        XCTAssertEqual(reduced?.taps, 2..<3)
+        XCTAssertEqual(reduced?.g.kernel.0, 1); XCTAssertEqual(reduced?.g.padding.0, 0)
+    }
+
     /// The temporal F(2, 3) (TemporalWinograd) against the six loops, forward and input gradient,
     /// on two workers and on one.
     func testTemporalWinogradMatchesDirectLoops() {

@@ -8,13 +8,15 @@ final class FusedBatchNormConvTests: XCTestCase {
     /// (input, weight, stride, padding) for each kind of path that takes the BatchNorm on the way in:
     /// F(2×2) Winograd forward and weight gradient; F(4×4) forward and weight gradient; F(4×4)
     /// forward with the direct weight gradient; temporal Winograd with the direct weight gradient
-    /// (read in place); the direct kernels with spatial strides.
+    /// (read in place); the direct kernels with spatial strides; a 3×3×3 kernel over one plane, whose
+    /// outer taps read only padding (LiveTemporalTaps: F(4×4) on its middle tap).
     static let cases: [([Int], [Int], (Int, Int, Int), (Int, Int, Int))] = [
         ([2, 12, 2, 8, 8], [12, 12, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
         ([2, 8, 2, 16, 32], [8, 8, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
         ([2, 16, 1, 16, 32], [4, 16, 1, 3, 3], (1, 1, 1), (0, 1, 1)),
         ([2, 4, 3, 16, 16], [4, 4, 3, 1, 1], (1, 1, 1), (1, 0, 0)),
         ([2, 8, 2, 32, 32], [4, 8, 1, 3, 3], (1, 2, 2), (0, 1, 1)),
+        ([2, 16, 1, 16, 32], [8, 16, 3, 3, 3], (1, 1, 1), (1, 1, 1)),
     ]
 
     /// The fused op against BatchNorm + ReLU then conv3d: output, dx, dγ, dβ and dw, in training

@@ -85,6 +85,10 @@ public func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, moments
 func conv3dForward(_ x: Tensor, _ w: Tensor, _ g: Conv3dGeometry, into y: UnsafeMutablePointer<Float>,
                    accumulate: Bool, transform: ConvInputTransform? = nil, moments: ChannelMoments? = nil) {
     precondition(moments.map { $0.samples == g.n && $0.channels == g.o } ?? true, "conv3d: moments sized for another output")
+    if let live = LiveTemporalTaps(g) {
+        conv3dForward(x, live.weights(w), live.g, into: y, accumulate: accumulate, transform: transform, moments: moments)
+        return
+    }
     // Sums of what was there before plus W ⊛ x are not the output's: none with `accumulate`.
     let m = accumulate ? nil : moments
     if let work = perSampleForwardWork(x, w, g, into: y, accumulate: accumulate, transform: transform, moments: m) {
@@ -233,6 +237,13 @@ public func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>,
 func conv3dBackward(_ x: Tensor, _ w: Tensor, _ dy: UnsafePointer<Float>, _ g: Conv3dGeometry,
                     dw: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dxFresh: Bool,
                     transform: ConvInputTransform?) -> Bool {
+    if let live = LiveTemporalTaps(g) {
+        let dwr = dw.map { _ in Tensor.zeros([live.g.o * live.g.k]) }
+        let together = conv3dBackward(x, live.weights(w), dy, live.g, dw: dwr?.pointer, dx: dx, dxFresh: dxFresh,
+                                      transform: transform)
+        if let dw, let dwr { live.addWeightGradient(dwr.pointer, into: dw) }
+        return together
+    }
     if transform == nil, let pointwise = StridedPointwise(g) {
         pointwise.backward(x, w, dy, dw: dw, dx: dx, dxFresh: dxFresh)
         return false

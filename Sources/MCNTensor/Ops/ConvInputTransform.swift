@@ -18,6 +18,8 @@ struct ConvInputTransform {
     /// Whether both the forward and the weight gradient of g run on paths that take a transform
     /// (the dispatch of conv3dForward and conv3dBackward, in the same order).
     static func fits(_ g: Conv3dGeometry) -> Bool {
+        // The convolution that runs: without taps that read only padding.
+        let g = LiveTemporalTaps(g)?.g ?? g
         guard StridedPointwise(g) == nil else { return false }
         let forward = WinogradConv(g) != nil || TemporalWinograd(g) != nil
             || DirectConv(g, weightGradient: false).map { $0.inPlace == nil } ?? false

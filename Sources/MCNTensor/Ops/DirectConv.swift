@@ -229,6 +229,12 @@ public enum ConvolutionPaths {
         set { WinogradConv.channelsLastEnabled = newValue }
     }
 
+    /// Whether convolutions skip the temporal taps that read only padding (LiveTemporalTaps).
+    public static var liveTemporalTaps: Bool {
+        get { LiveTemporalTaps.enabled }
+        set { LiveTemporalTaps.enabled = newValue }
+    }
+
     /// Whether a BatchNorm + ReLU before a convolution runs inside it where the convolution's paths
     /// allow (Tape.batchNormReLUConv3d), and a block's last BatchNorm inside its residual add
     /// (Tape.batchNormAddReLU, used by the backbones); else the ops one after the other.

@@ -40,6 +40,8 @@ let abSuite = BenchSuite(prefix: "ab") { report, options in
         // F(4×4)'s Winograd domain channels-last against by channel.
         ("ab.wcl", \.winogradChannelsLast, "channels-last", "by channel"),
         ("ab.winograd", \.winograd, "winograd", "without"),
+        // Temporal taps that read only padding skipped against computed.
+        ("ab.taps", \.liveTemporalTaps, "skipped", "computed"),
         // Batch statistics gathered by the convolutions against summed by BatchNorm.
         ("ab.moments", \.moments, "gathered", "summed"),
         // BatchNorms taken into the next convolution or the residual add against ops of their own.

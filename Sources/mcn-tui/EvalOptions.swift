@@ -50,8 +50,8 @@ struct EvalModelOptions: ParsableArguments {
 
     var isRandom: Bool { randomInit || checkpoint == "random" }
 
-    /// `--random-init` beside a checkpoint named two models (the checkpoint was ignored in silence).
-    /// Refusals before anything runs (with the subcommand's usage).
+    /// Refusals before anything runs (with the subcommand's usage): `--random-init` beside a
+    /// checkpoint names two models (the checkpoint was ignored in silence).
     func validate() throws {
         if randomInit, let checkpoint, checkpoint != "random" {
             throw ValidationError("--random-init and --checkpoint \(checkpoint) name two models: give one")

@@ -22,8 +22,7 @@ final class EvalCommandEndToEndTests: XCTestCase {
     /// about the missing ones.
     func testRetrievalOnRealUCF101ClipsFinishesWithNumbers() throws {
         let data = try realData("ucf101")
-        let root = NSTemporaryDirectory() + "mcn-eval-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let r = try run(["eval", "retrieval", "--checkpoint", "random", "--data", data, "--run-dir", root + "/random",
                          "--json", "--save-features", root + "/features"] + Self.tiny)
         XCTAssertEqual(r.status, 0, r.err)
@@ -51,8 +50,7 @@ final class EvalCommandEndToEndTests: XCTestCase {
     /// out-of-range jitter is refused before anything runs.
     func testFinetuneWithColourJitterOnRealClips() throws {
         let data = try realData("ucf101")
-        let root = NSTemporaryDirectory() + "mcn-eval-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let r = try run(["eval", "finetune", "--checkpoint", "random", "--data", data, "--run-dir", root + "/random",
                          "--steps", "2", "--batch-videos", "2", "--validate-every", "1", "--colour-jitter", "0.5", "--json"] + Self.tiny)
         XCTAssertEqual(r.status, 0, r.err)

@@ -68,8 +68,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
 
     func testKilledRunResumesBitIdentically() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let cache = root + "/cache"
         let (status, out) = try run(bin, try args(root + "/straight", steps: 16, cache: cache))
         XCTAssertEqual(status, 0, out)
@@ -96,8 +95,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
 
     func testTruncatedCheckpointFallsBackToThePreviousOne() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         let (status, out) = try run(bin, try args(runDir, steps: 10, cache: root + "/cache"))
         XCTAssertEqual(status, 0, out)
@@ -115,8 +113,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// refused before anything is written.
     func testRunRecordsItsDataAbsoluteAndRefusesToResumeBelowItsStep() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         // A small dataset of its own, so that the run's data is not the default.
         let (made, madeOut) = try run(bin, ["sample-data", "--out", root + "/tiny", "--groups", "2", "--clips-per-group", "1", "--test-groups", "1"])
@@ -159,8 +156,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// input width, 2 × feature_dim, tells h from ẑ's 2 × proj_dim).
     func testRunFromBeforeFCMInputResumesAndEvaluates() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/old"
         let (status, out) = try run(bin, try args(runDir, steps: 5, cache: root + "/cache") + ["--set", "method.fcm_input=feature"])
         XCTAssertEqual(status, 0, out)
@@ -199,8 +195,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// and so is a second trainer while one trains; once the first is killed, a resume goes on.
     func testARunDirectoryIsNeverTrainedOverOrTwiceAtOnce() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let (cache, runDir) = (root + "/cache", root + "/r")
         let (status, out) = try run(bin, try args(runDir, steps: 5, cache: cache))
         XCTAssertEqual(status, 0, out)
@@ -232,8 +227,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// a reader that has gone away does not kill it first.
     func testAHangupStopsTheRunWithACheckpoint() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         let pipe = Pipe()
         try pipe.fileHandleForReading.close()   // the terminal is gone: writes fail
@@ -252,8 +246,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// terminal". `script` gives the command a terminal of its own.
     func testAnUnusableTerminalTrainsAsLines() throws {
         let (bin, script) = (try binary(), try scriptBinary())
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let command = shellCommand([bin] + (try args(root + "/r", steps: 3, cache: root + "/cache")).filter { $0 != "--headless" })
         let (status, out) = try run(script, ["-qec", "env TERM=no-such-terminal \(command)", "/dev/null"])
         XCTAssertEqual(status, 0, out)
@@ -267,8 +260,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// defaults, and says so where the run's messages go.
     func testAResumeWithoutACheckpointStartsOverWithTheRunsConfig() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         let first = try args(runDir, steps: 100_000, cache: root + "/cache")
             + ["--seed", "7", "--set", "optim.lr=0.005", "--set", "run.checkpoint_every=100000"]
@@ -319,8 +311,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// once still stop the run with its checkpoint (the screen's handlers left on the second).
     func testTwoHangupsOnTheScreenStopTheRunWithACheckpoint() throws {
         let (bin, script) = (try binary(), try scriptBinary())
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         let command = shellCommand([bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")).filter { $0 != "--headless" }
                                    + ["--set", "run.checkpoint_every=100000"])
@@ -338,8 +329,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
         let bin = try binary()
         let nohup = "/usr/bin/nohup"
         guard FileManager.default.isExecutableFile(atPath: nohup) else { throw XCTSkip("no \(nohup)") }
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let runDir = root + "/r"
         let p = try startTraining(nohup, [bin] + (try args(runDir, steps: 100_000, cache: root + "/cache")), runDir: runDir, untilStep: 2)
         let pid = try trainerPID(runDir)
@@ -361,8 +351,7 @@ final class TrainCommandEndToEndTests: XCTestCase {
     /// directory holding a run would cut its metrics at a foreign step. Both refused, nothing written.
     func testResumingNeverStartsAnotherRunOverOne() throws {
         let bin = try binary()
-        let root = NSTemporaryDirectory() + "mcn-e2e-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try temporaryDirectory()
         let cache = root + "/cache"
         for name in ["a", "b"] {
             let (status, out) = try run(bin, try args(root + "/" + name, steps: 5, cache: cache))

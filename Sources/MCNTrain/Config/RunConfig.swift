@@ -222,6 +222,12 @@ public func absolutePath(_ path: String) -> String {
     return (full as NSString).standardizingPath
 }
 
+/// Whether two paths name the same directory (relative, `..`, symlinks resolved).
+func sameDirectory(_ a: String, _ b: String) -> Bool {
+    URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+        == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+}
+
 /// The differing keys of two configs (see `configDifferences(_:_:)` on key/values).
 public func configDifferences(_ a: RunConfig, _ b: RunConfig) -> [String] {
     configDifferences(a.keyValues, b.keyValues)

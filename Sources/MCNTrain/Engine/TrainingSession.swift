@@ -117,11 +117,6 @@ public struct TrainingSession {
         return TrainingSession(engine: engine, config: config, run: run, dataset: dataset)
     }
 
-    static func sameDirectory(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-
     /// Takes the trainer's lock on the run directory; a fresh run is refused where a run was
     /// started before (its metrics would be truncated and its checkpoints mixed with the new ones).
     static func lockRun(_ run: RunDirectory, fresh: Bool, warn: (String) -> Void) throws -> RunLock {

@@ -27,7 +27,7 @@ public struct EvalModel {
     /// split number and seed, so the test videos may be among the training videos the weights
     /// learned from.
     public func splitLeak(_ dataset: VideoDataset) -> String? {
-        guard let t = pretrainedOn, TrainingSession.sameDirectory(t.dir, dataset.root) else { return nil }
+        guard let t = pretrainedOn, sameDirectory(t.dir, dataset.root) else { return nil }
         if dataset.format == .folders {
             guard t.split != dataset.split || t.seed != config.run.seed else { return nil }
             return "these weights were pre-trained on \(dataset.root) split \(t.split) with seed \(t.seed); this evaluation's "
